@@ -1,0 +1,87 @@
+package dev.emperor.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daemon's whole configuration after every ini file, include, placeholder and command-line
+ * option has been applied. Immutable; built by {@link ConfigLoader}. Defaults are uWSGI's.
+ *
+ * @param monitors             every {@code emperor} value in order (dir, glob)
+ * @param freq                 {@code emperor-freq}, seconds between full rescans (default 3, at least 1)
+ * @param statsAddress         {@code emperor-stats}/{@code emperor-stats-server}, null = none
+ * @param throttleMs           {@code emperor-throttle} (default 1000)
+ * @param maxThrottleMs        {@code emperor-max-throttle} (default 180000)
+ * @param noBlacklist          {@code emperor-no-blacklist}
+ * @param requiredHeartbeat    {@code emperor-required-heartbeat} seconds (default 30)
+ * @param curseTolerance       {@code emperor-curse-tolerance} seconds (default 30)
+ * @param reloadMercy          {@code reload-mercy} seconds; 0 = unset (Ragnarok then uses 30)
+ * @param gracefulShutdown     {@code emperor-graceful-shutdown}: stop byte 2 instead of 0
+ * @param nofollow             {@code emperor-nofollow}
+ * @param extraExtensions      {@code emperor-extra-extension} values
+ * @param binaryPath           {@code binary-path}, null = "uwsgi" from PATH
+ * @param wrapper              {@code emperor-wrapper}, null = none
+ * @param wrapperOverride      {@code emperor-wrapper-override} values
+ * @param wrapperFallback      {@code emperor-wrapper-fallback} values
+ * @param vassalsInheritBefore {@code vassals-inherit-before}
+ * @param vassalsIncludeBefore {@code vassals-include-before}
+ * @param vassalSet            {@code vassals-set}/{@code vassal-set} ("k=v")
+ * @param vassalsInherit       {@code vassals-inherit}
+ * @param vassalsInclude       {@code vassals-include}
+ * @param pidfile              {@code emperor-pidfile}, null = none
+ * @param logto                {@code logto}/{@code logto2}, null = stdout/stderr
+ * @param daemonize            {@code daemonize}/{@code daemonize2} log file, null = foreground
+ * @param procname             {@code emperor-procname}, null = unchanged
+ * @param uid                  {@code uid} (name or number), null = unchanged
+ * @param gid                  {@code gid} (name or number), null = unchanged
+ * @param socketTimeout        {@code socket-timeout} seconds (default 4)
+ * @param listen               {@code listen} backlog (default 100)
+ * @param chmodSocket          {@code chmod-socket} octal mode for a UNIX stats socket, null = umask
+ * @param logDate              {@code log-date}: null = off, "" = ctime prefix, else a strftime format
+ * @param env                  {@code env} values ("K=V"), applied to the environment vassals inherit
+ * @param unenv                {@code unenv} names removed from it
+ * @param chdir                {@code chdir}, null = stay
+ * @param safeFds              {@code safe-fd} numbers kept open for vassals
+ * @param placeholders         every key/value seen (options and placeholders), first occurrence wins
+ * @param startupCwd           the cwd the daemon was started in (glob monitors resolve against it)
+ */
+public record EmperorConfig(
+        List<String> monitors,
+        int freq,
+        String statsAddress,
+        int throttleMs,
+        int maxThrottleMs,
+        boolean noBlacklist,
+        int requiredHeartbeat,
+        int curseTolerance,
+        int reloadMercy,
+        boolean gracefulShutdown,
+        boolean nofollow,
+        List<String> extraExtensions,
+        String binaryPath,
+        String wrapper,
+        List<String> wrapperOverride,
+        List<String> wrapperFallback,
+        List<String> vassalsInheritBefore,
+        List<String> vassalsIncludeBefore,
+        List<String> vassalSet,
+        List<String> vassalsInherit,
+        List<String> vassalsInclude,
+        String pidfile,
+        String logto,
+        String daemonize,
+        String procname,
+        String uid,
+        String gid,
+        int socketTimeout,
+        int listen,
+        String chmodSocket,
+        String logDate,
+        List<String> env,
+        List<String> unenv,
+        String chdir,
+        List<Integer> safeFds,
+        Map<String, String> placeholders,
+        Path startupCwd) {
+}

@@ -1,0 +1,73 @@
+package dev.emperor.internal;
+
+import java.util.List;
+
+/**
+ * Every system call the daemon makes that the JDK cannot make for it. The rest of the code sees
+ * plain Java types; tests substitute a fake. Only {@code dev.emperor.internal} may import jnr.
+ *
+ * <p>Error convention: calls that can fail for reasons the caller must act on return a negative
+ * errno ({@code -EAGAIN}, {@code -ESRCH}, ...); calls that fail only on programming or resource
+ * errors throw {@link NativeException}.
+ */
+public interface Native {
+    int EAGAIN = 11;
+    int ESRCH = 3;
+    int ECHILD = 10;
+    int ENOENT = 2;
+    int SIGKILL = 9;
+    int SIGTERM = 15;
+
+    int getpid();
+    int getuid();
+    int getgid();
+
+    /** prctl(PR_SET_CHILD_SUBREAPER, 1); false where the kernel refuses it. */
+    boolean setChildSubreaper();
+
+    /** socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC); both ends close-on-exec. */
+    int[] socketpair();
+
+    /** Sets O_NONBLOCK on fd. */
+    void setNonBlocking(int fd);
+
+    /** Starts a child with posix_spawn; returns its pid. */
+    int spawn(SpawnRequest request) throws SpawnException;
+
+    /** read(2): bytes read, 0 on EOF, or a negative errno (e.g. -EAGAIN). */
+    int read(int fd, byte[] buf, int len);
+
+    /** write(2): bytes written or a negative errno. */
+    int write(int fd, byte[] buf, int off, int len);
+
+    void close(int fd);
+
+    /**
+     * waitpid(-1, WNOHANG): the next reaped child, {@link Reaped#NONE} when children exist but
+     * none has exited, {@link Reaped#NO_CHILDREN} when there are none (ECHILD).
+     */
+    Reaped reapAny();
+
+    /** kill(pid, sig) for pid &gt; 0 only; 0 or a negative errno. Refuses pid &lt;= 0 (never kill(-1)). */
+    int kill(int pid, int sig);
+
+    /** kill(-pgid, sig): the whole process group led by pgid &gt; 1; 0 or a negative errno. */
+    int killGroup(int pgid, int sig);
+
+    /** A fresh epoll instance plus an eventfd for wake-ups, both close-on-exec. */
+    Poller newPoller();
+
+    /** Writes {@code value} (procname, at most 15 bytes are kept) as the process name in /proc/self/comm. */
+    void setProcessName(String value);
+
+    /** The readiness multiplexer of the event loop. Not thread-safe except {@link #wakeup()}. */
+    interface Poller extends AutoCloseable {
+        void add(int fd);
+        void remove(int fd);
+        /** Waits up to timeoutMs (-1 = forever) and returns the fds readable or hung up; wake-ups are drained and not reported. */
+        List<Integer> await(long timeoutMs);
+        /** Thread-safe: makes a concurrent or the next {@link #await} return at once. */
+        void wakeup();
+        @Override void close();
+    }
+}
