@@ -1,0 +1,266 @@
+package dev.emperor.core;
+
+import dev.emperor.internal.Reaped;
+import dev.emperor.monitor.VassalFile;
+import dev.emperor.protocol.PipeByte;
+
+/**
+ * The vassal lifecycle as one state × event table — check it against spec/emperor-lifecycle.md
+ * §4–§7 and §11. Every transition of every vassal happens here, on the loop thread.
+ *
+ * <pre>
+ * event \ state   | THROTTLED          | RUNNING                    | STOPPING               | CURSED                 | EXILED
+ * ----------------+--------------------+----------------------------+------------------------+------------------------+------------------
+ * (new file)      | → spawn, or THROTTLED while the blacklist window is open (no record yet)
+ * file newer      | keep new mtime     | byte 1 (reload), respawns++| –                      | –                      | → try spawn
+ * file gone       | forget             | byte 0/2 → STOPPING(REMOVED)| reason := REMOVED     | reason := REMOVED      | forget
+ * byte 1/5/17/26  | –                  | ready/accepting/loyal (+ unblacklist)/heartbeat, also while STOPPING/CURSED
+ * byte 22         | –                  | byte 0/2 → STOPPING(VOLUNTARY)| –                   | –                      | –
+ * pipe EOF        | –                  | → CURSED (curse line)      | curse line             | –                      | –
+ * reaped          | –                  | crash(*)                   | REMOVED/RAGNAROK: forget; VOLUNTARY: crash(*) | crash(*), or forget if REMOVED/RAGNAROK | –
+ * tick            | window over → spawn| heartbeat late → SIGKILL   | tolerance over → SIGKILL (again every tolerance) | same | –
+ * SIGHUP          | –                  | byte 1, last_mod = now     | –                      | –                      | –
+ * Ragnarok        | forget             | byte 0/2 → STOPPING(RAGNAROK)| reason := RAGNAROK   | reason := RAGNAROK     | forget
+ * loyal (17) also removes the name from the blacklist.
+ * (*) crash: exit 26 → EXILED; else blacklist if never loyal (unless emperor-no-blacklist),
+ *     fresh record (uWSGI's emperor_add), spawn or THROTTLED.
+ * </pre>
+ */
+public final class Lifecycle {
+    private final Effects fx;
+    private final Blacklist blacklist;
+    private final EmperorLog log;
+    private final Settings settings;
+
+    /** The timing options the table needs, in milliseconds. */
+    public record Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist) {
+    }
+
+    public Lifecycle(Effects fx, Blacklist blacklist, EmperorLog log, Settings settings) {
+        this.fx = fx;
+        this.blacklist = blacklist;
+        this.log = log;
+        this.settings = settings;
+    }
+
+    /** A monitor reports a name with no record: uWSGI's {@code emperor_add}. */
+    public Vassal fileAppeared(VassalFile f, long now) {
+        Vassal v = new Vassal(f, now);
+        trySpawn(v, now);
+        return v;
+    }
+
+    public void fileSeen(Vassal v, VassalFile f, long now) {
+        v.file = f;
+        v.fileGone = false;
+        if (f.mtimeNanos() <= v.lastModNanos) {
+            return; // unchanged or older: uWSGI does not reload for an older mtime either
+        }
+        switch (v.state) {
+            case RUNNING -> reload(v, f.mtimeNanos(), now);
+            case THROTTLED -> v.lastModNanos = f.mtimeNanos();
+            case EXILED -> {
+                v.newRecord(now);
+                trySpawn(v, now);
+            }
+            case STOPPING, CURSED -> { }
+        }
+    }
+
+    public void fileGone(Vassal v, long now) {
+        v.fileGone = true;
+        switch (v.state) {
+            case RUNNING -> stop(v, StopReason.REMOVED, now);
+            case STOPPING, CURSED -> v.stopReason = StopReason.REMOVED;
+            case THROTTLED, EXILED -> forget(v);
+        }
+    }
+
+    public void pipeByte(Vassal v, int b, long now) {
+        switch (b) {
+            case PipeByte.SPAWNED -> {
+                v.ready = true;
+                v.lastReady = now;
+                log.verbose("[emperor] vassal " + v.name + " has been spawned");
+            }
+            case PipeByte.ACCEPTING -> {
+                v.accepting = true;
+                v.lastAccepting = now;
+                log.verbose("[emperor] vassal " + v.name + " is ready to accept requests");
+            }
+            case PipeByte.LOYAL -> {
+                v.loyal = true;
+                v.lastLoyal = now;
+                blacklist.remove(v.name);
+                log.verbose("[emperor] vassal " + v.name + " is now loyal");
+            }
+            case PipeByte.HEARTBEAT -> v.lastHeartbeat = now;
+            case PipeByte.VOLUNTARY_STOP -> {
+                if (v.state == VassalState.RUNNING) {
+                    stop(v, StopReason.VOLUNTARY, now);
+                }
+            }
+            default -> { } // 2 (config request: dir/glob vassals have no config pipe), 30 (broodlord: not enabled), others: ignored as uWSGI does
+        }
+    }
+
+    public void pipeEof(Vassal v, long now) {
+        fx.closePipe(v);
+        log.plain("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
+        if (v.state == VassalState.RUNNING) {
+            v.state = VassalState.CURSED;
+            v.cursedAt = now;
+        }
+    }
+
+    public void reaped(Vassal v, Reaped r, long now) {
+        fx.closePipe(v);
+        v.pid = -1;
+        boolean goesAway = v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK;
+        switch (v.state) {
+            case RUNNING, CURSED, STOPPING -> {
+                if (goesAway) {
+                    forget(v);
+                } else {
+                    crashed(v, r, now);
+                }
+            }
+            case THROTTLED, EXILED -> { }
+        }
+    }
+
+    public void tick(Vassal v, long now) {
+        switch (v.state) {
+            case THROTTLED -> {
+                if (now >= v.spawnAt) {
+                    trySpawn(v, now);
+                }
+            }
+            case RUNNING -> {
+                if (v.lastHeartbeat > 0 && v.lastHeartbeat + settings.requiredHeartbeatMs() < now) {
+                    log.plain("[emperor] vassal " + v.name + " sent no heartbeat in last "
+                            + settings.requiredHeartbeatMs() / 1000 + " seconds, brutally respawning it...");
+                    v.lastHeartbeat = 0;
+                    fx.kill(v, 9);
+                }
+            }
+            case STOPPING, CURSED -> {
+                if (v.pid > 0 && now - v.cursedAt >= settings.curseToleranceMs()) {
+                    log.warn("[emperor] vassal " + v.name + " (pid: " + v.pid + ") still alive "
+                            + settings.curseToleranceMs() / 1000 + " seconds after its stop: SIGKILL");
+                    v.cursedAt = now;
+                    fx.kill(v, 9);
+                }
+            }
+            case EXILED -> { }
+        }
+    }
+
+    /** The next time {@link #tick} has something to do for v, or Long.MAX_VALUE. */
+    public long nextDeadline(Vassal v) {
+        return switch (v.state) {
+            case THROTTLED -> v.spawnAt;
+            case RUNNING -> v.lastHeartbeat > 0 ? v.lastHeartbeat + settings.requiredHeartbeatMs() + 1 : Long.MAX_VALUE;
+            case STOPPING, CURSED -> v.pid > 0 ? v.cursedAt + settings.curseToleranceMs() : Long.MAX_VALUE;
+            case EXILED -> Long.MAX_VALUE;
+        };
+    }
+
+    /** SIGHUP ({@code emperor_massive_reload}): byte 1 to every running vassal, last_mod = now. */
+    public void reloadAll(Vassal v, long now) {
+        if (v.state == VassalState.RUNNING) {
+            reload(v, Math.max(now * 1_000_000L, v.lastModNanos), now);
+        }
+    }
+
+    /** SIGTERM/SIGINT: stop everything; the loop exits when nothing is left. */
+    public void ragnarok(Vassal v, long now) {
+        switch (v.state) {
+            case RUNNING -> stop(v, StopReason.RAGNAROK, now);
+            case STOPPING, CURSED -> v.stopReason = StopReason.RAGNAROK;
+            case THROTTLED, EXILED -> forget(v);
+        }
+    }
+
+    private void reload(Vassal v, long mtimeNanos, long now) {
+        log.plain("[emperor] reload the uwsgi instance " + v.name);
+        v.lastModNanos = mtimeNanos;
+        if (!fx.send(v, PipeByte.RELOAD)) {
+            curseBrokenPipe(v, now);
+            return;
+        }
+        v.respawns++;
+        v.lastRun = now;
+        v.ready = false;
+        v.accepting = false;
+    }
+
+    private void stop(Vassal v, StopReason reason, long now) {
+        log.plain("[emperor] stop the uwsgi instance " + v.name);
+        v.stopReason = reason;
+        v.state = VassalState.STOPPING;
+        v.cursedAt = now;
+        fx.send(v, settings.gracefulShutdown() ? PipeByte.GRACEFUL_STOP : PipeByte.STOP);
+    }
+
+    private void curseBrokenPipe(Vassal v, long now) {
+        fx.closePipe(v);
+        log.plain("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
+        v.state = VassalState.CURSED;
+        v.cursedAt = now;
+    }
+
+    private void crashed(Vassal v, Reaped r, long now) {
+        if (r.exited() && r.exitCode() == PipeByte.EXILE_CODE) {
+            log.warn("[emperor] vassal " + v.name + " exited with code 26 (exile): not respawning it until its config changes");
+            v.state = VassalState.EXILED;
+            return;
+        }
+        log.warn("[emperor] vassal " + v.name + " died unexpectedly (" + describe(r) + ")" + (v.loyal ? "" : " before becoming loyal"));
+        if (!v.loyal && !settings.noBlacklist()) {
+            blacklist.add(v.name, now);
+        }
+        v.newRecord(now);
+        trySpawn(v, now);
+    }
+
+    private void trySpawn(Vassal v, long now) {
+        long until = blacklist.blockedUntil(v.name);
+        if (now < until) {
+            v.state = VassalState.THROTTLED;
+            v.spawnAt = until;
+            return;
+        }
+        Effects.SpawnOutcome o = fx.spawn(v);
+        if (o.ok()) {
+            v.pid = o.pid();
+            v.pipeFd = o.pipeFd();
+            v.state = VassalState.RUNNING;
+            v.stopReason = StopReason.NONE;
+            v.cursedAt = 0;
+            v.starts++;
+            return;
+        }
+        if (o.exile()) {
+            log.error("[emperor] cannot start vassal " + v.name + ": " + o.error());
+            v.state = VassalState.EXILED;
+            return;
+        }
+        log.error("[emperor] cannot start vassal " + v.name + ": " + o.error());
+        if (!settings.noBlacklist()) {
+            blacklist.add(v.name, now);
+        }
+        v.state = VassalState.THROTTLED;
+        v.spawnAt = Math.max(blacklist.blockedUntil(v.name), now + 1000); // never retry in a tight loop
+    }
+
+    private void forget(Vassal v) {
+        fx.closePipe(v);
+        fx.forget(v);
+        log.plain("[emperor] removed uwsgi instance " + v.name);
+    }
+
+    static String describe(Reaped r) {
+        return r.exited() ? "exit code " + r.exitCode() : "killed by signal " + r.signal();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.emperor.core;
+
+/** Why a vassal is being stopped; decides what its death means. */
+public enum StopReason {
+    /** Nobody asked: a death is a crash and leads to a (throttled) respawn. */
+    NONE,
+    /** Its config disappeared: the record goes away. */
+    REMOVED,
+    /** The Emperor is shutting down: the record goes away. */
+    RAGNAROK,
+    /** The vassal asked to stop (byte 22, die-on-idle): as in uWSGI, its config is still there, so it comes back. */
+    VOLUNTARY
+}

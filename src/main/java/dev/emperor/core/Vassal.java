@@ -1,0 +1,82 @@
+package dev.emperor.core;
+
+import dev.emperor.monitor.VassalFile;
+
+/**
+ * One instance record ({@code struct uwsgi_instance}). Mutable, and touched only by the event
+ * loop thread. Times are epoch milliseconds internally; the stats show seconds.
+ */
+public final class Vassal {
+    final String name;
+    VassalFile file;
+    VassalState state = VassalState.THROTTLED;
+    StopReason stopReason = StopReason.NONE;
+    int pid = -1;
+    int pipeFd = -1;
+    long born;
+    long lastModNanos;
+    long lastHeartbeat;
+    boolean loyal;
+    boolean ready;
+    boolean accepting;
+    long lastLoyal;
+    long lastReady;
+    long lastAccepting;
+    long firstRun;
+    long lastRun;
+    long cursedAt;
+    long respawns;
+    /** Process starts of this name since the daemon started (not in uWSGI's document; for metrics). */
+    long starts;
+    /** When a THROTTLED vassal may be spawned again. */
+    long spawnAt;
+    boolean fileGone;
+
+    Vassal(VassalFile file, long now) {
+        this.name = file.name();
+        this.file = file;
+        newRecord(now);
+    }
+
+    /** What uWSGI's {@code emperor_add} sets on a fresh record (a crash respawn gets a fresh record too). */
+    void newRecord(long now) {
+        born = file.mtimeSeconds() * 1000;
+        lastModNanos = file.mtimeNanos();
+        firstRun = now;
+        lastRun = now;
+        loyal = ready = accepting = false;
+        lastLoyal = lastReady = lastAccepting = 0;
+        lastHeartbeat = 0;
+        cursedAt = 0;
+        respawns = 0;
+        stopReason = StopReason.NONE;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public VassalState state() {
+        return state;
+    }
+
+    public boolean loyal() {
+        return loyal;
+    }
+
+    public long respawns() {
+        return respawns;
+    }
+
+    VassalView view(long throttleMs) {
+        return new VassalView(name, pid, born / 1000, Math.floorDiv(lastModNanos, 1_000_000_000L),
+                lastHeartbeat / 1000, loyal, ready, accepting, lastLoyal / 1000, lastReady / 1000,
+                lastAccepting / 1000, firstRun / 1000, lastRun / 1000, cursedAt / 1000, false, "",
+                false, false, file.uid(), file.gid(), file.monitor(), java.util.Map.of(), respawns,
+                state.label(), throttleMs);
+    }
+}

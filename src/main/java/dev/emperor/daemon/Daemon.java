@@ -1,0 +1,144 @@
+package dev.emperor.daemon;
+
+import dev.emperor.Version;
+import dev.emperor.config.EmperorConfig;
+import dev.emperor.core.Blacklist;
+import dev.emperor.core.EmperorLog;
+import dev.emperor.core.EmperorLoop;
+import dev.emperor.core.Effects;
+import dev.emperor.core.Lifecycle;
+import dev.emperor.core.Signals;
+import dev.emperor.core.SnapshotFactory;
+import dev.emperor.internal.Native;
+import dev.emperor.monitor.Monitor;
+import dev.emperor.monitor.Scanner;
+import dev.emperor.monitor.VassalNames;
+import dev.emperor.spawn.ArgvBuilder;
+import dev.emperor.spawn.BinaryResolver;
+import dev.emperor.spawn.Spawner;
+import dev.emperor.spawn.VassalEnvironment;
+import dev.emperor.stats.StatsServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wires one running Emperor from a finished configuration: the process-level options (pidfile,
+ * procname, subreaper), the monitors and their scanner thread, the spawner, the stats server and
+ * the event loop; then runs the loop until Ragnarok.
+ */
+public final class Daemon {
+    private static final String SETPRIV = "/usr/bin/setpriv";
+
+    private final EmperorConfig config;
+    private final Native nat;
+    private final EmperorLog log;
+
+    public Daemon(EmperorConfig config, Native nat) {
+        this.config = config;
+        this.nat = nat;
+        this.log = new EmperorLog(config.logDate(), System::currentTimeMillis);
+    }
+
+    /** Runs the Emperor; returns the process exit status. */
+    public int run() {
+        Path base = config.chdir() != null ? config.startupCwd().resolve(config.chdir()) : config.startupCwd();
+        if (config.procname() != null) {
+            nat.setProcessName(config.procname());
+        }
+        if (!nat.setChildSubreaper()) {
+            log.warn("*** DANGER: your kernel misses PR_SET_CHILD_SUBREAPER feature: orphans of vassals will not be reaped by the Emperor ***");
+        }
+        if (config.pidfile() != null) {
+            writePidfile(base.resolve(config.pidfile()));
+        }
+        VassalNames names = new VassalNames(config.extraExtensions());
+        List<Monitor> monitors;
+        try {
+            monitors = Monitors.build(config.monitors(), base, names, config.nofollow());
+        } catch (IllegalArgumentException e) {
+            log.error(e.getMessage());
+            return 1;
+        }
+        List<String> arguments = new ArrayList<>();
+        monitors.forEach(m -> arguments.add(m.argument()));
+
+        Spawner spawner = new Spawner(nat,
+                new ArgvBuilder(config.vassalsInheritBefore(), config.vassalsIncludeBefore(), config.vassalSet(),
+                        config.vassalsInherit(), config.vassalsInclude(), config.extraExtensions()),
+                new BinaryResolver(config.wrapperOverride(), config.wrapper(), config.binaryPath(), config.wrapperFallback()),
+                new VassalEnvironment(System.getenv(), config.env(), config.unenv()),
+                Files.isExecutable(Path.of(SETPRIV)) ? SETPRIV : null,
+                config.safeFds());
+        if (!Files.isExecutable(Path.of(SETPRIV))) {
+            log.warn("[emperor] " + SETPRIV + " not found (util-linux): vassals will not die with the Emperor if it is SIGKILLed");
+        }
+
+        Scanner[] scanner = new Scanner[1];
+        Runnable rescan = () -> scanner[0].requestScan();
+        long mercyMs = (config.reloadMercy() > 0 ? config.reloadMercy() : 30) * 1000L;
+        EmperorLoop loop = new EmperorLoop(nat, file -> start(spawner, file), log, System::currentTimeMillis,
+                new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
+                new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
+                        config.gracefulShutdown(), config.noBlacklist()),
+                new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
+                        arguments, false),
+                mercyMs, rescan);
+        scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> loop.execute(() -> loop.applyScan(results)));
+
+        log.plain("*** starting uWSGI Emperor ***");
+        StatsServer stats = startStats(loop);
+        Signals.install(loop, rescan, log);
+        scanner[0].start();
+        int status;
+        try {
+            status = loop.run();
+        } finally {
+            scanner[0].close();
+            if (stats != null) {
+                stats.close();
+            }
+        }
+        return status;
+    }
+
+    private Effects.SpawnOutcome start(Spawner spawner, dev.emperor.monitor.VassalFile file) {
+        try {
+            Spawner.Spawned s = spawner.spawn(file);
+            return Effects.SpawnOutcome.started(s.pid(), s.pipeFd());
+        } catch (Spawner.SpawnFailure e) {
+            return Effects.SpawnOutcome.failed(e.getMessage(), e.exile());
+        }
+    }
+
+    private StatsServer startStats(EmperorLoop loop) {
+        if (config.statsAddress() == null) {
+            return null;
+        }
+        StatsServer server = new StatsServer(config.statsAddress(), config.listen(), config.chmodSocket(),
+                Duration.ofSeconds(config.socketTimeout()), loop::snapshot, false);
+        try {
+            server.start();
+            log.plain("*** Emperor stats server enabled on " + config.statsAddress() + " fd: "
+                    + server.fd().orElse(-1) + " ***");
+            return server;
+        } catch (IOException e) {
+            log.plain("*** Emperor stats server enabled on " + config.statsAddress() + " fd: -1 ***");
+            log.error("[emperor] cannot bind the stats server on " + config.statsAddress() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void writePidfile(Path path) {
+        log.plain("writing pidfile to " + path);
+        try {
+            Files.writeString(path, nat.getpid() + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            log.error("[emperor] cannot write pidfile " + path + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.emperor.monitor;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code emperor = DIR} ({@code uwsgi_imperial_monitor_directory}): every entry of one directory,
+ * not recursive, hidden files included. Names are the bare file names; vassals start with the
+ * directory as cwd. Unlike uWSGI, no process-wide chdir: several dir monitors each keep their own
+ * cwd (fixes the shared-cwd bug, lifecycle §14).
+ */
+public final class DirMonitor implements Monitor {
+    private final Path dir;
+    private final String argument;
+    private final EntryInspector inspector;
+
+    public DirMonitor(Path dir, VassalNames names, boolean nofollow) {
+        this.dir = realOrAbsolute(dir);
+        this.argument = this.dir.toString();
+        this.inspector = new EntryInspector(names, nofollow);
+    }
+
+    private static Path realOrAbsolute(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
+    }
+
+    @Override
+    public String argument() {
+        return argument;
+    }
+
+    @Override
+    public Set<Path> watchDirectories() {
+        return Set.of(dir);
+    }
+
+    @Override
+    public ScanResult scan() {
+        List<VassalFile> found = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                Object r = inspector.inspect(name, entry, dir, argument);
+                if (r instanceof VassalFile v) {
+                    found.add(v);
+                } else if (r instanceof Skipped s) {
+                    skipped.add(s);
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException | SecurityException e) {
+            return ScanResult.failed(argument, "cannot read directory " + dir + ": " + e);
+        }
+        return new ScanResult(argument, true, null, found, skipped);
+    }
+}

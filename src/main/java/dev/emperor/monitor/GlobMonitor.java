@@ -1,0 +1,115 @@
+package dev.emperor.monitor;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code emperor = GLOB} ({@code uwsgi_imperial_monitor_glob}): the pattern is expanded relative
+ * to the startup cwd, one path component at a time (as glob(3) does); instance names are the
+ * matches verbatim (relative if the pattern is), and vassals start in the startup cwd.
+ */
+public final class GlobMonitor implements Monitor {
+    private final String pattern;
+    private final Path base;
+    private final EntryInspector inspector;
+    private volatile Set<Path> visited = Set.of();
+
+    public GlobMonitor(String pattern, Path startupCwd, VassalNames names, boolean nofollow) {
+        this.pattern = pattern;
+        this.base = startupCwd.toAbsolutePath();
+        this.inspector = new EntryInspector(names, nofollow);
+    }
+
+    @Override
+    public String argument() {
+        return pattern;
+    }
+
+    @Override
+    public Set<Path> watchDirectories() {
+        return visited;
+    }
+
+    @Override
+    public ScanResult scan() {
+        boolean absolute = pattern.startsWith("/");
+        String[] parts = pattern.split("/+");
+        List<String> prefixes = new ArrayList<>();
+        prefixes.add(absolute ? "/" : "");
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.isEmpty()) {
+                continue;
+            }
+            List<String> next = new ArrayList<>();
+            for (String prefix : prefixes) {
+                Path dir = resolve(prefix.isEmpty() ? "." : prefix);
+                dirs.add(dir);
+                if (isPattern(part)) {
+                    next.addAll(matchIn(dir, prefix, part, i == parts.length - 1));
+                } else {
+                    String candidate = prefix + part;
+                    if (i == parts.length - 1 || Files.isDirectory(resolve(candidate))) {
+                        next.add(candidate + (i == parts.length - 1 ? "" : "/"));
+                    }
+                }
+            }
+            prefixes = next;
+        }
+        List<VassalFile> found = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        for (String name : prefixes) {
+            if (name.endsWith("/")) {
+                name = name.substring(0, name.length() - 1);
+            }
+            Object r = inspector.inspect(name, resolve(name), base, pattern);
+            if (r instanceof VassalFile v) {
+                found.add(v);
+            } else if (r instanceof Skipped s) {
+                skipped.add(s);
+            }
+        }
+        visited = Set.copyOf(dirs);
+        return new ScanResult(pattern, true, null, found, skipped);
+    }
+
+    private List<String> matchIn(Path dir, String prefix, String part, boolean last) {
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + part);
+        List<String> out = new ArrayList<>();
+        boolean showHidden = part.startsWith(".");
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path e : entries) {
+                Path fn = e.getFileName();
+                if ((showHidden || !fn.toString().startsWith(".")) && m.matches(fn)) {
+                    boolean isDir = Files.isDirectory(e);
+                    if (last) {
+                        out.add(prefix + fn);
+                    } else if (isDir) {
+                        out.add(prefix + fn + "/");
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return out;
+        }
+        out.sort(null); // glob(3) sorts its results
+        return out;
+    }
+
+    private Path resolve(String p) {
+        return base.resolve(p).normalize();
+    }
+
+    private static boolean isPattern(String s) {
+        return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
+    }
+}

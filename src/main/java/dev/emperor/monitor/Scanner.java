@@ -1,0 +1,148 @@
+package dev.emperor.monitor;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the monitors off the event loop: a full scan every {@code emperor-freq} seconds (uWSGI's
+ * safety net) and at once whenever inotify (the JDK WatchService) reports a change in a watched
+ * directory or someone calls {@link #requestScan()}. Results go to the sink; the scanner itself
+ * decides nothing.
+ */
+public final class Scanner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("emperor");
+
+    private final List<Monitor> monitors;
+    private final long freqMillis;
+    private final Consumer<List<ScanResult>> sink;
+    private final Object lock = new Object();
+    private boolean requested = true; // first scan at once
+    private volatile boolean closed;
+    private final Map<Path, WatchKey> watched = new HashMap<>();
+    private WatchService watchService;
+    private Thread scanThread;
+    private Thread watchThread;
+
+    public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink) {
+        this.monitors = List.copyOf(monitors);
+        this.freqMillis = Math.max(1, freq.toMillis());
+        this.sink = sink;
+    }
+
+    public void start() {
+        try {
+            watchService = FileSystems.getDefault().newWatchService();
+        } catch (IOException e) {
+            LOG.warn("[emperor] inotify unavailable ({}), relying on the {} ms rescan", e.getMessage(), freqMillis);
+        }
+        scanThread = new Thread(this::scanLoop, "scanner");
+        scanThread.setDaemon(true);
+        scanThread.start();
+        if (watchService != null) {
+            watchThread = new Thread(this::watchLoop, "inotify");
+            watchThread.setDaemon(true);
+            watchThread.start();
+        }
+    }
+
+    /** Thread-safe: scan again as soon as possible (SIGWINCH, a vassal died, a file event). */
+    public void requestScan() {
+        synchronized (lock) {
+            requested = true;
+            lock.notifyAll();
+        }
+    }
+
+    private void scanLoop() {
+        while (!closed) {
+            synchronized (lock) {
+                long deadline = System.currentTimeMillis() + freqMillis;
+                while (!requested && !closed) {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        lock.wait(left);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                requested = false;
+            }
+            if (closed) {
+                return;
+            }
+            List<ScanResult> results = new ArrayList<>(monitors.size());
+            for (Monitor m : monitors) {
+                try {
+                    results.add(m.scan());
+                } catch (RuntimeException e) {
+                    results.add(ScanResult.failed(m.argument(), e.toString()));
+                }
+            }
+            watchNewDirectories();
+            sink.accept(results);
+        }
+    }
+
+    private void watchNewDirectories() {
+        if (watchService == null) {
+            return;
+        }
+        for (Monitor m : monitors) {
+            for (Path dir : m.watchDirectories()) {
+                WatchKey key = watched.get(dir);
+                if (key != null && key.isValid()) {
+                    continue;
+                }
+                try {
+                    watched.put(dir, dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
+                            StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
+                } catch (IOException | RuntimeException e) {
+                    watched.remove(dir); // not there (yet): the periodic scan retries
+                }
+            }
+        }
+    }
+
+    private void watchLoop() {
+        while (!closed) {
+            WatchKey key;
+            try {
+                key = watchService.take();
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            }
+            key.pollEvents();
+            key.reset();
+            requestScan();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        requestScan();
+        if (watchService != null) {
+            try {
+                watchService.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.emperor.monitor;
+
+/** A directory entry that looks like a vassal but is not started, and why. */
+public record Skipped(String name, String reason) {
+}

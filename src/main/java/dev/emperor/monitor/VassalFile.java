@@ -1,0 +1,21 @@
+package dev.emperor.monitor;
+
+import java.nio.file.Path;
+
+/**
+ * One vassal config as a monitor sees it right now.
+ *
+ * @param name       the instance name: the bare file name for a dir monitor, the glob match for a glob monitor
+ * @param path       absolute path of the config (used for checks, never for the argv)
+ * @param cwd        directory the vassal is started in, so that the relative {@code name} resolves
+ * @param mtimeNanos full-precision mtime (uWSGI compares whole seconds and misses a second touch within a second)
+ * @param uid        owner uid (recorded; enforced only in Tyrant mode)
+ * @param gid        owner gid
+ * @param monitor    the monitor's argument, as the stats show it
+ */
+public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {
+
+    public long mtimeSeconds() {
+        return Math.floorDiv(mtimeNanos, 1_000_000_000L);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.emperor.spawn;
+
+import dev.emperor.internal.Native;
+import dev.emperor.internal.SpawnException;
+import dev.emperor.internal.SpawnRequest;
+import dev.emperor.monitor.VassalFile;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a vassal the way uWSGI's child recipe does (lifecycle §13–14), with posix_spawn instead
+ * of fork: a socketpair for the emperor pipe whose child end sits on a fixed fd, stdin on
+ * /dev/null, every other fd closed, a new session, signal mask and dispositions reset, cwd = the
+ * monitor's directory. The parent-death signal, which posix_spawn cannot set, comes from
+ * {@code setpriv --pdeathsig KILL} used as an exec trampoline when it is installed.
+ */
+public final class Spawner {
+    /** The fd the vassal finds its emperor pipe on ({@code UWSGI_EMPEROR_FD}). */
+    public static final int EMPEROR_FD = 3;
+
+    private final Native nat;
+    private final ArgvBuilder argvBuilder;
+    private final BinaryResolver binaries;
+    private final VassalEnvironment environment;
+    private final String setpriv;
+    private final List<Integer> safeFds;
+
+    /** @param setpriv absolute path of util-linux setpriv, null to spawn without parent-death signal */
+    public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
+                   String setpriv, List<Integer> safeFds) {
+        this.nat = nat;
+        this.argvBuilder = argvBuilder;
+        this.binaries = binaries;
+        this.environment = environment;
+        this.setpriv = setpriv;
+        this.safeFds = List.copyOf(safeFds);
+    }
+
+    /** A started vassal: its pid and the Emperor's end of the pipe (non-blocking, close-on-exec). */
+    public record Spawned(int pid, int pipeFd, List<String> argv) {
+    }
+
+    /** Why a spawn did not happen. {@code exile}: no binary could be found (uWSGI's child exits 26). */
+    public static final class SpawnFailure extends Exception {
+        private final boolean exile;
+
+        SpawnFailure(String message, boolean exile) {
+            super(message);
+            this.exile = exile;
+        }
+
+        public boolean exile() {
+            return exile;
+        }
+    }
+
+    public Spawned spawn(VassalFile file) throws SpawnFailure {
+        BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
+        if (bin == null) {
+            throw new SpawnFailure("no executable among " + binaries.candidates()
+                    + ": is the uwsgi binary in your system PATH ?", true);
+        }
+        List<String> argv = argvBuilder.build(bin.executable(), file.name(), null);
+        int[] pair = nat.socketpair();
+        int ours = pair[0];
+        int theirs = pair[1];
+        int childFd = EMPEROR_FD;
+        while (safeFds.contains(childFd)) {
+            childFd++;
+        }
+        Map<Integer, Integer> fds = new LinkedHashMap<>();
+        fds.put(childFd, theirs);
+        for (int fd : safeFds) {
+            if (fd > 2) {
+                fds.put(fd, fd);
+            }
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("UWSGI_EMPEROR_FD", Integer.toString(childFd));
+        List<String> env = environment.forChild(extra);
+        String executable = bin.executable();
+        List<String> execArgv = argv;
+        if (setpriv != null) {
+            executable = setpriv;
+            execArgv = new java.util.ArrayList<>(List.of(setpriv, "--pdeathsig", "KILL", "--"));
+            execArgv.addAll(argv);
+        }
+        int pid;
+        try {
+            pid = nat.spawn(new SpawnRequest(executable, execArgv, env, file.cwd().toString(), fds, true));
+        } catch (SpawnException e) {
+            nat.close(ours);
+            nat.close(theirs);
+            throw new SpawnFailure("posix_spawn of " + executable + " failed: " + e.getMessage(), e.errno() == Native.ENOENT);
+        }
+        nat.close(theirs);
+        nat.setNonBlocking(ours);
+        return new Spawned(pid, ours, argv);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.emperor.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A fake outside world for {@link Lifecycle}: hands out pids and fds and records every call. */
+final class RecordingEffects implements Effects {
+    final List<String> calls = new ArrayList<>();
+    int nextPid = 1000;
+    int nextFd = 100;
+    SpawnOutcome nextOutcome;
+    boolean pipeBroken;
+
+    @Override
+    public SpawnOutcome spawn(Vassal v) {
+        calls.add("spawn " + v.name());
+        if (nextOutcome != null) {
+            SpawnOutcome o = nextOutcome;
+            nextOutcome = null;
+            return o;
+        }
+        return SpawnOutcome.started(nextPid++, nextFd++);
+    }
+
+    @Override
+    public boolean send(Vassal v, int b) {
+        calls.add("send " + v.name() + " " + b);
+        return !pipeBroken;
+    }
+
+    @Override
+    public boolean kill(Vassal v, int signal) {
+        calls.add("kill " + v.name() + " " + signal);
+        return true;
+    }
+
+    @Override
+    public void killGroup(Vassal v, int signal) {
+        calls.add("killGroup " + v.name() + " " + signal);
+    }
+
+    @Override
+    public void closePipe(Vassal v) {
+        if (v.pipeFd >= 0) {
+            calls.add("close " + v.name());
+            v.pipeFd = -1;
+        }
+    }
+
+    @Override
+    public void forget(Vassal v) {
+        calls.add("forget " + v.name());
+    }
+
+    String last() {
+        return calls.isEmpty() ? null : calls.get(calls.size() - 1);
+    }
+}
