@@ -18,7 +18,7 @@ import dev.emperor.protocol.PipeByte;
  * byte 22         | –                  | byte 0/2 → STOPPING(VOLUNTARY)| –                   | –                      | –
  * pipe EOF        | –                  | → CURSED (curse line)      | curse line             | –                      | –
  * reaped          | –                  | crash(*)                   | REMOVED/RAGNAROK: forget; VOLUNTARY: crash(*) | crash(*), or forget if REMOVED/RAGNAROK | –
- * tick            | window over → spawn| heartbeat late → SIGKILL   | tolerance over → SIGKILL (again every tolerance) | same | –
+ * tick            | window over → spawn| heartbeat late → SIGKILL   | tolerance over → SIGKILL (again every tolerance; not in Ragnarok: reload-mercy rules) | same | –
  * SIGHUP          | –                  | byte 1, last_mod = now     | –                      | –                      | –
  * Ragnarok        | forget             | byte 0/2 → STOPPING(RAGNAROK)| reason := RAGNAROK   | reason := RAGNAROK     | forget
  * loyal (17) also removes the name from the blacklist.
@@ -145,7 +145,7 @@ public final class Lifecycle {
                 }
             }
             case STOPPING, CURSED -> {
-                if (v.pid > 0 && now - v.cursedAt >= settings.curseToleranceMs()) {
+                if (v.pid > 0 && v.stopReason != StopReason.RAGNAROK && now - v.cursedAt >= settings.curseToleranceMs()) {
                     log.warn("[emperor] vassal " + v.name + " (pid: " + v.pid + ") still alive "
                             + settings.curseToleranceMs() / 1000 + " seconds after its stop: SIGKILL");
                     v.cursedAt = now;
@@ -161,7 +161,9 @@ public final class Lifecycle {
         return switch (v.state) {
             case THROTTLED -> v.spawnAt;
             case RUNNING -> v.lastHeartbeat > 0 ? v.lastHeartbeat + settings.requiredHeartbeatMs() + 1 : Long.MAX_VALUE;
-            case STOPPING, CURSED -> v.pid > 0 ? v.cursedAt + settings.curseToleranceMs() : Long.MAX_VALUE;
+            // during Ragnarok only reload-mercy counts (the loop's deadline), as in uWSGI's royal_death
+            case STOPPING, CURSED -> v.pid > 0 && v.stopReason != StopReason.RAGNAROK
+                    ? v.cursedAt + settings.curseToleranceMs() : Long.MAX_VALUE;
             case EXILED -> Long.MAX_VALUE;
         };
     }

@@ -57,6 +57,15 @@ public interface Native {
     /** A fresh epoll instance plus an eventfd for wake-ups, both close-on-exec. */
     Poller newPoller();
 
+    /**
+     * Points this process's fds 1 and 2 at {@code path} (opened O_APPEND|O_CREAT, mode 0640), as
+     * uWSGI's {@code logto} does, so the Emperor's log and its vassals' output land there.
+     */
+    void redirectOutput(String path) throws NativeException;
+
+    /** Drops the whole process to gid (supplementary groups cleared) then uid; glibc applies it to every thread. */
+    void dropPrivileges(int uid, int gid) throws NativeException;
+
     /** Writes {@code value} (procname, at most 15 bytes are kept) as the process name in /proc/self/comm. */
     void setProcessName(String value);
 

@@ -1,0 +1,234 @@
+package dev.emperor.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Objects;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * The real {@link Native}: glibc through the jnr-ffi binding {@link LibC}. One instance per
+ * process, see {@link #load()}. Besides the contract it offers fd passing (sendmsg/recvmsg with
+ * SCM_RIGHTS) and two probes used by tests ({@link #isCloseOnExec}, {@link #isChildSubreaper}).
+ */
+public final class JnrNative implements Native {
+    private static final int EIO = 5;
+
+    private final LibC c;
+    private final Runtime rt;
+    private final PosixSpawner spawner;
+    private final FdPassing fdPassing;
+
+    private JnrNative(LibC c) {
+        this.c = c;
+        this.rt = Runtime.getRuntime(c);
+        this.spawner = new PosixSpawner(c, rt);
+        this.fdPassing = new FdPassing(c, rt);
+    }
+
+    /** The process-wide instance; libc is bound on first use (about 200 ms of jnr-ffi class generation). */
+    public static JnrNative load() {
+        return Holder.INSTANCE;
+    }
+
+    private static final class Holder {
+        static final JnrNative INSTANCE = new JnrNative(LibC.load());
+    }
+
+    private int errno() {
+        return rt.getLastError();
+    }
+
+    @Override
+    public int getpid() {
+        return c.getpid();
+    }
+
+    @Override
+    public int getuid() {
+        return c.getuid();
+    }
+
+    @Override
+    public int getgid() {
+        return c.getgid();
+    }
+
+    @Override
+    public boolean setChildSubreaper() {
+        return c.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+    }
+
+    /** prctl(PR_GET_CHILD_SUBREAPER); not part of {@link Native}, used by tests and diagnostics. */
+    public boolean isChildSubreaper() {
+        Pointer flag = Memory.allocateDirect(rt, 4, true); // prctl stores an int through arg2
+        if (c.prctl(LibC.PR_GET_CHILD_SUBREAPER, flag.address(), 0, 0, 0) != 0) {
+            throw new NativeException("prctl(PR_GET_CHILD_SUBREAPER)", errno());
+        }
+        return flag.getInt(0) != 0;
+    }
+
+    @Override
+    public int[] socketpair() {
+        int[] sv = new int[2];
+        if (c.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, sv) != 0) {
+            throw new NativeException("socketpair", errno());
+        }
+        return sv;
+    }
+
+    @Override
+    public void setNonBlocking(int fd) {
+        int flags = c.fcntl(fd, LibC.F_GETFL, 0);
+        if (flags < 0 || c.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0) {
+            throw new NativeException("fcntl(" + fd + ", O_NONBLOCK)", errno());
+        }
+    }
+
+    /** fcntl(F_GETFD) & FD_CLOEXEC; for tests and assertions about leaked fds. */
+    public boolean isCloseOnExec(int fd) {
+        int flags = c.fcntl(fd, LibC.F_GETFD, 0);
+        if (flags < 0) {
+            throw new NativeException("fcntl(" + fd + ", F_GETFD)", errno());
+        }
+        return (flags & LibC.FD_CLOEXEC) != 0;
+    }
+
+    @Override
+    public int spawn(SpawnRequest request) throws SpawnException {
+        return spawner.spawn(request);
+    }
+
+    @Override
+    public int read(int fd, byte[] buf, int len) {
+        if (len < 0 || len > buf.length) throw new IndexOutOfBoundsException("len " + len);
+        while (true) {
+            long n = c.read(fd, buf, len);
+            if (n >= 0) return (int) n;
+            int errno = errno();
+            if (errno != LibC.EINTR) return -errno;
+        }
+    }
+
+    @Override
+    public int write(int fd, byte[] buf, int off, int len) {
+        // jnr passes a heap array from its start; copy the slice rather than pin with offsets.
+        Objects.checkFromIndexSize(off, len, buf.length);
+        byte[] slice = off == 0 ? buf : Arrays.copyOfRange(buf, off, off + len);
+        while (true) {
+            long n = c.write(fd, slice, len);
+            if (n >= 0) return (int) n;
+            int errno = errno();
+            if (errno != LibC.EINTR) return -errno;
+        }
+    }
+
+    @Override
+    public void close(int fd) {
+        // No retry on EINTR: Linux releases the fd number even then, a retry could close a reused fd.
+        if (c.close(fd) != 0 && errno() == LibC.EBADF) {
+            throw new NativeException("close(" + fd + ")", LibC.EBADF); // a double close: a bug
+        }
+    }
+
+    @Override
+    public Reaped reapAny() {
+        int[] status = new int[1];
+        while (true) {
+            int pid = c.waitpid(-1, status, LibC.WNOHANG);
+            if (pid > 0) return new Reaped(pid, status[0]);
+            if (pid == 0) return Reaped.NONE;
+            int errno = errno();
+            if (errno == ECHILD) return Reaped.NO_CHILDREN;
+            if (errno != LibC.EINTR) throw new NativeException("waitpid", errno);
+        }
+    }
+
+    @Override
+    public int kill(int pid, int sig) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("refusing kill(" + pid + "): only single pids > 0");
+        }
+        return c.kill(pid, sig) == 0 ? 0 : -errno();
+    }
+
+    @Override
+    public int killGroup(int pgid, int sig) {
+        if (pgid <= 1) {
+            throw new IllegalArgumentException("refusing killGroup(" + pgid + "): kill(-1) would hit everything");
+        }
+        return c.kill(-pgid, sig) == 0 ? 0 : -errno();
+    }
+
+    @Override
+    public Poller newPoller() {
+        return new EpollPoller(c, rt);
+    }
+
+    /**
+     * /proc/self/comm is the comm of the thread-group leader (what ps and pgrep show), whereas
+     * prctl(PR_SET_NAME) would only rename the calling Java thread. No trailing newline: the kernel
+     * would keep it. Cut to 15 bytes at a UTF-8 character boundary.
+     */
+    @Override
+    public void setProcessName(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        int len = Math.min(bytes.length, 15);
+        while (len > 0 && len < bytes.length && (bytes[len] & 0xC0) == 0x80) len--;
+        try (FileChannel ch = FileChannel.open(Path.of("/proc/self/comm"), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(bytes, 0, len));
+        } catch (IOException e) {
+            NativeException ne = new NativeException("write /proc/self/comm", EIO);
+            ne.initCause(e);
+            throw ne;
+        }
+    }
+
+    // --- fd passing (not yet in the Native contract: used by the fork-server/proxy features) ---
+
+    /** One sendmsg of {@code data} (at least 1 byte) with up to 3 fds as SCM_RIGHTS; bytes sent or -errno. */
+    public int sendWithFds(int sock, byte[] data, int... fds) {
+        return fdPassing.send(sock, data, fds);
+    }
+
+    /** One recvmsg: bytes into buf (0 = EOF, negative = -errno) and up to maxFds received fds, CLOEXEC. */
+    public ReceivedFds receiveWithFds(int sock, byte[] buf, int maxFds) {
+        return fdPassing.receive(sock, buf, maxFds);
+    }
+
+    @Override
+    public void redirectOutput(String path) {
+        byte[] p = (path + "\0").getBytes(StandardCharsets.UTF_8);
+        // O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC
+        int fd = c.open(p, 01 | 0100 | 02000 | 02000000, 0640);
+        if (fd < 0) {
+            throw new NativeException("open(" + path + ")", errno());
+        }
+        try {
+            if (c.dup2(fd, 1) < 0 || c.dup2(fd, 2) < 0) {
+                throw new NativeException("dup2(" + path + ")", errno());
+            }
+        } finally {
+            c.close(fd);
+        }
+    }
+
+    @Override
+    public void dropPrivileges(int uid, int gid) {
+        if (c.setgroups(0, new int[0]) != 0) {
+            throw new NativeException("setgroups(0)", errno());
+        }
+        if (c.setgid(gid) != 0) {
+            throw new NativeException("setgid(" + gid + ")", errno());
+        }
+        if (c.setuid(uid) != 0) {
+            throw new NativeException("setuid(" + uid + ")", errno());
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.emperor.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emperor.internal.FakeNative;
+import dev.emperor.monitor.ScanResult;
+import dev.emperor.monitor.Skipped;
+import dev.emperor.monitor.VassalFile;
+import dev.emperor.protocol.PipeByte;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The loop with the fake native facade: scans in, pipe bytes in, reaping, Ragnarok out. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class EmperorLoopTest {
+    FakeNative nat;
+    EmperorLoop loop;
+    Thread thread;
+    final AtomicInteger rescans = new AtomicInteger();
+    volatile int exitStatus = -1;
+
+    @BeforeEach
+    void start() {
+        nat = new FakeNative();
+        EmperorLog log = EmperorLog.standard();
+        loop = new EmperorLoop(nat, f -> {
+            int[] pair = nat.socketpair();
+            try {
+                int pid = nat.spawn(new dev.emperor.internal.SpawnRequest("/usr/bin/uwsgi", List.of("uwsgi", "--ini", f.name()),
+                        List.of(), f.cwd().toString(), java.util.Map.of(3, pair[1]), true));
+                return Effects.SpawnOutcome.started(pid, pair[0]);
+            } catch (dev.emperor.internal.SpawnException e) {
+                return Effects.SpawnOutcome.failed(e.getMessage(), false);
+            }
+        }, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                new Lifecycle.Settings(1000, 30_000, false, false),
+                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, rescans::incrementAndGet);
+        thread = new Thread(() -> exitStatus = loop.run(), "test-loop");
+        thread.start();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        loop.execute(loop::ragnarok);
+        thread.join(10_000);
+    }
+
+    static void pollUntil(String what, BooleanSupplier cond) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    static VassalFile file(String name, long mtime) {
+        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v");
+    }
+
+    void scan(VassalFile... files) {
+        ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of(new Skipped("x.ini", "not a regular file (directory)")));
+        loop.execute(() -> loop.applyScan(List.of(r)));
+    }
+
+    VassalView vassal(String id) {
+        return loop.snapshot().vassals().stream().filter(v -> v.id().equals(id)).findFirst().orElse(null);
+    }
+
+    @Test
+    void scanSpawnsBytesUpdateStatsAndRemovalStops() {
+        scan(file("a.ini", 1_000_000_000L));
+        pollUntil("spawn", () -> vassal("a.ini") != null && vassal("a.ini").pid() > 0);
+        int fd = 50;
+        nat.vassalWrites(fd, PipeByte.SPAWNED, PipeByte.ACCEPTING, PipeByte.LOYAL);
+        pollUntil("loyal", () -> vassal("a.ini").loyal() && vassal("a.ini").ready() && vassal("a.ini").accepting());
+        assertEquals(List.of("uwsgi", "--ini", "a.ini"), nat.spawns.get(0).argv());
+        scan();
+        pollUntil("stop byte", () -> nat.calls.contains("write 50 0"));
+        int pid = vassal("a.ini").pid();
+        nat.vassalClosesPipe(fd);
+        nat.vassalExits(pid, 0);
+        pollUntil("removed", () -> vassal("a.ini") == null);
+        assertTrue(rescans.get() > 0, "a death triggers a rescan");
+    }
+
+    @Test
+    void crashBeforeLoyaltyShowsInTheBlacklistAndRespawns() {
+        scan(file("bad.ini", 1));
+        pollUntil("spawn", () -> nat.spawns.size() == 1);
+        nat.vassalExits(5000, 1);
+        pollUntil("blacklisted", () -> loop.snapshot().blacklist().size() == 1);
+        pollUntil("respawned after 1 ms", () -> nat.spawns.size() == 2);
+        nat.vassalExits(5001, 1);
+        pollUntil("throttle 1001", () -> !loop.snapshot().blacklist().isEmpty()
+                && loop.snapshot().blacklist().get(0).throttleLevel() == 1001);
+        assertEquals(2, nat.spawns.size(), "throttled for a second");
+        loop.execute(loop::clearBlacklist);
+        pollUntil("SIGURG clears and respawns", () -> nat.spawns.size() == 3 && loop.snapshot().blacklist().isEmpty());
+    }
+
+    @Test
+    void ragnarokStopsEveryoneAndEndsWithStatusZero() throws InterruptedException {
+        scan(file("a.ini", 1), file("b.ini", 1));
+        pollUntil("two spawns", () -> nat.spawns.size() == 2);
+        loop.execute(loop::ragnarok);
+        pollUntil("stop bytes", () -> nat.calls.contains("write 50 0") && nat.calls.contains("write 52 0"));
+        nat.vassalExits(5000, 0);
+        // b ignores the stop: after reload-mercy (2 s) it is SIGKILLed with its process group
+        pollUntil("no mercy", () -> nat.calls.contains("killGroup 5001 9"));
+        thread.join(5000);
+        assertEquals(0, exitStatus);
+        assertTrue(nat.calls.stream().noneMatch(c -> c.startsWith("kill -") || c.startsWith("kill 0")), "never kill(-1) or kill(0)");
+    }
+
+    @Test
+    void newerMtimeReloadsAndSighupReloadsAll() {
+        scan(file("a.ini", 1_000_000_000L));
+        pollUntil("spawn", () -> vassal("a.ini") != null);
+        scan(file("a.ini", 1_000_000_001L));
+        pollUntil("reload byte", () -> nat.calls.contains("write 50 1"));
+        pollUntil("respawns 1", () -> vassal("a.ini").respawns() == 1);
+        loop.execute(loop::reloadAll);
+        pollUntil("respawns 2", () -> vassal("a.ini").respawns() == 2);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.emperor.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-memory {@link Native} for loop tests: spawns hand out pids, socketpairs hand out fd
+ * numbers, a test feeds bytes, EOFs and exits that the loop then reads, and every write, kill and
+ * spawn is recorded. Thread-safe enough for one loop thread plus one test thread.
+ */
+public final class FakeNative implements Native {
+    public final List<SpawnRequest> spawns = Collections.synchronizedList(new ArrayList<>());
+    public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    private final Map<Integer, ArrayDeque<Integer>> pending = new HashMap<>();
+    private final Set<Integer> eof = new HashSet<>();
+    private final ArrayDeque<Reaped> exits = new ArrayDeque<>();
+    private final Set<Integer> alive = new HashSet<>();
+    private final LinkedBlockingQueue<Integer> ready = new LinkedBlockingQueue<>();
+    private int nextPid = 5000;
+    private int nextFd = 50;
+    public volatile int spawnErrno;
+
+    @Override public int getpid() { return 4242; }
+    @Override public int getuid() { return 0; }
+    @Override public int getgid() { return 0; }
+    @Override public boolean setChildSubreaper() { return true; }
+    @Override public void setProcessName(String value) { calls.add("procname " + value); }
+    @Override public void setNonBlocking(int fd) { }
+    @Override public void redirectOutput(String path) { calls.add("redirect " + path); }
+    @Override public void dropPrivileges(int uid, int gid) { calls.add("drop " + uid + " " + gid); }
+
+    @Override
+    public synchronized int[] socketpair() {
+        int a = nextFd++;
+        int b = nextFd++;
+        pending.put(a, new ArrayDeque<>());
+        return new int[] {a, b};
+    }
+
+    @Override
+    public synchronized int spawn(SpawnRequest request) throws SpawnException {
+        if (spawnErrno != 0) {
+            throw new SpawnException("fake", spawnErrno);
+        }
+        spawns.add(request);
+        int pid = nextPid++;
+        alive.add(pid);
+        calls.add("spawn " + pid + " " + request.argv());
+        return pid;
+    }
+
+    /** The test side: bytes a vassal writes on its pipe (fd = the Emperor's end). */
+    public void vassalWrites(int fd, int... bytes) {
+        synchronized (this) {
+            for (int b : bytes) {
+                pending.get(fd).add(b);
+            }
+        }
+        ready.add(fd);
+    }
+
+    public void vassalClosesPipe(int fd) {
+        synchronized (this) {
+            eof.add(fd);
+        }
+        ready.add(fd);
+    }
+
+    public void vassalExits(int pid, int code) {
+        synchronized (this) {
+            alive.remove(pid);
+            exits.add(Reaped.exit(pid, code));
+        }
+        ready.add(-1);
+    }
+
+    public synchronized boolean isAlive(int pid) {
+        return alive.contains(pid);
+    }
+
+    @Override
+    public synchronized int read(int fd, byte[] buf, int len) {
+        ArrayDeque<Integer> q = pending.get(fd);
+        if (q == null) {
+            return -9;
+        }
+        int n = 0;
+        while (n < len && !q.isEmpty()) {
+            buf[n++] = (byte) (int) q.poll();
+        }
+        if (n > 0) {
+            return n;
+        }
+        return eof.contains(fd) ? 0 : -EAGAIN;
+    }
+
+    @Override
+    public synchronized int write(int fd, byte[] buf, int off, int len) {
+        calls.add("write " + fd + " " + buf[off]);
+        return eof.contains(fd) ? -32 : len;
+    }
+
+    @Override
+    public synchronized void close(int fd) {
+        calls.add("close " + fd);
+        pending.remove(fd);
+    }
+
+    @Override
+    public synchronized Reaped reapAny() {
+        if (!exits.isEmpty()) {
+            return exits.poll();
+        }
+        return alive.isEmpty() ? Reaped.NO_CHILDREN : Reaped.NONE;
+    }
+
+    @Override
+    public synchronized int kill(int pid, int sig) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("kill(" + pid + ") refused");
+        }
+        calls.add("kill " + pid + " " + sig);
+        if (sig == SIGKILL && alive.remove(pid)) {
+            exits.add(Reaped.killed(pid, sig));
+            ready.add(-1);
+        }
+        return alive.contains(pid) || sig == SIGKILL ? 0 : -ESRCH;
+    }
+
+    @Override
+    public synchronized int killGroup(int pgid, int sig) {
+        if (pgid <= 1) {
+            throw new IllegalArgumentException("killGroup(" + pgid + ") refused");
+        }
+        calls.add("killGroup " + pgid + " " + sig);
+        return 0;
+    }
+
+    @Override
+    public Poller newPoller() {
+        return new Poller() {
+            @Override public void add(int fd) { }
+            @Override public void remove(int fd) { }
+
+            @Override
+            public List<Integer> await(long timeoutMs) {
+                try {
+                    Integer first = timeoutMs < 0 ? ready.take() : ready.poll(timeoutMs, TimeUnit.MILLISECONDS);
+                    List<Integer> out = new ArrayList<>();
+                    if (first != null && first >= 0) {
+                        out.add(first);
+                    }
+                    Integer more;
+                    while ((more = ready.poll()) != null) {
+                        if (more >= 0) {
+                            out.add(more);
+                        }
+                    }
+                    return out;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return List.of();
+                }
+            }
+
+            @Override public void wakeup() { ready.add(-1); }
+            @Override public void close() { }
+        };
+    }
+}
