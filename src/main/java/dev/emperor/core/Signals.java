@@ -27,9 +27,9 @@ public final class Signals {
     private static void handle(String name, EmperorLoop loop, Runnable action, EmperorLog log) {
         try {
             SignalHandler previous = Signal.handle(new Signal(name), s -> loop.execute(action));
-            if (previous == SignalHandler.SIG_IGN && !name.equals("PIPE")) {
-                // e.g. under nohup: the JVM installs our handler anyway, but say so
-                log.warn("[emperor] SIG" + name + " was ignored by the parent process; handling it now");
+            if (previous == SignalHandler.SIG_IGN && name.equals("HUP")) {
+                // under nohup the operator asked for HUP to be ignored; say that it now reloads all vassals
+                log.warn("[emperor] SIGHUP was ignored by the parent process (nohup?); it now reloads every vassal");
             }
         } catch (IllegalArgumentException e) {
             log.warn("[emperor] cannot handle SIG" + name + ": " + e.getMessage());

@@ -1,0 +1,285 @@
+package dev.emperor.stats;
+
+import dev.emperor.core.EmperorSnapshot;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Emperor stats server ({@code emperor-stats}, spec/emperor-protocol.md §1d). Like uWSGI it
+ * writes the JSON document to a client that sends nothing, then closes; unlike uWSGI it also speaks
+ * HTTP/1.1 to a client that sends a request within the sniff window ({@code GET /} or
+ * {@code GET /stats}; more routes via {@link #router()}).
+ *
+ * <p>One daemon thread named {@code stats} runs a non-blocking NIO selector; it only calls the
+ * snapshot supplier and the route handlers, never the Emperor's event loop. Every connection is
+ * closed at most {@code socketTimeout} after accept; a client that never reads costs one
+ * connection slot, nothing else. Beyond {@code maxConnections} new clients are accepted and closed.
+ */
+public final class StatsServer implements AutoCloseable {
+
+    public static final Duration DEFAULT_SNIFF_WINDOW = Duration.ofMillis(300);
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    /** uWSGI's {@code socket-timeout} default, used when the given timeout is not positive. */
+    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(4);
+    private static final Logger LOG = LoggerFactory.getLogger(StatsServer.class);
+    private static final int ACCEPTS_PER_ROUND = 64;
+
+    private final String address;
+    private final int backlog;
+    private final String chmodSocket;
+    private final long timeoutNanos;
+    private final long sniffNanos;
+    private final int maxConnections;
+    private final Supplier<EmperorSnapshot> snapshots;
+    private final boolean minified;
+    private final Router router = new Router();
+
+    private ServerSocketChannel listener;
+    private Selector selector;
+    private Thread thread;
+    private volatile boolean closing;
+    private volatile SocketAddress bound;
+    private final List<StatsConnection> connections = new ArrayList<>();
+    private EmperorSnapshot cachedSnapshot; // stats thread only
+    private byte[] cachedJson;
+
+    /** @see #StatsServer(String, int, String, Duration, Supplier, boolean, Duration, int) */
+    public StatsServer(String address, int backlog, String chmodSocket, Duration socketTimeout,
+            Supplier<EmperorSnapshot> snapshots, boolean minified) {
+        this(address, backlog, chmodSocket, socketTimeout, snapshots, minified, DEFAULT_SNIFF_WINDOW, DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /**
+     * @param address        {@code host:port}, {@code :port}, {@code [v6]:port} or a UNIX socket path
+     * @param backlog        listen backlog ({@code listen}, uWSGI default 100)
+     * @param chmodSocket    {@code chmod-socket} octal mode for a UNIX socket, null = umask, "" = 666
+     * @param socketTimeout  {@code socket-timeout}: the life span of one connection (not positive = 4 s)
+     * @param snapshots      the latest published snapshot; called on the stats thread
+     * @param minified       {@code stats-minified}
+     * @param sniffWindow    how long to wait for an HTTP request before answering raw JSON (0 = answer
+     *                       raw at once unless a request is already there, like uWSGI)
+     * @param maxConnections connections served at once
+     */
+    public StatsServer(String address, int backlog, String chmodSocket, Duration socketTimeout,
+            Supplier<EmperorSnapshot> snapshots, boolean minified, Duration sniffWindow, int maxConnections) {
+        this.address = Objects.requireNonNull(address, "address");
+        this.backlog = backlog;
+        this.chmodSocket = chmodSocket;
+        this.timeoutNanos = socketTimeout == null || socketTimeout.isNegative() || socketTimeout.isZero()
+                ? DEFAULT_SOCKET_TIMEOUT.toNanos() : socketTimeout.toNanos();
+        this.sniffNanos = sniffWindow == null || sniffWindow.isNegative() ? 0 : sniffWindow.toNanos();
+        this.maxConnections = maxConnections;
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.minified = minified;
+        HttpHandler stats = request -> HttpResponse.json(json());
+        router.get("/", stats).get("/stats", stats);
+    }
+
+    /** The HTTP routes; {@code GET /} and {@code GET /stats} are preset. Add routes before or after start. */
+    public Router router() {
+        return router;
+    }
+
+    /**
+     * Binds and starts the {@code stats} thread.
+     *
+     * @throws IOException when the address or the chmod mode is invalid, or the address cannot be
+     *                     bound (the message names the address); uWSGI then logs {@code fd: -1} and
+     *                     runs on without stats
+     */
+    public synchronized void start() throws IOException {
+        if (thread != null || closing) {
+            throw new IllegalStateException("already started or closed");
+        }
+        try {
+            SocketAddress where = StatsAddress.parse(address);
+            Set<PosixFilePermission> mode = StatsAddress.mode(chmodSocket);
+            listener = StatsAddress.bind(where, backlog, mode);
+            selector = Selector.open();
+            listener.register(selector, SelectionKey.OP_ACCEPT);
+            bound = listener.getLocalAddress();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            String reason = e.getMessage() != null && e.getMessage().contains(address) ? e.getMessage()
+                    : "cannot bind stats server on " + address + ": " + e;
+            throw new IOException(reason, e);
+        }
+        thread = new Thread(this::run, "stats");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The bound address (the actual port for {@code :0}); null before {@link #start()}. */
+    public SocketAddress boundAddress() {
+        return bound;
+    }
+
+    /** The bound TCP port, or -1 (UNIX socket, not started). */
+    public int port() {
+        return bound instanceof InetSocketAddress inet ? inet.getPort() : -1;
+    }
+
+    /** The listening socket's file descriptor number for the startup log line, when /proc can tell. */
+    public OptionalInt fd() {
+        SocketAddress b = bound;
+        return b == null ? OptionalInt.empty() : SocketFds.listeningFd(b);
+    }
+
+    /** Stops the thread, closes every connection and the listener, removes the UNIX socket file. Idempotent. */
+    @Override
+    public void close() {
+        Thread t;
+        Selector sel;
+        synchronized (this) {
+            closing = true;
+            t = thread;
+            sel = selector;
+        }
+        if (t == null) {
+            closeQuietly();
+            return;
+        }
+        if (sel != null) {
+            sel.wakeup();
+        }
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        ByteBuffer scratch = ByteBuffer.allocateDirect(16 * 1024);
+        try {
+            while (!closing) {
+                long now = System.nanoTime();
+                long next = expire(now);
+                long waitMs = next == Long.MAX_VALUE ? 0 : Math.max(1, (next - now + 999_999) / 1_000_000);
+                selector.select(waitMs);
+                now = System.nanoTime();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    if (key.attachment() instanceof StatsConnection c) {
+                        c.onReady(now, scratch);
+                    } else if (key.isValid() && key.isAcceptable()) {
+                        accept(now);
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.error("stats server stopped: {}", e.toString(), e);
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    /** Runs due timers, drops closed connections, returns the next due time (or MAX_VALUE). */
+    private long expire(long now) {
+        long next = Long.MAX_VALUE;
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            StatsConnection c = connections.get(i);
+            if (!c.isClosed() && now - c.due() >= 0) {
+                c.onTimer(now);
+            }
+            if (c.isClosed()) {
+                connections.set(i, connections.get(connections.size() - 1));
+                connections.remove(connections.size() - 1);
+            } else {
+                next = Math.min(next, c.due());
+            }
+        }
+        return next;
+    }
+
+    private void accept(long now) throws IOException {
+        for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
+            SocketChannel ch = listener.accept();
+            if (ch == null) {
+                return;
+            }
+            if (connections.size() >= maxConnections) {
+                expire(now); // maybe some closed meanwhile
+            }
+            if (connections.size() >= maxConnections) {
+                ch.close();
+                continue;
+            }
+            try {
+                ch.configureBlocking(false);
+                SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
+                StatsConnection c = new StatsConnection(this, ch, key, now, timeoutNanos, sniffNanos);
+                key.attach(c);
+                connections.add(c);
+            } catch (IOException e) {
+                ch.close();
+            }
+        }
+    }
+
+    /** The current document; re-rendered only when a new snapshot was published. Stats thread only. */
+    byte[] json() {
+        EmperorSnapshot s = Objects.requireNonNull(snapshots.get(), "no snapshot published");
+        if (s != cachedSnapshot) {
+            cachedJson = StatsJson.toBytes(s, minified);
+            cachedSnapshot = s;
+        }
+        return cachedJson;
+    }
+
+    HttpResponse dispatch(HttpRequest request) {
+        return router.handle(request);
+    }
+
+    void failed(String what, RuntimeException e) {
+        LOG.warn("{} failed: {}", what, e.toString(), e);
+    }
+
+    private synchronized void closeQuietly() {
+        for (StatsConnection c : connections) {
+            c.close();
+        }
+        connections.clear();
+        try {
+            if (selector != null) {
+                selector.close();
+            }
+        } catch (IOException e) {
+            // ignore
+        }
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+        } catch (IOException e) {
+            // ignore
+        }
+        if (bound instanceof UnixDomainSocketAddress unix) {
+            try {
+                Files.deleteIfExists(unix.getPath());
+            } catch (IOException e) {
+                // ignore
+            }
+        }
+        listener = null;
+        selector = null;
+    }
+}
