@@ -1,2 +1,72 @@
 package dev.emperor.cli;
-public final class Main { public static void main(String[] a) { System.out.println("hi"); } }
+
+import dev.emperor.Version;
+import dev.emperor.config.ConfigException;
+import dev.emperor.config.ConfigLoader;
+import dev.emperor.config.EmperorConfig;
+import dev.emperor.config.LoadResult;
+import dev.emperor.daemon.Daemon;
+import dev.emperor.daemon.ProcessSetup;
+import dev.emperor.internal.JnrNative;
+import dev.emperor.internal.Native;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * {@code emperor [OPTIONS] [FILE.ini ...]}: parse the command line and the ini files the uWSGI
+ * way, apply the process-level options, and govern. Exit status: 0 after a clean shutdown (or
+ * {@code --help}/{@code --version}), 1 for any configuration or start-up error, which is printed
+ * on stderr naming the file, line and option.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        ParsedArgs parsed;
+        LoadResult loaded;
+        try {
+            parsed = CommandLineOptions.parse(args);
+            if (parsed.help()) {
+                out.print(CommandLineOptions.usage());
+                return 0;
+            }
+            if (parsed.version()) {
+                out.println("emperor " + Version.VERSION + " (uWSGI Emperor compatible)");
+                return 0;
+            }
+            loaded = ConfigLoader.load(parsed.options(), System.getenv(), Path.of("").toAbsolutePath());
+        } catch (ConfigException e) {
+            err.println("emperor: " + e.getMessage());
+            return 1;
+        }
+        if (loaded.imperialMonitorList()) {
+            out.println("*** uWSGI loaded imperial monitors ***");
+            out.println("dir");
+            out.println("glob");
+            out.println("--- end of imperial monitors list ---");
+            return 0;
+        }
+        EmperorConfig config = loaded.config();
+        if (config.monitors().isEmpty()) {
+            err.println("emperor: nothing to govern: no 'emperor' option (e.g. --emperor /etc/uwsgi/vassals)");
+            return 1;
+        }
+        Native nat = JnrNative.load();
+        try {
+            if (ProcessSetup.daemonizeIfAsked(config, nat)) {
+                return 0;
+            }
+            ProcessSetup.redirectLog(config, nat);
+            ProcessSetup.dropPrivileges(config, nat);
+        } catch (ProcessSetup.SetupException e) {
+            err.println("emperor: " + e.getMessage());
+            return 1;
+        }
+        return new Daemon(config, nat, loaded.statsMinified()).run();
+    }
+}

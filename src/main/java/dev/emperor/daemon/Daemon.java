@@ -37,10 +37,12 @@ public final class Daemon {
     private final EmperorConfig config;
     private final Native nat;
     private final EmperorLog log;
+    private final boolean statsMinified;
 
-    public Daemon(EmperorConfig config, Native nat) {
+    public Daemon(EmperorConfig config, Native nat, boolean statsMinified) {
         this.config = config;
         this.nat = nat;
+        this.statsMinified = statsMinified;
         this.log = new EmperorLog(config.logDate(), System::currentTimeMillis);
     }
 
@@ -120,7 +122,7 @@ public final class Daemon {
             return null;
         }
         StatsServer server = new StatsServer(config.statsAddress(), config.listen(), config.chmodSocket(),
-                Duration.ofSeconds(config.socketTimeout()), loop::snapshot, false);
+                Duration.ofSeconds(config.socketTimeout()), loop::snapshot, statsMinified);
         try {
             server.start();
             log.plain("*** Emperor stats server enabled on " + config.statsAddress() + " fd: "

@@ -86,6 +86,7 @@ public final class Scanner implements AutoCloseable {
             if (closed) {
                 return;
             }
+            watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
             List<ScanResult> results = new ArrayList<>(monitors.size());
             for (Monitor m : monitors) {
                 try {

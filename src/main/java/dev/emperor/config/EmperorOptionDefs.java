@@ -1,0 +1,139 @@
+package dev.emperor.config;
+
+import static dev.emperor.config.OptionKind.BOOL;
+import static dev.emperor.config.OptionKind.INT;
+import static dev.emperor.config.OptionKind.LIST;
+import static dev.emperor.config.OptionKind.STRING;
+
+import java.util.List;
+
+/**
+ * The Emperor options of uWSGI 2.0.21 and the 2.1-only ones (emperor-options.md §1, §2), with the
+ * status this daemon gives them. Names, aliases and kinds follow {@code core/uwsgi.c: uwsgi_base_options}.
+ */
+final class EmperorOptionDefs {
+
+    private EmperorOptionDefs() {
+    }
+
+    private static OptionDef on(String name, OptionKind kind, String description, String... aliases) {
+        return OptionDef.of(name, kind, OptionStatus.SUPPORTED, description, aliases);
+    }
+
+    private static OptionDef notYet(String name, OptionKind kind, String description, String... aliases) {
+        return OptionDef.of(name, kind, OptionStatus.NOT_YET, description, aliases);
+    }
+
+    private static OptionDef ignored(String name, OptionKind kind, String description, String... aliases) {
+        return OptionDef.of(name, kind, OptionStatus.IGNORED, description, aliases);
+    }
+
+    /** emperor-options.md §1, Emperor side. */
+    static List<OptionDef> emperor() {
+        return List.of(
+                on("emperor", LIST, "add an imperial monitor: a directory or a glob (repeatable)"),
+                on("emperor-freq", INT, "seconds between full rescans (default 3, at least 1)"),
+                on("emperor-stats", STRING, "stats server address: host:port or UNIX socket path",
+                        "emperor-stats-server"),
+                on("emperor-pidfile", STRING, "write the Emperor pid to this file"),
+                on("emperor-procname", STRING, "process title of the Emperor"),
+                on("emperor-nofollow", BOOL, "use lstat() for vassal files (symlinks count by their own mtime)"),
+                on("emperor-required-heartbeat", INT, "heartbeat tolerance in seconds (default 30)"),
+                on("emperor-curse-tolerance", INT, "seconds before SIGKILL of a stopped vassal (default 30)"),
+                on("emperor-throttle", INT, "blacklist penalty step in ms (default 1000)"),
+                on("emperor-max-throttle", INT, "blacklist penalty ceiling in ms (default 180000)"),
+                on("emperor-no-blacklist", BOOL, "never blacklist a failing vassal"),
+                on("emperor-graceful-shutdown", BOOL, "stop vassals gracefully (byte 2 instead of 0)"),
+                on("emperor-extra-extension", LIST, "accept this file suffix as a vassal (gets --config)",
+                        "emperor-extra-ext"),
+                on("emperor-wrapper", STRING, "executable used as argv[0] of every vassal"),
+                on("emperor-wrapper-override", LIST, "executables tried before the normal one"),
+                on("emperor-wrapper-fallback", LIST, "executables tried after the normal one failed"),
+                on("imperial-monitor-list", BOOL, "print the available imperial monitors",
+                        "imperial-monitors-list"),
+                on("vassals-inherit", LIST, "add --inherit FILE after each vassal config"),
+                on("vassals-include", LIST, "add --include FILE after each vassal config"),
+                on("vassals-inherit-before", LIST, "add --inherit FILE before each vassal config"),
+                on("vassals-include-before", LIST, "add --include FILE before each vassal config"),
+                on("vassals-set", LIST, "add --set K=V before each vassal config", "vassal-set"),
+                on("binary-path", STRING, "uWSGI binary used for vassals (default: uwsgi from PATH)"),
+                on("reload-mercy", INT, "seconds to wait for vassals at shutdown (0 = 30)"),
+
+                notYet("emperor-tyrant", BOOL, "run each vassal as the owner of its config"),
+                notYet("emperor-tyrant-nofollow", BOOL, "Tyrant: take the owner from lstat()"),
+                notYet("emperor-magic-exec", BOOL, "pass exec://NAME for executable configs"),
+                notYet("emperor-on-demand-extension", STRING, "on-demand socket from NAME+EXT",
+                        "emperor-on-demand-ext"),
+                notYet("emperor-on-demand-directory", STRING, "on-demand socket in DIR",
+                        "emperor-on-demand-dir"),
+                notYet("emperor-on-demand-exec", STRING, "on-demand socket from a command"),
+                notYet("emperor-broodlord", INT, "broodlord mode (zerg instances)"),
+                notYet("emperor-use-clone", STRING, "spawn vassals with clone() and unshare flags"),
+                notYet("emperor-cap", STRING, "restrict the vassals' capability bounding set",
+                        "vassals-cap", "vassal-cap"),
+                notYet("early-emperor", BOOL, "start the Emperor before privilege drop"),
+                notYet("vassals-start-hook", STRING, "command run in the child before exec"),
+                notYet("vassals-stop-hook", STRING, "command run after a vassal died"),
+                notYet("hook-emperor-start", LIST, "hooks at Emperor start"),
+                notYet("hook-as-emperor", LIST, "hooks in the Emperor after each spawn"),
+                notYet("exec-as-emperor", LIST, "commands in the Emperor after each spawn"),
+                notYet("mount-as-emperor", LIST, "mount after each spawn"),
+                notYet("umount-as-emperor", LIST, "umount after each spawn"),
+                notYet("call-as-emperor", LIST, "dlsym call after each spawn"),
+                notYet("call-as-emperor1", LIST, "dlsym call after each spawn"),
+                notYet("call-as-emperor2", LIST, "dlsym call after each spawn"),
+                notYet("call-as-emperor4", LIST, "dlsym call after each spawn"),
+                notYet("hook-as-vassal", LIST, "hooks in the child before exec"),
+                notYet("exec-as-vassal", LIST, "commands in the child before exec"),
+                notYet("mount-as-vassal", LIST, "mount in the child before exec"),
+                notYet("umount-as-vassal", LIST, "umount in the child before exec"),
+                notYet("call-as-vassal", LIST, "dlsym call in the child before exec"),
+                notYet("call-as-vassal1", LIST, "dlsym call in the child before exec"),
+                notYet("call-as-vassal3", LIST, "dlsym call in the child before exec"));
+    }
+
+    /** emperor-options.md §1, vassal side: valid uWSGI, no meaning for an Emperor process. */
+    static List<OptionDef> vassalSide() {
+        return List.of(
+                ignored("heartbeat", INT, "vassal: heartbeat period"),
+                ignored("vassal-sos", INT, "vassal: ask for reinforcements"),
+                ignored("vassal-sos-backlog", INT, "vassal: ask for reinforcements on backlog"),
+                ignored("emperor-proxy-socket", STRING, "vassal: Emperor proxy socket"),
+                ignored("hook-emperor-stop", LIST, "vassal: hook on stop"),
+                ignored("hook-emperor-reload", LIST, "vassal: hook on reload"),
+                ignored("hook-emperor-lost", LIST, "vassal: hook on lost Emperor"),
+                ignored("idle", INT, "vassal: idle mode"),
+                ignored("die-on-idle", BOOL, "vassal: exit when idle"),
+                ignored("zerg", LIST, "vassal: attach to a zerg server"),
+                ignored("zerg-server", STRING, "vassal: zerg server"),
+                ignored("zerg-fallback", BOOL, "vassal: zerg fallback"),
+                ignored("worker-reload-mercy", INT, "vassal: worker reload timeout"),
+                ignored("mule-reload-mercy", INT, "vassal: mule reload timeout"));
+    }
+
+    /** emperor-options.md §2: master (2.1-dev) only. */
+    static List<OptionDef> uwsgi21() {
+        return List.of(
+                notYet("emperor-tyrant-initgroups", BOOL, "2.1: Tyrant initgroups()"),
+                notYet("emperor-trigger-socket", STRING, "2.1: trigger socket"),
+                notYet("emperor-command-socket", STRING, "2.1: command socket"),
+                notYet("emperor-wait-for-command", BOOL, "2.1: vassals wait for spawn command"),
+                notYet("emperor-wait-for-command-ignore", LIST, "2.1: exempt vassals"),
+                notYet("emperor-use-fork-server", STRING, "2.1: fork server socket"),
+                notYet("vassal-fork-base", LIST, "2.1: base vassals"),
+                notYet("emperor-subreaper", BOOL, "2.1: become a subreaper"),
+                notYet("emperor-collect-attribute", LIST, "2.1: collect vassal attributes",
+                        "emperor-collect-attr"),
+                notYet("emperor-fork-server-attr", STRING, "2.1: fork server attribute"),
+                notYet("emperor-wrapper-attr", STRING, "2.1: wrapper attribute"),
+                notYet("emperor-chdir-attr", STRING, "2.1: chdir attribute"),
+                notYet("fork-socket", STRING, "2.1: be a fork server", "fork-server"),
+                notYet("zeus", STRING, "2.1: Zeus mode"),
+                notYet("hook-as-on-demand-vassal", LIST, "2.1: hook"),
+                notYet("hook-as-on-config-vassal", LIST, "2.1: hook"),
+                notYet("hook-as-emperor-before-vassal", LIST, "2.1: hook"),
+                notYet("hook-as-vassal-before-drop", LIST, "2.1: hook"),
+                notYet("hook-as-emperor-setns", LIST, "2.1: hook"),
+                notYet("subscription-vassal-required", BOOL, "2.1: subscription system"));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.emperor.config;
+
+import java.util.List;
+
+/**
+ * What {@link ConfigLoader#load} produced.
+ *
+ * @param config              the typed configuration
+ * @param warnings            everything tolerated (unknown or ignored options, missing sections), in order;
+ *                            each was also logged at WARN
+ * @param statsHttp           {@code stats-http}: prefix the stats JSON with HTTP headers
+ * @param statsMinified       {@code stats-minified}/{@code stats-min}: compact stats JSON
+ * @param imperialMonitorList {@code imperial-monitor-list}: print the monitor types
+ *                            ({@code *** uWSGI loaded imperial monitors ***}, {@code dir}, {@code glob},
+ *                            {@code --- end of imperial monitors list ---})
+ */
+public record LoadResult(EmperorConfig config, List<String> warnings, boolean statsHttp, boolean statsMinified,
+                         boolean imperialMonitorList) {
+
+    public LoadResult {
+        warnings = List.copyOf(warnings);
+    }
+}

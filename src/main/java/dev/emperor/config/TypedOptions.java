@@ -1,0 +1,147 @@
+package dev.emperor.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies options to typed values in application order ({@code uwsgi_configure}, ini-dialect §1
+ * step 5): scalars are overwritten (last applied wins), lists accumulate. Refuses NOT_YET options
+ * unless their value means "off", and warns once about IGNORED ones.
+ */
+final class TypedOptions {
+
+    private final Map<String, String> strings = new HashMap<>();
+    private final Map<String, Integer> ints = new HashMap<>();
+    private final Map<String, Boolean> bools = new HashMap<>();
+    private final Map<String, List<String>> lists = new HashMap<>();
+    private final List<Integer> safeFds = new ArrayList<>();
+    private final Warnings warnings;
+
+    TypedOptions(Warnings warnings) {
+        this.warnings = warnings;
+    }
+
+    /** Apply one occurrence of a known option ({@code def} is its table entry). */
+    void apply(OptionDef def, Entry e) throws ConfigException {
+        switch (def.status()) {
+            case NOT_YET -> {
+                if (!ValueParser.isOff(def.kind(), e.value)) {
+                    throw new ConfigException(e.origin, e.key, "not supported yet");
+                }
+                return;
+            }
+            case IGNORED -> {
+                warnings.ignoredOption(e);
+                return;
+            }
+            default -> {
+            }
+        }
+        String name = def.name();
+        switch (def.kind()) {
+            case BOOL -> bools.put(name, ValueParser.bool(e.value));
+            case INT -> ints.put(name, checkedInt(name, e));
+            case STRING -> strings.put(name, switch (name) {
+                case "chmod-socket" -> ValueParser.chmod(e);
+                case "log-date" -> ValueParser.logDate(e.value);
+                default -> e.value;
+            });
+            case LIST -> addToList(name, e);
+        }
+    }
+
+    private static int checkedInt(String name, Entry e) throws ConfigException {
+        int n = ValueParser.nonNegativeInt(e);
+        if (name.equals("emperor-freq") && n < 1) {
+            // uWSGI accepts 0 and then busy-loops the Emperor (emperor-options.md §1, UNSAFE)
+            throw new ConfigException(e.origin, e.key, "emperor-freq must be at least 1 (got " + n + ")");
+        }
+        return n;
+    }
+
+    private void addToList(String name, Entry e) throws ConfigException {
+        if (name.equals("safe-fd")) {
+            try {
+                safeFds.add(ValueParser.nonNegativeInt(e));
+            } catch (ConfigException notAnFd) {
+                throw new ConfigException(e.origin, e.key, "invalid file descriptor: " + e.value);
+            }
+            return;
+        }
+        if (name.equals("emperor") && Schemes.hasScheme(e.value)) {
+            String scheme = Schemes.scheme(e.value);
+            if (!scheme.equals("dir") && !scheme.equals("glob")) {
+                throw new ConfigException(e.origin, e.key,
+                        "imperial monitor '" + scheme + "://' is not supported yet (only directories and globs)");
+            }
+        }
+        lists.computeIfAbsent(name, k -> new ArrayList<>()).add(e.value);
+    }
+
+    boolean bool(String name) {
+        return bools.getOrDefault(name, false);
+    }
+
+    private int integer(String name, int fallback) {
+        return ints.getOrDefault(name, fallback);
+    }
+
+    private List<String> list(String name) {
+        return List.copyOf(lists.getOrDefault(name, List.of()));
+    }
+
+    /**
+     * The typed configuration, uWSGI defaults for everything unset ({@code core/init.c:
+     * uwsgi_init_default}).
+     *
+     * @param placeholders every key's first value
+     * @param cwd          the startup directory; {@code force-cwd} replaces it
+     */
+    EmperorConfig build(Map<String, String> placeholders, Path cwd) {
+        String forced = strings.get("force-cwd");
+        Path startupCwd = forced == null ? cwd : cwd.resolve(forced).normalize();
+        return new EmperorConfig(
+                list("emperor"),
+                integer("emperor-freq", 3),
+                strings.get("emperor-stats"),
+                integer("emperor-throttle", 1000),
+                integer("emperor-max-throttle", 180_000),
+                bool("emperor-no-blacklist"),
+                integer("emperor-required-heartbeat", 30),
+                integer("emperor-curse-tolerance", 30),
+                integer("reload-mercy", 0),
+                bool("emperor-graceful-shutdown"),
+                bool("emperor-nofollow"),
+                list("emperor-extra-extension"),
+                strings.get("binary-path"),
+                strings.get("emperor-wrapper"),
+                list("emperor-wrapper-override"),
+                list("emperor-wrapper-fallback"),
+                list("vassals-inherit-before"),
+                list("vassals-include-before"),
+                list("vassals-set"),
+                list("vassals-inherit"),
+                list("vassals-include"),
+                strings.get("emperor-pidfile"),
+                strings.get("logto"),
+                strings.get("daemonize"),
+                strings.get("emperor-procname"),
+                strings.get("uid"),
+                strings.get("gid"),
+                integer("socket-timeout", 4),
+                integer("listen", 100),
+                strings.get("chmod-socket"),
+                strings.get("log-date"),
+                list("env"),
+                list("unenv"),
+                strings.get("chdir"),
+                List.copyOf(safeFds),
+                Collections.unmodifiableMap(new LinkedHashMap<>(placeholders)),
+                startupCwd);
+    }
+}
