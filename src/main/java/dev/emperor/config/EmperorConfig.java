@@ -45,6 +45,9 @@ import java.util.Map;
  * @param safeFds              {@code safe-fd} numbers kept open for vassals
  * @param placeholders         every key/value seen (options and placeholders), first occurrence wins
  * @param startupCwd           the cwd the daemon was started in (glob monitors resolve against it)
+ * @param forkServer           {@code emperor-use-fork-server}: UNIX socket of the base vassal's fork server, null = none
+ * @param vassalForkBase       {@code vassal-fork-base}: names spawned plainly even with a fork server
+ * @param subreaper            {@code emperor-subreaper}
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -83,5 +86,13 @@ public record EmperorConfig(
         String chdir,
         List<Integer> safeFds,
         Map<String, String> placeholders,
-        Path startupCwd) {
+        Path startupCwd,
+        String forkServer,
+        List<String> vassalForkBase,
+        boolean subreaper) {
+
+    /** True when the daemon must be a child subreaper or refuse to start (fork-server options). */
+    public boolean subreaperRequired() {
+        return subreaper || forkServer != null;
+    }
 }

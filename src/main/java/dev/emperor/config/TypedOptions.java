@@ -142,6 +142,9 @@ final class TypedOptions {
                 strings.get("chdir"),
                 List.copyOf(safeFds),
                 Collections.unmodifiableMap(new LinkedHashMap<>(placeholders)),
-                startupCwd);
+                startupCwd,
+                strings.get("emperor-use-fork-server"),
+                list("vassal-fork-base"),
+                bool("emperor-subreaper"));
     }
 }

@@ -6,18 +6,32 @@ package dev.emperor.core;
  */
 public interface Effects {
 
-    /** The result of a spawn attempt. */
-    record SpawnOutcome(int pid, int pipeFd, boolean exile, String error) {
+    /**
+     * The result of a spawn attempt: a plain spawn gives a pid at once; an adoption through a fork
+     * server gives the pipe now and the pid later ({@link Lifecycle#adopted}); a fork server that is
+     * not listening yet means "try again soon" without counting as a failure.
+     */
+    record SpawnOutcome(Kind kind, int pid, int pipeFd, boolean exile, String error) {
+        public enum Kind { STARTED, ADOPTING, WAIT_FOR_BASE, FAILED }
+
         public static SpawnOutcome started(int pid, int pipeFd) {
-            return new SpawnOutcome(pid, pipeFd, false, null);
+            return new SpawnOutcome(Kind.STARTED, pid, pipeFd, false, null);
+        }
+
+        public static SpawnOutcome adopting(int pipeFd) {
+            return new SpawnOutcome(Kind.ADOPTING, -1, pipeFd, false, null);
+        }
+
+        public static SpawnOutcome waitForBase(String socket) {
+            return new SpawnOutcome(Kind.WAIT_FOR_BASE, -1, -1, false, socket);
         }
 
         public static SpawnOutcome failed(String error, boolean exile) {
-            return new SpawnOutcome(-1, -1, exile, error);
+            return new SpawnOutcome(Kind.FAILED, -1, -1, exile, error);
         }
 
         public boolean ok() {
-            return pid > 0;
+            return kind == Kind.STARTED;
         }
     }
 

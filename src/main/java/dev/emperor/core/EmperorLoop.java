@@ -5,6 +5,7 @@ import dev.emperor.internal.Reaped;
 import dev.emperor.monitor.ScanResult;
 import dev.emperor.monitor.Skipped;
 import dev.emperor.monitor.VassalFile;
+import dev.emperor.spawn.ForkServerSession;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +38,12 @@ public final class EmperorLoop implements Effects {
     private final Map<String, Vassal> table = new LinkedHashMap<>();
     private final Map<Integer, Vassal> byFd = new HashMap<>();
     private final Map<Integer, Vassal> byPid = new HashMap<>();
+    /** Fork-server sessions in flight, by their socket fd. */
+    private final Map<Integer, Vassal> sessionFds = new HashMap<>();
+    private final Map<Vassal, ForkServerSession> sessions = new HashMap<>();
+    /** Children reaped before anyone claimed them: an adopted vassal may die before its pid reply is read. */
+    private final Map<Integer, Reaped> unclaimed = new LinkedHashMap<>();
+    private final long parentCheckMs;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicReference<EmperorSnapshot> published = new AtomicReference<>();
     private final Set<String> reportedSkips = new HashSet<>();
@@ -49,12 +56,19 @@ public final class EmperorLoop implements Effects {
 
     /** Starts one vassal; the loop registers what it returns. */
     public interface VassalStarter {
-        Effects.SpawnOutcome start(VassalFile file);
+        Start start(VassalFile file);
+    }
+
+    /** A spawn's outcome, plus the fork-server session when the vassal is being adopted. */
+    public record Start(Effects.SpawnOutcome outcome, ForkServerSession session) {
+        public static Start of(Effects.SpawnOutcome outcome) {
+            return new Start(outcome, null);
+        }
     }
 
     public EmperorLoop(Native nat, VassalStarter starter, EmperorLog log, LongSupplier clock,
                        Blacklist blacklist, Lifecycle.Settings settings, SnapshotFactory snapshots,
-                       long reloadMercyMs, Runnable rescan) {
+                       long reloadMercyMs, Runnable rescan, long parentCheckMs) {
         this.nat = nat;
         this.poller = nat.newPoller();
         this.starter = starter;
@@ -65,6 +79,7 @@ public final class EmperorLoop implements Effects {
         this.snapshots = snapshots;
         this.reloadMercyMs = reloadMercyMs;
         this.rescan = rescan;
+        this.parentCheckMs = parentCheckMs;
         publish();
     }
 
@@ -88,6 +103,8 @@ public final class EmperorLoop implements Effects {
                 Vassal v = byFd.get(fd);
                 if (v != null) {
                     readPipe(v);
+                } else if ((v = sessionFds.get(fd)) != null) {
+                    sessionReadable(v);
                 }
             }
             Runnable task;
@@ -98,6 +115,8 @@ public final class EmperorLoop implements Effects {
             now = clock.getAsLong();
             for (Vassal v : new ArrayList<>(table.values())) {
                 if (table.get(v.name) == v) {
+                    expireSession(v, now);
+                    checkParent(v, now);
                     lifecycle.tick(v, now);
                 }
             }
@@ -112,8 +131,74 @@ public final class EmperorLoop implements Effects {
         long d = Math.min(ragnarokDeadline, buryDeadline);
         for (Vassal v : table.values()) {
             d = Math.min(d, lifecycle.nextDeadline(v));
+            if (v.parentCheckUntil > 0) {
+                d = Math.min(d, clock.getAsLong() + 10); // re-parenting takes microseconds: look again soon
+            }
+        }
+        for (ForkServerSession s : sessions.values()) {
+            d = Math.min(d, s.deadline());
         }
         return d;
+    }
+
+    private void sessionReadable(Vassal v) {
+        ForkServerSession s = sessions.get(v);
+        ForkServerSession.Progress p = s.onReadable();
+        if (!p.done()) {
+            return;
+        }
+        endSession(v);
+        long now = clock.getAsLong();
+        if (p.error() != null) {
+            lifecycle.adoptionFailed(v, p.error(), now);
+            return;
+        }
+        int pid = p.pid();
+        Reaped dead = unclaimed.remove(pid);
+        if (dead == null) {
+            byPid.put(pid, v);
+        }
+        lifecycle.adopted(v, pid, dead, now);
+        if (dead == null && v.pid == pid && ProcFs.parentOf(pid) != nat.getpid()) {
+            v.parentCheckUntil = now + parentCheckMs;
+        }
+        log.debug("[emperor] vassal " + v.name + " adopted (pid: " + pid + ")");
+    }
+
+    private void endSession(Vassal v) {
+        ForkServerSession s = sessions.remove(v);
+        if (s != null) {
+            sessionFds.remove(s.fd());
+            poller.remove(s.fd());
+            s.close();
+        }
+    }
+
+    private void expireSession(Vassal v, long now) {
+        ForkServerSession s = sessions.get(v);
+        if (s != null && now >= s.deadline()) {
+            endSession(v);
+            lifecycle.adoptionFailed(v, "no reply within socket-timeout", now);
+        }
+    }
+
+    /** "A pid that is not (or not yet) our child": wait for the re-parenting, then give up on it. */
+    private void checkParent(Vassal v, long now) {
+        if (v.parentCheckUntil == 0) {
+            return;
+        }
+        if (v.pid <= 0 || ProcFs.parentOf(v.pid) == nat.getpid()) {
+            v.parentCheckUntil = 0;
+        } else if (now >= v.parentCheckUntil) {
+            v.parentCheckUntil = 0;
+            Reaped dead = unclaimed.remove(v.pid);
+            if (dead != null) {
+                lifecycle.reaped(v, dead, now);
+                return;
+            }
+            byPid.remove(v.pid, v);
+            lifecycle.notOurChild(v, now);
+        }
     }
 
     private void readPipe(Vassal v) {
@@ -139,7 +224,13 @@ public final class EmperorLoop implements Effects {
             }
             Vassal v = byPid.remove(r.pid());
             if (v == null) {
-                log.debug("[emperor] reaped pid " + r.pid() + " (" + Lifecycle.describe(r) + "), not a vassal master");
+                if (!sessions.isEmpty() || unclaimed.size() < 64) {
+                    unclaimed.put(r.pid(), r); // maybe an adopted vassal whose pid reply is still on its way
+                    while (unclaimed.size() > 1024) {
+                        unclaimed.remove(unclaimed.keySet().iterator().next());
+                    }
+                }
+                log.debug("[emperor] reaped pid " + r.pid() + " (" + Lifecycle.describe(r) + "), not a known vassal master");
                 continue;
             }
             lifecycle.reaped(v, r, clock.getAsLong());
@@ -244,7 +335,7 @@ public final class EmperorLoop implements Effects {
         if (ragnarokDeadline == Long.MAX_VALUE) {
             return;
         }
-        boolean alive = table.values().stream().anyMatch(v -> v.pid > 0);
+        boolean alive = table.values().stream().anyMatch(v -> v.pid > 0 || v.state == VassalState.ADOPTING);
         if (!alive) {
             bury();
             return;
@@ -288,12 +379,20 @@ public final class EmperorLoop implements Effects {
 
     @Override
     public SpawnOutcome spawn(Vassal v) {
-        SpawnOutcome o = starter.start(v.file);
+        Start start = starter.start(v.file);
+        SpawnOutcome o = start.outcome();
         if (o.ok()) {
             byPid.put(o.pid(), v);
+            log.debug("[emperor] started vassal " + v.name + " (pid: " + o.pid() + ")");
+        }
+        if (o.ok() || o.kind() == SpawnOutcome.Kind.ADOPTING) {
             byFd.put(o.pipeFd(), v);
             poller.add(o.pipeFd());
-            log.debug("[emperor] started vassal " + v.name + " (pid: " + o.pid() + ")");
+        }
+        if (start.session() != null) {
+            sessions.put(v, start.session());
+            sessionFds.put(start.session().fd(), v);
+            poller.add(start.session().fd());
         }
         return o;
     }
@@ -330,6 +429,8 @@ public final class EmperorLoop implements Effects {
 
     @Override
     public void forget(Vassal v) {
+        endSession(v);
+        v.parentCheckUntil = 0;
         table.remove(v.name, v);
         if (v.pid > 0) {
             byPid.remove(v.pid, v);

@@ -11,6 +11,12 @@ import dev.emperor.protocol.PipeByte;
  * <pre>
  * event \ state   | THROTTLED          | RUNNING                    | STOPPING               | CURSED                 | EXILED
  * ----------------+--------------------+----------------------------+------------------------+------------------------+------------------
+ * (fork-server adoption, issue "Fork-server mode": a spawn may instead give ADOPTING or WAITING_FOR_BASE)
+ * ADOPTING        : pid reply → RUNNING (adopted; or STOPPING if removed/Ragnarok meanwhile; crash(*) if already reaped);
+ *                   session failure/timeout → "unable to complete fork-server session", blacklist, THROTTLED;
+ *                   file gone / Ragnarok → reason recorded, acted on when the reply comes; pipe bytes as RUNNING
+ * WAITING_FOR_BASE: tick after the retry interval → try again (no blacklist: the base is loading);
+ *                   file gone / Ragnarok → forget
  * (new file)      | → spawn, or THROTTLED while the blacklist window is open (no record yet)
  * file newer      | keep new mtime     | byte 1 (reload), respawns++| –                      | –                      | → try spawn
  * file gone       | forget             | byte 0/2 → STOPPING(REMOVED)| reason := REMOVED     | reason := REMOVED      | forget
@@ -33,7 +39,11 @@ public final class Lifecycle {
     private final Settings settings;
 
     /** The timing options the table needs, in milliseconds. */
-    public record Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist) {
+    public record Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist,
+                           long baseRetryMs, java.util.Set<String> forkBases) {
+        public Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist) {
+            this(curseToleranceMs, requiredHeartbeatMs, gracefulShutdown, noBlacklist, 100, java.util.Set.of());
+        }
     }
 
     public Lifecycle(Effects fx, Blacklist blacklist, EmperorLog log, Settings settings) {
@@ -63,16 +73,20 @@ public final class Lifecycle {
                 v.newRecord(now);
                 trySpawn(v, now);
             }
-            case STOPPING, CURSED -> { }
+            case STOPPING, CURSED, ADOPTING, WAITING_FOR_BASE -> { }
         }
     }
 
     public void fileGone(Vassal v, long now) {
         v.fileGone = true;
+        if (settings.forkBases().contains(v.name)) {
+            log.warn("[emperor] fork-server base " + v.name + " removed: adopted vassals keep running;"
+                    + " their respawns wait until a base listens on the fork-server socket again");
+        }
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.REMOVED, now);
-            case STOPPING, CURSED -> v.stopReason = StopReason.REMOVED;
-            case THROTTLED, EXILED -> forget(v);
+            case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.REMOVED;
+            case THROTTLED, EXILED, WAITING_FOR_BASE -> forget(v);
         }
     }
 
@@ -111,6 +125,7 @@ public final class Lifecycle {
             v.state = VassalState.CURSED;
             v.cursedAt = now;
         }
+        // ADOPTING: the reply decides; with the pipe gone the vassal is cursed as soon as its pid is known
     }
 
     public void reaped(Vassal v, Reaped r, long now) {
@@ -125,8 +140,57 @@ public final class Lifecycle {
                     crashed(v, r, now);
                 }
             }
-            case THROTTLED, EXILED -> { }
+            case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE -> { }
         }
+    }
+
+    /** The fork server answered with the pid of the adopted vassal; {@code alreadyDead} if we reaped it before. */
+    public void adopted(Vassal v, int pid, Reaped alreadyDead, long now) {
+        if (v.state != VassalState.ADOPTING) {
+            return;
+        }
+        v.pid = pid;
+        v.state = VassalState.RUNNING;
+        v.starts++;
+        if (alreadyDead != null) {
+            reaped(v, alreadyDead, now);
+            return;
+        }
+        if (v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK) {
+            StopReason reason = v.stopReason;
+            stop(v, reason, now);
+        } else if (v.pipeFd < 0) {
+            v.state = VassalState.CURSED; // its pipe hit EOF during the session
+            v.cursedAt = now;
+        }
+    }
+
+    /** The fork-server session failed (connection dropped, timeout, bad reply): uWSGI deletes and blacklists. */
+    public void adoptionFailed(Vassal v, String why, long now) {
+        if (v.state != VassalState.ADOPTING) {
+            return;
+        }
+        log.verbose("[uwsgi-emperor] " + v.name + ": unable to complete fork-server session (" + why + ")");
+        fx.closePipe(v);
+        if (v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK) {
+            forget(v);
+            return;
+        }
+        if (!settings.noBlacklist()) {
+            blacklist.add(v.name, now);
+        }
+        v.state = VassalState.THROTTLED;
+        v.spawnAt = Math.max(blacklist.blockedUntil(v.name), now + settings.baseRetryMs());
+    }
+
+    /** An adopted pid that never became our child cannot be supervised: drop it (its pipe EOF stops it). */
+    public void notOurChild(Vassal v, long now) {
+        log.error("[emperor] vassal " + v.name + ": pid " + v.pid + " reported by the fork server is not a child of the Emperor;"
+                + " closing its pipe (it exits on EOF) and retrying");
+        fx.closePipe(v);
+        v.pid = -1;
+        v.state = VassalState.ADOPTING;
+        adoptionFailed(v, "pid is not a child of the Emperor", now);
     }
 
     public void tick(Vassal v, long now) {
@@ -152,14 +216,20 @@ public final class Lifecycle {
                     fx.kill(v, 9);
                 }
             }
-            case EXILED -> { }
+            case WAITING_FOR_BASE -> {
+                if (now >= v.spawnAt) {
+                    trySpawn(v, now);
+                }
+            }
+            case EXILED, ADOPTING -> { }
         }
     }
 
     /** The next time {@link #tick} has something to do for v, or Long.MAX_VALUE. */
     public long nextDeadline(Vassal v) {
         return switch (v.state) {
-            case THROTTLED -> v.spawnAt;
+            case THROTTLED, WAITING_FOR_BASE -> v.spawnAt;
+            case ADOPTING -> Long.MAX_VALUE; // the session's own deadline is the loop's
             case RUNNING -> v.lastHeartbeat > 0 ? v.lastHeartbeat + settings.requiredHeartbeatMs() + 1 : Long.MAX_VALUE;
             // during Ragnarok only reload-mercy counts (the loop's deadline), as in uWSGI's royal_death
             case STOPPING, CURSED -> v.pid > 0 && v.stopReason != StopReason.RAGNAROK
@@ -179,8 +249,8 @@ public final class Lifecycle {
     public void ragnarok(Vassal v, long now) {
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.RAGNAROK, now);
-            case STOPPING, CURSED -> v.stopReason = StopReason.RAGNAROK;
-            case THROTTLED, EXILED -> forget(v);
+            case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.RAGNAROK;
+            case THROTTLED, EXILED, WAITING_FOR_BASE -> forget(v);
         }
     }
 
@@ -234,14 +304,38 @@ public final class Lifecycle {
             return;
         }
         Effects.SpawnOutcome o = fx.spawn(v);
-        if (o.ok()) {
-            v.pid = o.pid();
-            v.pipeFd = o.pipeFd();
-            v.state = VassalState.RUNNING;
-            v.stopReason = StopReason.NONE;
-            v.cursedAt = 0;
-            v.starts++;
-            return;
+        switch (o.kind()) {
+            case STARTED -> {
+                v.pid = o.pid();
+                v.pipeFd = o.pipeFd();
+                v.state = VassalState.RUNNING;
+                v.stopReason = StopReason.NONE;
+                v.cursedAt = 0;
+                v.adopted = false;
+                v.starts++;
+                v.waitLogged = false;
+                return;
+            }
+            case ADOPTING -> {
+                v.pid = -1;
+                v.pipeFd = o.pipeFd();
+                v.state = VassalState.ADOPTING;
+                v.stopReason = StopReason.NONE;
+                v.cursedAt = 0;
+                v.adopted = true;
+                v.waitLogged = false;
+                return;
+            }
+            case WAIT_FOR_BASE -> {
+                if (!v.waitLogged) {
+                    log.plain("[emperor] vassal " + v.name + " waits for the fork server on " + o.error() + " (base vassal not listening yet)");
+                    v.waitLogged = true;
+                }
+                v.state = VassalState.WAITING_FOR_BASE;
+                v.spawnAt = now + settings.baseRetryMs();
+                return;
+            }
+            case FAILED -> { }
         }
         if (o.exile()) {
             log.error("[emperor] cannot start vassal " + v.name + ": " + o.error());

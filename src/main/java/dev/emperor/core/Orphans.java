@@ -2,11 +2,6 @@ package dev.emperor.core;
 
 import dev.emperor.internal.Native;
 import dev.emperor.internal.Reaped;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +16,7 @@ final class Orphans {
     }
 
     static void killAndReap(Native nat, Native.Poller poller, EmperorLog log) {
-        List<Integer> children = childrenOf(nat.getpid());
+        List<Integer> children = ProcFs.childrenOf(nat.getpid());
         for (int pid : children) {
             log.warn("[emperor] killing leftover child process " + pid);
             nat.kill(pid, Native.SIGKILL);
@@ -36,26 +31,5 @@ final class Orphans {
                 poller.await(20); // children exist but none exited yet: wait a little without spinning
             }
         }
-    }
-
-    /** Pids whose parent is {@code ppid}, from /proc/PID/stat (the field after the command in parentheses). */
-    static List<Integer> childrenOf(int ppid) {
-        List<Integer> out = new ArrayList<>();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path p : procs) {
-                try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    if (Integer.parseInt(rest[1]) == ppid) {
-                        out.add(Integer.parseInt(p.getFileName().toString()));
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // the process went away while we looked
-                }
-            }
-        } catch (IOException e) {
-            return out;
-        }
-        return out;
     }
 }

@@ -31,6 +31,12 @@ public final class Vassal {
     /** When a THROTTLED vassal may be spawned again. */
     long spawnAt;
     boolean fileGone;
+    /** Created by a fork server rather than spawned by us (stats {@code adopted}). */
+    boolean adopted;
+    /** Adopted, but its parent is not (yet) the Emperor: checked until this deadline. */
+    long parentCheckUntil;
+    /** When the fork-server wait was last logged, to say it once rather than at every retry. */
+    boolean waitLogged;
 
     Vassal(VassalFile file, long now) {
         this.name = file.name();
@@ -76,7 +82,7 @@ public final class Vassal {
         return new VassalView(name, pid, born / 1000, Math.floorDiv(lastModNanos, 1_000_000_000L),
                 lastHeartbeat / 1000, loyal, ready, accepting, lastLoyal / 1000, lastReady / 1000,
                 lastAccepting / 1000, firstRun / 1000, lastRun / 1000, cursedAt / 1000, false, "",
-                false, false, file.uid(), file.gid(), file.monitor(), java.util.Map.of(), respawns,
+                false, adopted, file.uid(), file.gid(), file.monitor(), java.util.Map.of(), respawns,
                 state.label(), throttleMs);
     }
 }

@@ -4,6 +4,10 @@ package dev.emperor.core;
 public enum VassalState {
     /** Not running; waiting for its blacklist window to pass (pid -1). Not listed as a vassal in stats, as in uWSGI. */
     THROTTLED,
+    /** Fork-server session in flight: the pipe is open, the pid not known yet (uWSGI does this synchronously). */
+    ADOPTING,
+    /** The fork server is not listening (base not up yet, or reloading): connect again soon, no blacklist. */
+    WAITING_FOR_BASE,
     /** Running, pipe open; status 0 in uWSGI. */
     RUNNING,
     /** A stop byte was sent (file removed, Ragnarok, voluntary stop); status 1. SIGKILL after curse tolerance. */

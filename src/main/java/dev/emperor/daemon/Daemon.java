@@ -12,6 +12,7 @@ import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
 import dev.emperor.monitor.Monitor;
 import dev.emperor.monitor.Scanner;
+import dev.emperor.monitor.VassalFile;
 import dev.emperor.monitor.VassalNames;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
@@ -33,6 +34,8 @@ import java.util.List;
  */
 public final class Daemon {
     private static final String SETPRIV = "/usr/bin/setpriv";
+    /** How often a vassal waiting for its fork server tries to connect (the base is loading its app). */
+    private static final long BASE_RETRY_MS = 50;
 
     private final EmperorConfig config;
     private final Native nat;
@@ -53,6 +56,10 @@ public final class Daemon {
             nat.setProcessName(config.procname());
         }
         if (!nat.setChildSubreaper()) {
+            if (config.subreaperRequired()) {
+                log.error("*** DANGER: your kernel misses PR_SET_CHILD_SUBREAPER feature, required by the fork server ***");
+                return 1;
+            }
             log.warn("*** DANGER: your kernel misses PR_SET_CHILD_SUBREAPER feature: orphans of vassals will not be reaped by the Emperor ***");
         }
         if (config.pidfile() != null) {
@@ -86,10 +93,11 @@ public final class Daemon {
         EmperorLoop loop = new EmperorLoop(nat, file -> start(spawner, file), log, System::currentTimeMillis,
                 new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
                 new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
-                        config.gracefulShutdown(), config.noBlacklist()),
+                        config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
+                        config.forkServer() == null ? java.util.Set.of() : java.util.Set.copyOf(config.vassalForkBase())),
                 new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
                         arguments, false),
-                mercyMs, rescan);
+                mercyMs, rescan, socketTimeoutMs());
         scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> loop.execute(() -> loop.applyScan(results)));
 
         log.plain("*** starting uWSGI Emperor ***");
@@ -108,12 +116,28 @@ public final class Daemon {
         return status;
     }
 
-    private Effects.SpawnOutcome start(Spawner spawner, dev.emperor.monitor.VassalFile file) {
+    private long socketTimeoutMs() {
+        return Math.max(1, config.socketTimeout()) * 1000L;
+    }
+
+    /** Plain spawn, or adoption through the fork server for every vassal that is not a base. */
+    private EmperorLoop.Start start(Spawner spawner, VassalFile file) {
+        String forkServer = config.forkServer();
+        if (forkServer != null && !config.vassalForkBase().contains(file.name())) {
+            Spawner.Adoption a = spawner.adopt(file, forkServer, System.currentTimeMillis() + socketTimeoutMs());
+            if (a.waitForBase()) {
+                return EmperorLoop.Start.of(Effects.SpawnOutcome.waitForBase(forkServer));
+            }
+            if (a.session() == null) {
+                return EmperorLoop.Start.of(Effects.SpawnOutcome.failed("fork-server session: " + a.error(), false));
+            }
+            return new EmperorLoop.Start(Effects.SpawnOutcome.adopting(a.pipeFd()), a.session());
+        }
         try {
             Spawner.Spawned s = spawner.spawn(file);
-            return Effects.SpawnOutcome.started(s.pid(), s.pipeFd());
+            return EmperorLoop.Start.of(Effects.SpawnOutcome.started(s.pid(), s.pipeFd()));
         } catch (Spawner.SpawnFailure e) {
-            return Effects.SpawnOutcome.failed(e.getMessage(), e.exile());
+            return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), e.exile()));
         }
     }
 

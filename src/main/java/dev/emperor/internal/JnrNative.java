@@ -192,7 +192,7 @@ public final class JnrNative implements Native {
 
     // --- fd passing (not yet in the Native contract: used by the fork-server/proxy features) ---
 
-    /** One sendmsg of {@code data} (at least 1 byte) with up to 3 fds as SCM_RIGHTS; bytes sent or -errno. */
+    @Override
     public int sendWithFds(int sock, byte[] data, int... fds) {
         return fdPassing.send(sock, data, fds);
     }
@@ -230,5 +230,39 @@ public final class JnrNative implements Native {
         if (c.setuid(uid) != 0) {
             throw new NativeException("setuid(" + uid + ")", errno());
         }
+    }
+
+    @Override
+    public int connectUnix(String path) {
+        byte[] name = path.getBytes(StandardCharsets.UTF_8);
+        if (name.length > 107) {
+            return -36; // ENAMETOOLONG: sun_path holds 108 bytes
+        }
+        // struct sockaddr_un: sa_family_t (2 bytes, AF_UNIX = 1) + sun_path
+        byte[] addr = new byte[2 + name.length + 1];
+        addr[0] = 1;
+        System.arraycopy(name, 0, addr, 2, name.length);
+        int len = addr.length;
+        if (path.startsWith("@")) {
+            addr[2] = 0; // abstract namespace: no terminating NUL counted
+            len = 2 + name.length;
+        }
+        // SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC
+        int fd = c.socket(1, 1 | 04000 | 02000000, 0);
+        if (fd < 0) {
+            return -errno();
+        }
+        while (c.connect(fd, addr, len) != 0) {
+            int e = errno();
+            if (e == 4) {
+                continue; // EINTR
+            }
+            if (e == EINPROGRESS) {
+                return fd;
+            }
+            c.close(fd);
+            return -e;
+        }
+        return fd;
     }
 }

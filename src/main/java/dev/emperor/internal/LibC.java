@@ -82,6 +82,8 @@ public interface LibC {
 
     // --- fds (return -1 and set errno on failure) ---
     int socketpair(int domain, int type, int protocol, @Out int[] sv);
+    int socket(int domain, int type, int protocol);
+    int connect(int sockfd, @In byte[] addr, int addrlen);
     /** Variadic in C; an int third argument is passed identically on the LP64 ABIs we support. */
     int fcntl(int fd, int cmd, int arg);
     @ssize_t long read(int fd, @Out byte[] buf, @size_t long count);

@@ -15,6 +15,8 @@ public interface Native {
     int ESRCH = 3;
     int ECHILD = 10;
     int ENOENT = 2;
+    int ECONNREFUSED = 111;
+    int EINPROGRESS = 115;
     int SIGKILL = 9;
     int SIGTERM = 15;
 
@@ -27,6 +29,16 @@ public interface Native {
 
     /** socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC); both ends close-on-exec. */
     int[] socketpair();
+
+    /**
+     * A non-blocking, close-on-exec AF_UNIX stream socket connected (or connecting) to {@code path}:
+     * the fd, or a negative errno ({@code -ENOENT}: no socket file; {@code -ECONNREFUSED}: nobody
+     * listens; {@code -EAGAIN}: backlog full). A leading '@' names an abstract socket.
+     */
+    int connectUnix(String path);
+
+    /** One sendmsg of {@code data} (at least 1 byte) with up to 3 fds as SCM_RIGHTS; bytes sent or a negative errno. */
+    int sendWithFds(int sock, byte[] data, int... fds);
 
     /** Sets O_NONBLOCK on fd. */
     void setNonBlocking(int fd);

@@ -98,4 +98,30 @@ public final class Spawner {
         nat.setNonBlocking(ours);
         return new Spawned(pid, ours, argv);
     }
+
+    /** An adoption under way: the Emperor's pipe end and the session, or "wait for the base", or an error. */
+    public record Adoption(int pipeFd, ForkServerSession session, boolean waitForBase, String error) {
+    }
+
+    /**
+     * Asks the fork server on {@code socket} to fork this vassal (issue "Fork-server mode"): the
+     * same argv a plain spawn would exec, the child end of a fresh emperor pipe as SCM_RIGHTS. Our
+     * copy of the child end is closed once sent, as uWSGI does after its session.
+     */
+    public Adoption adopt(VassalFile file, String socket, long deadline) {
+        BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
+        String argv0 = bin != null ? bin.executable() : binaries.primary();
+        List<String> argv = argvBuilder.build(argv0, file.name(), null);
+        int[] pair = nat.socketpair();
+        int ours = pair[0];
+        int theirs = pair[1];
+        ForkServerSession.Opened o = ForkServerSession.open(nat, socket, argv, ForkServerSession.PIPE, deadline, theirs);
+        nat.close(theirs);
+        if (o.session() == null) {
+            nat.close(ours);
+            return new Adoption(-1, null, o.waitForBase(), o.error());
+        }
+        nat.setNonBlocking(ours);
+        return new Adoption(ours, o.session(), false, null);
+    }
 }

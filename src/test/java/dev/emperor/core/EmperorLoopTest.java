@@ -37,13 +37,13 @@ class EmperorLoopTest {
             try {
                 int pid = nat.spawn(new dev.emperor.internal.SpawnRequest("/usr/bin/uwsgi", List.of("uwsgi", "--ini", f.name()),
                         List.of(), f.cwd().toString(), java.util.Map.of(3, pair[1]), true));
-                return Effects.SpawnOutcome.started(pid, pair[0]);
+                return EmperorLoop.Start.of(Effects.SpawnOutcome.started(pid, pair[0]));
             } catch (dev.emperor.internal.SpawnException e) {
-                return Effects.SpawnOutcome.failed(e.getMessage(), false);
+                return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), false));
             }
         }, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
                 new Lifecycle.Settings(1000, 30_000, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, rescans::incrementAndGet);
+                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, rescans::incrementAndGet, 4000);
         thread = new Thread(() -> exitStatus = loop.run(), "test-loop");
         thread.start();
     }

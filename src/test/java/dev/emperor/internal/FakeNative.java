@@ -34,6 +34,8 @@ public final class FakeNative implements Native {
     @Override public boolean setChildSubreaper() { return true; }
     @Override public void setProcessName(String value) { calls.add("procname " + value); }
     @Override public void setNonBlocking(int fd) { }
+    @Override public int connectUnix(String path) { calls.add("connect " + path); return -ENOENT; }
+    @Override public int sendWithFds(int sock, byte[] data, int... fds) { calls.add("sendfds " + sock); return data.length; }
     @Override public void redirectOutput(String path) { calls.add("redirect " + path); }
     @Override public void dropPrivileges(int uid, int gid) { calls.add("drop " + uid + " " + gid); }
 
