@@ -32,8 +32,8 @@ import os
 import sys
 
 DEFAULT_PRELOAD = 5.0
-VASSAL_HAS_CONFIG = 0x02      # fs.c:18
-VASSAL_HAS_ON_DEMAND = 0x04   # fs.c:19
+VASSAL_HAS_CONFIG = 0x02      # fs.c:17
+VASSAL_HAS_ON_DEMAND = 0x04   # fs.c:18
 SELF = os.path.realpath(__file__)
 
 
@@ -91,7 +91,10 @@ def exec_real_uwsgi(args, env=None):
     Python ignores SIGPIPE and SIGXFSZ at start-up; ignored dispositions
     survive exec, so put them back to default first (uWSGI started by an
     emperor gets default dispositions)."""
-    import signal
+    try:
+        import _signal as signal  # the C module: 'signal' pulls in enum (start-up time)
+    except ImportError:
+        import signal
     for name in ("SIGPIPE", "SIGXFSZ"):
         sig = getattr(signal, name, None)
         if sig is not None:
@@ -211,13 +214,27 @@ def parse_args(args):
             read_ini(a, opts)
         i += 1
     # placeholder passes of uwsgi_setup(): $(ENV) then %(option)
-    import re
     resolved = Options()
     for k, v in opts.items:
-        v = re.sub(r"\$\(([^)]*)\)", lambda m: os.environ.get(m.group(1), ""), v)
-        v = re.sub(r"%\(([^)]*)\)", lambda m: opts.get(m.group(1)) or "", v)
+        v = _expand(v, "$(", lambda name: os.environ.get(name, ""))
+        v = _expand(v, "%(", lambda name: opts.get(name) or "")
         resolved.add(k, v)
     return resolved
+
+
+def _expand(value, opener, lookup):
+    """Replace every OPENERname) by lookup(name) (no 're': it costs start-up time)."""
+    out = []
+    i = 0
+    while True:
+        j = value.find(opener, i)
+        k = value.find(")", j + 2) if j >= 0 else -1
+        if j < 0 or k < 0:
+            out.append(value[i:])
+            return "".join(out)
+        out.append(value[i:j])
+        out.append(lookup(value[j + 2:k]))
+        i = k + 1
 
 
 # --------------------------------------------------------------------------
@@ -405,7 +422,7 @@ def uwsgi_fork_server(socket_name, opts, emperor_fd, emperor_fd_config):
         # core/uwsgi.c: uwsgi_opt_chmod_socket()
         chmod_socket = True
         v = opts.get("chmod-socket", "chmod")
-        if v and v not in ("1", "true"):
+        if v and v != "1":
             if len(v) != 3 or any(c not in "01234567" for c in v):
                 uwsgi_log("invalid chmod value: %s\n" % v)
                 sys.exit(1)
@@ -466,7 +483,7 @@ def uwsgi_fork_server(socket_name, opts, emperor_fd, emperor_fd_config):
             handle_connection(conn, client_fd, socket_timeout, has_emperor,
                               emperor_fd, emperor_fd_config, server)
         finally:
-            # fs.c:201-202 "end:" close(client_fd)
+            # fs.c:223-224 "end:" close(client_fd)
             conn.close()
 
 
@@ -479,8 +496,8 @@ def handle_connection(conn, client_fd, socket_timeout, has_emperor,
     # fs.c:74
     uwsgi_log_verbose("[uwsgi-fork-server] connection from pid: %d uid: %d gid:%d fds:%d\n"
                       % (ppid, uid, gid, fds_count))
-    # fs.c:75-78 (as in the C code, fds received with a short header are
-    # not closed on this or the next error paths)
+    # fs.c:75-78 (as in the C code, fds received in a session that fails
+    # before fork() are not closed: fs.c:77/83/92 just "goto end")
     if length <= 0 or fds_count < 1:
         uwsgi_error("uwsgi_fork_server()/recvmsg()", OSError(0, "Success"), 76)
         return
@@ -581,18 +598,18 @@ def intermediate_child(conn, client_fd, socket_timeout, has_emperor, emperor_fd,
     if new_pid > 0:
         os._exit(0)
 
-    # ---- grandchild (fs.c:171-) --------------------------------------------
-    # fs.c:172-179 send the pid to the client_fd and close it
+    # ---- grandchild (fs.c:171-219) -----------------------------------------
+    # fs.c:172-181 send the pid to the client_fd and close it
     if not uwsgi_write_nb(client_fd, reply_packet(os.getpid()), socket_timeout):
         os._exit(1)
     conn.close()
     # fs.c:182
     uwsgi_log("double fork() and reparenting successful (new pid: %d)\n" % os.getpid())
 
-    # fs.c:186-188 parse the uwsgi packet array and build the argv
+    # fs.c:186-208 parse the uwsgi packet array and build the argv
     argv = uwsgi_hooked_parse_array(body_argv)
 
-    # From here on master sets the process title, clears fork_socket, sets
+    # fs.c:209-219: master then sets the process title, clears fork_socket, sets
     # exit_on_reload=1, re-runs uwsgi_check_emperor() and re-enters
     # configuration with the new argv inside this already loaded process.
     # uWSGI 2.0.21 cannot be re-entered, so exec it with the same argv (its

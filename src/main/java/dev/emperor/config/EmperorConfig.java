@@ -48,6 +48,8 @@ import java.util.Map;
  * @param forkServer           {@code emperor-use-fork-server}: UNIX socket of the base vassal's fork server, null = none
  * @param vassalForkBase       {@code vassal-fork-base}: names spawned plainly even with a fork server
  * @param subreaper            {@code emperor-subreaper}
+ * @param collectAttrs         {@code emperor-collect-attr}: keys read from a vassal's {@code [emperor]} section
+ * @param forkServerAttr       {@code emperor-fork-server-attr}: the attribute whose value overrides the fork server
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -89,10 +91,12 @@ public record EmperorConfig(
         Path startupCwd,
         String forkServer,
         List<String> vassalForkBase,
-        boolean subreaper) {
+        boolean subreaper,
+        List<String> collectAttrs,
+        String forkServerAttr) {
 
     /** True when the daemon must be a child subreaper or refuse to start (fork-server options). */
     public boolean subreaperRequired() {
-        return subreaper || forkServer != null;
+        return subreaper || forkServer != null || forkServerAttr != null;
     }
 }

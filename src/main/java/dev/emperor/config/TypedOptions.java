@@ -145,6 +145,8 @@ final class TypedOptions {
                 startupCwd,
                 strings.get("emperor-use-fork-server"),
                 list("vassal-fork-base"),
-                bool("emperor-subreaper"));
+                bool("emperor-subreaper"),
+                list("emperor-collect-attribute"),
+                strings.get("emperor-fork-server-attr"));
     }
 }

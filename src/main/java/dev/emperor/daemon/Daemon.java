@@ -68,7 +68,7 @@ public final class Daemon {
         VassalNames names = new VassalNames(config.extraExtensions());
         List<Monitor> monitors;
         try {
-            monitors = Monitors.build(config.monitors(), base, names, config.nofollow());
+            monitors = Monitors.build(config.monitors(), base, names, config.nofollow(), config.collectAttrs());
         } catch (IllegalArgumentException e) {
             log.error(e.getMessage());
             return 1;
@@ -94,7 +94,7 @@ public final class Daemon {
                 new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
                 new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
-                        config.forkServer() == null ? java.util.Set.of() : java.util.Set.copyOf(config.vassalForkBase())),
+                        java.util.Set.copyOf(config.vassalForkBase())),
                 new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
                         arguments, false),
                 mercyMs, rescan, socketTimeoutMs());
@@ -122,7 +122,8 @@ public final class Daemon {
 
     /** Plain spawn, or adoption through the fork server for every vassal that is not a base. */
     private EmperorLoop.Start start(Spawner spawner, VassalFile file) {
-        String forkServer = config.forkServer();
+        String forkServer = config.forkServerAttr() != null && file.attrs().containsKey(config.forkServerAttr())
+                ? file.attrs().get(config.forkServerAttr()) : config.forkServer();
         if (forkServer != null && !config.vassalForkBase().contains(file.name())) {
             Spawner.Adoption a = spawner.adopt(file, forkServer, System.currentTimeMillis() + socketTimeoutMs());
             if (a.waitForBase()) {

@@ -18,7 +18,7 @@ final class Monitors {
     private Monitors() {
     }
 
-    static List<Monitor> build(List<String> values, Path base, VassalNames names, boolean nofollow) {
+    static List<Monitor> build(List<String> values, Path base, VassalNames names, boolean nofollow, List<String> attrs) {
         List<Monitor> out = new ArrayList<>();
         for (String value : values) {
             if (value.startsWith("dir://")) {
@@ -26,13 +26,13 @@ final class Monitors {
                 if (!Files.isDirectory(dir)) {
                     throw new IllegalArgumentException("chdir(): No such file or directory: " + dir);
                 }
-                out.add(new DirMonitor(dir, names, nofollow));
+                out.add(new DirMonitor(dir, names, nofollow, attrs));
             } else if (value.startsWith("glob://")) {
-                out.add(new GlobMonitor(value.substring("glob://".length()), base, names, nofollow));
+                out.add(new GlobMonitor(value.substring("glob://".length()), base, names, nofollow, attrs));
             } else if (Files.isDirectory(base.resolve(value))) {
-                out.add(new DirMonitor(base.resolve(value), names, nofollow));
+                out.add(new DirMonitor(base.resolve(value), names, nofollow, attrs));
             } else {
-                out.add(new GlobMonitor(value, base, names, nofollow));
+                out.add(new GlobMonitor(value, base, names, nofollow, attrs));
             }
         }
         return out;

@@ -20,9 +20,14 @@ public final class DirMonitor implements Monitor {
     private final EntryInspector inspector;
 
     public DirMonitor(Path dir, VassalNames names, boolean nofollow) {
+        this(dir, names, nofollow, java.util.List.of());
+    }
+
+    /** @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal */
+    public DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
         this.dir = realOrAbsolute(dir);
         this.argument = this.dir.toString();
-        this.inspector = new EntryInspector(names, nofollow);
+        this.inspector = new EntryInspector(names, nofollow, attributeKeys);
     }
 
     private static Path realOrAbsolute(Path dir) {

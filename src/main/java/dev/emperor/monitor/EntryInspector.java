@@ -21,10 +21,12 @@ final class EntryInspector {
 
     private final VassalNames names;
     private final boolean nofollow;
+    private final java.util.List<String> attributeKeys;
 
-    EntryInspector(VassalNames names, boolean nofollow) {
+    EntryInspector(VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
         this.names = names;
         this.nofollow = nofollow;
+        this.attributeKeys = java.util.List.copyOf(attributeKeys);
     }
 
     /** Returns a VassalFile, a Skipped, or null when the name is simply not a vassal name. */
@@ -63,7 +65,8 @@ final class EntryInspector {
         }
         FileTime mtime = (FileTime) attrs.get("lastModifiedTime");
         return new VassalFile(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS),
-                (Integer) attrs.get("uid"), (Integer) attrs.get("gid"), monitor);
+                (Integer) attrs.get("uid"), (Integer) attrs.get("gid"), monitor,
+                Attributes.collect(path, name, attributeKeys));
     }
 
     private static String contentProblem(Path path, long size) {

@@ -23,9 +23,14 @@ public final class GlobMonitor implements Monitor {
     private volatile Set<Path> visited = Set.of();
 
     public GlobMonitor(String pattern, Path startupCwd, VassalNames names, boolean nofollow) {
+        this(pattern, startupCwd, names, nofollow, java.util.List.of());
+    }
+
+    /** @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal */
+    public GlobMonitor(String pattern, Path startupCwd, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
         this.pattern = pattern;
         this.base = startupCwd.toAbsolutePath();
-        this.inspector = new EntryInspector(names, nofollow);
+        this.inspector = new EntryInspector(names, nofollow, attributeKeys);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.emperor.monitor;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One vassal config as a monitor sees it right now.
@@ -12,8 +15,18 @@ import java.nio.file.Path;
  * @param uid        owner uid (recorded; enforced only in Tyrant mode)
  * @param gid        owner gid
  * @param monitor    the monitor's argument, as the stats show it
+ * @param attrs      collected attributes ({@code emperor-collect-attr}, from the {@code [emperor]} section)
  */
-public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {
+public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
+                         Map<String, String> attrs) {
+
+    public VassalFile {
+        attrs = Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
+    }
+
+    public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {
+        this(name, path, cwd, mtimeNanos, uid, gid, monitor, Map.of());
+    }
 
     public long mtimeSeconds() {
         return Math.floorDiv(mtimeNanos, 1_000_000_000L);

@@ -87,4 +87,15 @@ class DirMonitorTest {
         ScanResult ra = new GlobMonitor(abs, Path.of("/"), new VassalNames(List.of()), false).scan();
         assertEquals(List.of(dir + "/apps/a2/other.xml"), names(ra));
     }
+
+    @Test
+    void collectsListedAttributesFromTheEmperorSection(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.ini"), "[uwsgi]\nfork-server = /x\n[emperor]\nfork-server = /run/base.sock\n"
+                + "other = 1\nfork-server = /second\n");
+        Files.writeString(dir.resolve("b.json"), "{}");
+        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false, List.of("fork-server")).scan();
+        Map<String, Map<String, String>> attrs = r.vassals().stream().collect(Collectors.toMap(VassalFile::name, VassalFile::attrs));
+        assertEquals(Map.of("fork-server", "/run/base.sock"), attrs.get("a.ini"));
+        assertEquals(Map.of(), attrs.get("b.json"), "only .ini vassals carry attributes");
+    }
 }

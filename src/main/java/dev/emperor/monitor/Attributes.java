@@ -1,0 +1,42 @@
+package dev.emperor.monitor;
+
+import dev.emperor.config.IniReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code emperor-collect-attr} (uWSGI master {@code core/ini.c: uwsgi_emperor_ini_attrs}): the
+ * listed keys of an {@code .ini} vassal's {@code [emperor]} section, with uWSGI's line rules and
+ * no placeholders or magic variables. First occurrence wins; files over 1 MiB are not read.
+ */
+final class Attributes {
+    private static final long MAX_SIZE = 1 << 20;
+
+    private Attributes() {
+    }
+
+    static Map<String, String> collect(Path file, String name, List<String> keys) {
+        if (keys.isEmpty() || !name.endsWith(".ini")) {
+            return Map.of();
+        }
+        try {
+            if (Files.size(file) > MAX_SIZE) {
+                return Map.of();
+            }
+            String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+            Map<String, String> out = new LinkedHashMap<>();
+            for (IniReader.Line line : IniReader.parse(text, "emperor").options()) {
+                if (keys.contains(line.key())) {
+                    out.putIfAbsent(line.key(), line.value());
+                }
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+}
