@@ -10,8 +10,9 @@ under test (``binary-path = /path/to/fork_server.py``) and behaves as follows:
   ``--k=v``) asks for ``fork-server = PATH`` (alias ``fork-socket``)
   -> it becomes a fork server that follows core/fork_server.c
   (uwsgi_fork_server) step by step, except that the adopted grandchild execs
-  the real uwsgi with the received argv instead of re-entering configuration
-  inside an already loaded process.
+  the real uwsgi with ``--exit-on-reload`` + the received argv[1:] instead of
+  re-entering configuration inside an already loaded process (master sets
+  exit_on_reload=1 there, fork_server.c:215).
 * Otherwise it execs the real uwsgi transparently with the same argv[1:],
   environment and fds (argv[0] replaced by the real uwsgi path).
 
@@ -615,6 +616,11 @@ def intermediate_child(conn, client_fd, socket_timeout, has_emperor, emperor_fd,
     # uWSGI 2.0.21 cannot be re-entered, so exec it with the same argv (its
     # own uwsgi_check_emperor() reads UWSGI_EMPEROR_FD[_CONFIG]; on-demand
     # socket on fd 0).  The app is loaded by the exec'd uwsgi itself.
+    # fs.c:215 "uwsgi.exit_on_reload = 1" is set before the new argv is
+    # parsed: the same as a leading --exit-on-reload (2.0.21 has the option;
+    # core/master_utils.c: uwsgi_reload() then logs "uWSGI: GAME OVER (insert
+    # coin)" and exits 0 instead of re-exec'ing, so a reload request to an
+    # adopted vassal ends it, as in master).
     server.close()
     keep = {0, 1, 2}
     for f in fds:
@@ -628,7 +634,7 @@ def intermediate_child(conn, client_fd, socket_timeout, has_emperor, emperor_fd,
     # nothing of the stand-in must leak into the vassal (Python's own fds
     # are close-on-exec already; this also closes anything else inherited)
     _close_all_but(keep)
-    exec_real_uwsgi(argv[1:], env)
+    exec_real_uwsgi([b"--exit-on-reload"] + argv[1:], env)
 
 
 def _close(fd):
