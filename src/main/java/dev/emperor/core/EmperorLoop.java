@@ -159,7 +159,7 @@ public final class EmperorLoop implements Effects {
             byPid.put(pid, v);
         }
         lifecycle.adopted(v, pid, dead, now);
-        if (dead == null && v.pid == pid && ProcFs.parentOf(pid) != nat.getpid()) {
+        if (dead == null && v.pid == pid && nat.parentOf(pid) != nat.getpid()) {
             v.parentCheckUntil = now + parentCheckMs;
         }
         log.debug("[emperor] vassal " + v.name + " adopted (pid: " + pid + ")");
@@ -187,7 +187,7 @@ public final class EmperorLoop implements Effects {
         if (v.parentCheckUntil == 0) {
             return;
         }
-        if (v.pid <= 0 || ProcFs.parentOf(v.pid) == nat.getpid()) {
+        if (v.pid <= 0 || nat.parentOf(v.pid) == nat.getpid()) {
             v.parentCheckUntil = 0;
         } else if (now >= v.parentCheckUntil) {
             v.parentCheckUntil = 0;

@@ -5,14 +5,12 @@ import dev.emperor.config.EmperorConfig;
 import dev.emperor.core.Blacklist;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
-import dev.emperor.core.Effects;
 import dev.emperor.core.Lifecycle;
 import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
 import dev.emperor.monitor.Monitor;
 import dev.emperor.monitor.Scanner;
-import dev.emperor.monitor.VassalFile;
 import dev.emperor.monitor.VassalNames;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
@@ -90,7 +88,9 @@ public final class Daemon {
         Scanner[] scanner = new Scanner[1];
         Runnable rescan = () -> scanner[0].requestScan();
         long mercyMs = (config.reloadMercy() > 0 ? config.reloadMercy() : 30) * 1000L;
-        EmperorLoop loop = new EmperorLoop(nat, file -> start(spawner, file), log, System::currentTimeMillis,
+        SpawnOrAdopt starter = new SpawnOrAdopt(spawner, config.forkServer(), config.forkServerAttr(),
+                config.vassalForkBase(), socketTimeoutMs(), System::currentTimeMillis);
+        EmperorLoop loop = new EmperorLoop(nat, starter, log, System::currentTimeMillis,
                 new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
                 new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
@@ -118,28 +118,6 @@ public final class Daemon {
 
     private long socketTimeoutMs() {
         return Math.max(1, config.socketTimeout()) * 1000L;
-    }
-
-    /** Plain spawn, or adoption through the fork server for every vassal that is not a base. */
-    private EmperorLoop.Start start(Spawner spawner, VassalFile file) {
-        String forkServer = config.forkServerAttr() != null && file.attrs().containsKey(config.forkServerAttr())
-                ? file.attrs().get(config.forkServerAttr()) : config.forkServer();
-        if (forkServer != null && !config.vassalForkBase().contains(file.name())) {
-            Spawner.Adoption a = spawner.adopt(file, forkServer, System.currentTimeMillis() + socketTimeoutMs());
-            if (a.waitForBase()) {
-                return EmperorLoop.Start.of(Effects.SpawnOutcome.waitForBase(forkServer));
-            }
-            if (a.session() == null) {
-                return EmperorLoop.Start.of(Effects.SpawnOutcome.failed("fork-server session: " + a.error(), false));
-            }
-            return new EmperorLoop.Start(Effects.SpawnOutcome.adopting(a.pipeFd()), a.session());
-        }
-        try {
-            Spawner.Spawned s = spawner.spawn(file);
-            return EmperorLoop.Start.of(Effects.SpawnOutcome.started(s.pid(), s.pipeFd()));
-        } catch (Spawner.SpawnFailure e) {
-            return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), e.exile()));
-        }
     }
 
     private StatsServer startStats(EmperorLoop loop) {

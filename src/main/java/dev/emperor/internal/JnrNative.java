@@ -265,4 +265,16 @@ public final class JnrNative implements Native {
         }
         return fd;
     }
+
+    @Override
+    public int parentOf(int pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            // "pid (comm) state ppid ...": comm may contain spaces and parentheses, so split after the last ')'
+            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(rest[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
 }

@@ -40,6 +40,9 @@ public interface Native {
     /** One sendmsg of {@code data} (at least 1 byte) with up to 3 fds as SCM_RIGHTS; bytes sent or a negative errno. */
     int sendWithFds(int sock, byte[] data, int... fds);
 
+    /** The parent pid of {@code pid} (from /proc), or -1 when there is no such process. */
+    int parentOf(int pid);
+
     /** Sets O_NONBLOCK on fd. */
     void setNonBlocking(int fd);
 

@@ -2,6 +2,7 @@ package dev.emperor.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,8 +35,33 @@ public final class FakeNative implements Native {
     @Override public boolean setChildSubreaper() { return true; }
     @Override public void setProcessName(String value) { calls.add("procname " + value); }
     @Override public void setNonBlocking(int fd) { }
-    @Override public int connectUnix(String path) { calls.add("connect " + path); return -ENOENT; }
-    @Override public int sendWithFds(int sock, byte[] data, int... fds) { calls.add("sendfds " + sock); return data.length; }
+    /** What connectUnix answers next: a negative errno, or 0 to hand out a fresh fd the test can write to. */
+    public volatile int connectResult = -ENOENT;
+    public final Map<Integer, Integer> parents = Collections.synchronizedMap(new HashMap<>());
+    public volatile int lastConnectFd = -1;
+
+    @Override
+    public synchronized int connectUnix(String path) {
+        calls.add("connect " + path);
+        if (connectResult < 0) {
+            return connectResult;
+        }
+        int fd = nextFd++;
+        pending.put(fd, new ArrayDeque<>());
+        lastConnectFd = fd;
+        return fd;
+    }
+
+    @Override
+    public synchronized int sendWithFds(int sock, byte[] data, int... fds) {
+        calls.add("sendfds " + sock + " " + Arrays.toString(fds));
+        return data.length;
+    }
+
+    @Override
+    public int parentOf(int pid) {
+        return parents.getOrDefault(pid, -1);
+    }
     @Override public void redirectOutput(String path) { calls.add("redirect " + path); }
     @Override public void dropPrivileges(int uid, int gid) { calls.add("drop " + uid + " " + gid); }
 
