@@ -289,6 +289,8 @@ public final class Lifecycle {
             return;
         }
         log.warn("[emperor] vassal " + v.name + " died unexpectedly (" + describe(r) + ")" + (v.loyal ? "" : " before becoming loyal"));
+        // uWSGI deletes the record and its next scan re-adds it: keep its log line, operators count it
+        log.plain("[emperor] removed uwsgi instance " + v.name);
         if (!v.loyal && !settings.noBlacklist()) {
             blacklist.add(v.name, now);
         }
