@@ -110,6 +110,11 @@ public final class FakeNative implements Native {
         ready.add(-1);
     }
 
+    /** Exits not yet collected by reapAny (the loop's reaper). */
+    public synchronized int pendingExits() {
+        return exits.size();
+    }
+
     public synchronized boolean isAlive(int pid) {
         return alive.contains(pid);
     }

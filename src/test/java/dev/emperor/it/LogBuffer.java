@@ -1,0 +1,43 @@
+package dev.emperor.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Thread-safe line buffer of everything the Emperor (and its vassals, which inherit its stdout) printed. */
+public final class LogBuffer {
+
+    private final List<String> lines = new ArrayList<>();
+
+    synchronized void add(String line) {
+        lines.add(line);
+    }
+
+    /** Number of lines so far: a mark for "since now" searches. */
+    public synchronized int mark() {
+        return lines.size();
+    }
+
+    public synchronized List<String> lines(int from) {
+        return new ArrayList<>(lines.subList(Math.min(from, lines.size()), lines.size()));
+    }
+
+    /** First line at or after {@code from} in which {@code p} is found. */
+    public Optional<String> find(int from, Pattern p) {
+        for (String l : lines(from)) if (p.matcher(l).find()) return Optional.of(l);
+        return Optional.empty();
+    }
+
+    /** Number of lines at or after {@code from} in which {@code p} is found. */
+    public long count(int from, Pattern p) {
+        return lines(from).stream().filter(l -> p.matcher(l).find()).count();
+    }
+
+    /** The last {@code n} lines, for failure messages. */
+    public synchronized String tail(int n) {
+        StringBuilder b = new StringBuilder();
+        for (String l : lines.subList(Math.max(0, lines.size() - n), lines.size())) b.append("  | ").append(l).append('\n');
+        return b.toString();
+    }
+}
