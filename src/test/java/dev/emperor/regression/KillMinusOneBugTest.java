@@ -1,0 +1,86 @@
+package dev.emperor.regression;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emperor.core.Blacklist;
+import dev.emperor.core.EmperorLog;
+import dev.emperor.core.EmperorLoop;
+import dev.emperor.core.Effects;
+import dev.emperor.core.Lifecycle;
+import dev.emperor.core.SnapshotFactory;
+import dev.emperor.internal.FakeNative;
+import dev.emperor.internal.JnrNative;
+import dev.emperor.internal.SpawnRequest;
+import dev.emperor.monitor.ScanResult;
+import dev.emperor.monitor.VassalFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * uWSGI BUG, critical (lifecycle §11, verified): pid-less records (sleeping on-demand vassals) reach
+ * Ragnarok's "NO MERCY" step and uWSGI calls {@code kill(-1, SIGKILL)}, killing every process the
+ * user may signal. Here pid-less records (throttled ones) are forgotten at Ragnarok, nothing ever
+ * signals or waits for a pid &lt;= 0, and the native facade refuses such a call outright.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class KillMinusOneBugTest {
+
+    @Test
+    void nativeFacadeRefusesNonPositivePids() {
+        JnrNative nat = JnrNative.load();
+        assertThrows(IllegalArgumentException.class, () -> nat.kill(-1, 9));
+        assertThrows(IllegalArgumentException.class, () -> nat.kill(0, 9));
+        assertThrows(IllegalArgumentException.class, () -> nat.killGroup(1, 9));
+        assertThrows(IllegalArgumentException.class, () -> nat.killGroup(-1, 9));
+    }
+
+    @Test
+    void ragnarokWithPidlessAndStubbornVassalsSignalsOnlyRealPids() throws Exception {
+        FakeNative nat = new FakeNative();
+        EmperorLog log = EmperorLog.standard();
+        EmperorLoop loop = new EmperorLoop(nat, f -> {
+            int[] pair = nat.socketpair();
+            try {
+                int pid = nat.spawn(new SpawnRequest("/usr/bin/uwsgi", List.of("uwsgi", "--ini", f.name()), List.of(),
+                        "/v", Map.of(3, pair[1]), true));
+                return EmperorLoop.Start.of(Effects.SpawnOutcome.started(pid, pair[0]));
+            } catch (dev.emperor.internal.SpawnException e) {
+                return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), false));
+            }
+        }, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                new Lifecycle.Settings(30_000, 30_000, false, false),
+                new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 1000);
+        Thread t = new Thread(loop::run);
+        t.start();
+        List<VassalFile> files = List.of("a.ini", "b.ini", "c.ini").stream()
+                .map(n -> new VassalFile(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
+        loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
+        long deadline = System.currentTimeMillis() + 5000;
+        while (nat.spawns.size() < 3 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        nat.vassalExits(5000, 1); // a.ini and b.ini crash before loyalty: throttled, pid -1
+        nat.vassalExits(5001, 1);
+        deadline = System.currentTimeMillis() + 5000;
+        while (loop.snapshot().blacklist().size() < 2 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        nat.spawnErrno = 11; // their respawns fail: they stay pid-less
+        loop.execute(loop::ragnarok); // c.ini ignores its stop byte: NO MERCY after 1 s
+        t.join(10_000);
+        assertTrue(!t.isAlive(), "Ragnarok completed");
+        List<String> kills;
+        synchronized (nat.calls) {
+            kills = nat.calls.stream().filter(c -> c.startsWith("kill")).toList();
+        }
+        assertTrue(kills.stream().allMatch(c -> Integer.parseInt(c.split(" ")[1]) > 1), kills.toString());
+        assertTrue(kills.contains("killGroup 5002 9"), kills.toString());
+        assertEquals(0, kills.stream().filter(c -> c.contains(" -")).count());
+    }
+}
