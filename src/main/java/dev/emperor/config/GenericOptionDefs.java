@@ -5,6 +5,10 @@ import static dev.emperor.config.OptionKind.INT;
 import static dev.emperor.config.OptionKind.LIST;
 import static dev.emperor.config.OptionKind.STRING;
 
+import static dev.emperor.config.OptionDef.ignored;
+import static dev.emperor.config.OptionDef.notYet;
+import static dev.emperor.config.OptionDef.on;
+
 import java.util.List;
 
 /**
@@ -17,17 +21,6 @@ final class GenericOptionDefs {
     private GenericOptionDefs() {
     }
 
-    private static OptionDef on(String name, OptionKind kind, String description, String... aliases) {
-        return OptionDef.of(name, kind, OptionStatus.SUPPORTED, description, aliases);
-    }
-
-    private static OptionDef notYet(String name, OptionKind kind, String description, String... aliases) {
-        return OptionDef.of(name, kind, OptionStatus.NOT_YET, description, aliases);
-    }
-
-    private static OptionDef ignored(String name, OptionKind kind, String description, String... aliases) {
-        return OptionDef.of(name, kind, OptionStatus.IGNORED, description, aliases);
-    }
 
     /** Config loading and placeholders (ini-dialect §5, §6). */
     static List<OptionDef> loading() {

@@ -41,6 +41,21 @@ public record OptionDef(String name, List<String> aliases, OptionKind kind, Opti
         return new OptionDef(name, List.of(aliases), kind, status, false, false, null, description);
     }
 
+    /** An option this daemon implements. */
+    static OptionDef on(String name, OptionKind kind, String description, String... aliases) {
+        return of(name, kind, OptionStatus.SUPPORTED, description, aliases);
+    }
+
+    /** An option refused with "not supported yet" unless its value means off. */
+    static OptionDef notYet(String name, OptionKind kind, String description, String... aliases) {
+        return of(name, kind, OptionStatus.NOT_YET, description, aliases);
+    }
+
+    /** A uWSGI option that means nothing to this daemon: accepted with one warning. */
+    static OptionDef ignored(String name, OptionKind kind, String description, String... aliases) {
+        return of(name, kind, OptionStatus.IGNORED, description, aliases);
+    }
+
     OptionDef asImmediate() {
         return new OptionDef(name, aliases, kind, status, true, optionalArgument, shortName, description);
     }

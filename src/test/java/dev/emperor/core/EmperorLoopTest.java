@@ -9,11 +9,10 @@ import dev.emperor.monitor.Skipped;
 import dev.emperor.monitor.VassalFile;
 import dev.emperor.protocol.PipeByte;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
+import dev.emperor.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,16 +31,7 @@ class EmperorLoopTest {
     void start() {
         nat = new FakeNative();
         EmperorLog log = EmperorLog.standard();
-        loop = new EmperorLoop(nat, f -> {
-            int[] pair = nat.socketpair();
-            try {
-                int pid = nat.spawn(new dev.emperor.internal.SpawnRequest("/usr/bin/uwsgi", List.of("uwsgi", "--ini", f.name()),
-                        List.of(), f.cwd().toString(), java.util.Map.of(3, pair[1]), true));
-                return EmperorLoop.Start.of(Effects.SpawnOutcome.started(pid, pair[0]));
-            } catch (dev.emperor.internal.SpawnException e) {
-                return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), false));
-            }
-        }, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+        loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
                 new Lifecycle.Settings(1000, 30_000, false, false),
                 new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, rescans::incrementAndGet, 4000);
         thread = new Thread(() -> exitStatus = loop.run(), "test-loop");
@@ -54,15 +44,6 @@ class EmperorLoopTest {
         thread.join(10_000);
     }
 
-    static void pollUntil(String what, BooleanSupplier cond) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
-    }
 
     static VassalFile file(String name, long mtime) {
         return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v");
@@ -80,44 +61,44 @@ class EmperorLoopTest {
     @Test
     void scanSpawnsBytesUpdateStatsAndRemovalStops() {
         scan(file("a.ini", 1_000_000_000L));
-        pollUntil("spawn", () -> vassal("a.ini") != null && vassal("a.ini").pid() > 0);
+        Await.until("spawn", () -> vassal("a.ini") != null && vassal("a.ini").pid() > 0);
         int fd = 50;
         nat.vassalWrites(fd, PipeByte.SPAWNED, PipeByte.ACCEPTING, PipeByte.LOYAL);
-        pollUntil("loyal", () -> vassal("a.ini").loyal() && vassal("a.ini").ready() && vassal("a.ini").accepting());
+        Await.until("loyal", () -> vassal("a.ini").loyal() && vassal("a.ini").ready() && vassal("a.ini").accepting());
         assertEquals(List.of("uwsgi", "--ini", "a.ini"), nat.spawns.get(0).argv());
         scan();
-        pollUntil("stop byte", () -> nat.calls.contains("write 50 0"));
+        Await.until("stop byte", () -> nat.calls.contains("write 50 0"));
         int pid = vassal("a.ini").pid();
         nat.vassalClosesPipe(fd);
         nat.vassalExits(pid, 0);
-        pollUntil("removed", () -> vassal("a.ini") == null);
+        Await.until("removed", () -> vassal("a.ini") == null);
         assertTrue(rescans.get() > 0, "a death triggers a rescan");
     }
 
     @Test
     void crashBeforeLoyaltyShowsInTheBlacklistAndRespawns() {
         scan(file("bad.ini", 1));
-        pollUntil("spawn", () -> nat.spawns.size() == 1);
+        Await.until("spawn", () -> nat.spawns.size() == 1);
         nat.vassalExits(5000, 1);
-        pollUntil("blacklisted", () -> loop.snapshot().blacklist().size() == 1);
-        pollUntil("respawned after 1 ms", () -> nat.spawns.size() == 2);
+        Await.until("blacklisted", () -> loop.snapshot().blacklist().size() == 1);
+        Await.until("respawned after 1 ms", () -> nat.spawns.size() == 2);
         nat.vassalExits(5001, 1);
-        pollUntil("throttle 1001", () -> !loop.snapshot().blacklist().isEmpty()
+        Await.until("throttle 1001", () -> !loop.snapshot().blacklist().isEmpty()
                 && loop.snapshot().blacklist().get(0).throttleLevel() == 1001);
         assertEquals(2, nat.spawns.size(), "throttled for a second");
         loop.execute(loop::clearBlacklist);
-        pollUntil("SIGURG clears and respawns", () -> nat.spawns.size() == 3 && loop.snapshot().blacklist().isEmpty());
+        Await.until("SIGURG clears and respawns", () -> nat.spawns.size() == 3 && loop.snapshot().blacklist().isEmpty());
     }
 
     @Test
     void ragnarokStopsEveryoneAndEndsWithStatusZero() throws InterruptedException {
         scan(file("a.ini", 1), file("b.ini", 1));
-        pollUntil("two spawns", () -> nat.spawns.size() == 2);
+        Await.until("two spawns", () -> nat.spawns.size() == 2);
         loop.execute(loop::ragnarok);
-        pollUntil("stop bytes", () -> nat.calls.contains("write 50 0") && nat.calls.contains("write 52 0"));
+        Await.until("stop bytes", () -> nat.calls.contains("write 50 0") && nat.calls.contains("write 52 0"));
         nat.vassalExits(5000, 0);
         // b ignores the stop: after reload-mercy (2 s) it is SIGKILLed with its process group
-        pollUntil("no mercy", () -> nat.calls.contains("killGroup 5001 9"));
+        Await.until("no mercy", () -> nat.calls.contains("killGroup 5001 9"));
         thread.join(5000);
         assertEquals(0, exitStatus);
         assertTrue(nat.calls.stream().noneMatch(c -> c.startsWith("kill -") || c.startsWith("kill 0")), "never kill(-1) or kill(0)");
@@ -126,11 +107,11 @@ class EmperorLoopTest {
     @Test
     void newerMtimeReloadsAndSighupReloadsAll() {
         scan(file("a.ini", 1_000_000_000L));
-        pollUntil("spawn", () -> vassal("a.ini") != null);
+        Await.until("spawn", () -> vassal("a.ini") != null);
         scan(file("a.ini", 1_000_000_001L));
-        pollUntil("reload byte", () -> nat.calls.contains("write 50 1"));
-        pollUntil("respawns 1", () -> vassal("a.ini").respawns() == 1);
+        Await.until("reload byte", () -> nat.calls.contains("write 50 1"));
+        Await.until("respawns 1", () -> vassal("a.ini").respawns() == 1);
         loop.execute(loop::reloadAll);
-        pollUntil("respawns 2", () -> vassal("a.ini").respawns() == 2);
+        Await.until("respawns 2", () -> vassal("a.ini").respawns() == 2);
     }
 }

@@ -18,12 +18,11 @@ import dev.emperor.spawn.BinaryResolver;
 import dev.emperor.spawn.Spawner;
 import dev.emperor.spawn.VassalEnvironment;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import dev.emperor.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,15 +61,6 @@ class AdoptionLoopTest {
         thread.join(10_000);
     }
 
-    static void pollUntil(String what, BooleanSupplier cond) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
-    }
 
     void scan(String... names) {
         List<VassalFile> files = java.util.Arrays.stream(names)
@@ -102,16 +92,16 @@ class AdoptionLoopTest {
     @Test
     void baseIsSpawnedPlainlyOthersWaitThenAreAdopted() {
         scan("base.ini", "app.ini");
-        pollUntil("base spawned", () -> nat.spawns.size() == 1);
+        Await.until("base spawned", () -> nat.spawns.size() == 1);
         assertTrue(nat.spawns.get(0).argv().contains("base.ini"));
-        pollUntil("app waits for the base", () -> calls().filter(c -> c.equals("connect " + SOCK)).count() >= 2);
+        Await.until("app waits for the base", () -> calls().filter(c -> c.equals("connect " + SOCK)).count() >= 2);
         assertEquals(1, nat.spawns.size(), "never a plain spawn of an adopted vassal");
         nat.connectResult = 0;
-        pollUntil("session sent", () -> calls().anyMatch(c -> c.startsWith("sendfds ")));
+        Await.until("session sent", () -> calls().anyMatch(c -> c.startsWith("sendfds ")));
         int sessionFd = nat.lastConnectFd;
         nat.parents.put(7001, 4242);
         replyPid(sessionFd, "7001");
-        pollUntil("adopted", () -> vassal("app.ini") != null && vassal("app.ini").pid() == 7001);
+        Await.until("adopted", () -> vassal("app.ini") != null && vassal("app.ini").pid() == 7001);
         assertTrue(vassal("app.ini").adopted());
         assertTrue(!vassal("base.ini").adopted());
     }
@@ -120,24 +110,25 @@ class AdoptionLoopTest {
     void vassalThatDiesBeforeItsPidReplyIsStillRespawned() {
         nat.connectResult = 0;
         scan("app.ini");
-        pollUntil("session sent", () -> calls().anyMatch(c -> c.startsWith("sendfds ")));
+        Await.until("session sent", () -> calls().anyMatch(c -> c.startsWith("sendfds ")));
         int sessionFd = nat.lastConnectFd;
         nat.vassalExits(7002, 1); // reaped by the loop before anyone knows the pid is ours
-        pollUntil("reaped by the loop", () -> nat.pendingExits() == 0);
+        Await.until("reaped by the loop", () -> nat.pendingExits() == 0);
         long connects = calls().filter(c -> c.startsWith("connect ")).count();
         replyPid(sessionFd, "7002");
-        pollUntil("a new adoption is attempted", () -> calls().filter(c -> c.startsWith("connect ")).count() > connects);
-        assertEquals(1, loop.snapshot().blacklist().size(), "a death before loyalty is blacklisted as usual");
+        Await.until("a new adoption is attempted", () -> calls().filter(c -> c.startsWith("connect ")).count() > connects);
+        Await.until("a death before loyalty is blacklisted as usual (the snapshot follows the iteration)",
+                () -> loop.snapshot().blacklist().size() == 1);
     }
 
     @Test
     void pidThatNeverBecomesOurChildIsDroppedAndRetried() {
         nat.connectResult = 0;
         scan("app.ini");
-        pollUntil("session sent", () -> calls().anyMatch(c -> c.startsWith("sendfds ")));
+        Await.until("session sent", () -> calls().anyMatch(c -> c.startsWith("sendfds ")));
         nat.parents.put(7003, 1); // somebody else's process
         replyPid(nat.lastConnectFd, "7003");
-        pollUntil("given up and retried", () -> calls().filter(c -> c.startsWith("connect ")).count() >= 2);
+        Await.until("given up and retried", () -> calls().filter(c -> c.startsWith("connect ")).count() >= 2);
         assertTrue(calls().noneMatch(c -> c.startsWith("kill 7003")), "a pid that is not ours is never signalled");
     }
 
@@ -145,9 +136,9 @@ class AdoptionLoopTest {
     void garbageReplyIsThrottledNotLost() {
         nat.connectResult = 0;
         scan("app.ini");
-        pollUntil("session sent", () -> calls().anyMatch(c -> c.startsWith("sendfds ")));
+        Await.until("session sent", () -> calls().anyMatch(c -> c.startsWith("sendfds ")));
         replyPid(nat.lastConnectFd, "-12");
-        pollUntil("blacklisted", () -> loop.snapshot().blacklist().size() == 1);
-        pollUntil("retried", () -> calls().filter(c -> c.startsWith("connect ")).count() >= 2);
+        Await.until("blacklisted", () -> loop.snapshot().blacklist().size() == 1);
+        Await.until("retried", () -> calls().filter(c -> c.startsWith("connect ")).count() >= 2);
     }
 }

@@ -54,13 +54,13 @@ class JnrNativeMiscTest {
     }
 
     @Test
-    void doubleCloseIsABug() {
-        int[] sp = NATIVE.socketpair();
-        NATIVE.close(sp[1]);
-        NATIVE.close(sp[0]);
-        NativeException e = assertThrows(NativeException.class, () -> NATIVE.close(sp[0]));
+    void closingAnFdThatIsNotOpenIsABug() {
+        // A real double close cannot be tested safely: in a multi-threaded JVM the number may already
+        // belong to someone else. An fd far above anything open stands in for it.
+        int notOpen = 1_000_000;
+        NativeException e = assertThrows(NativeException.class, () -> NATIVE.close(notOpen));
         assertEquals(LibC.EBADF, e.errno());
-        assertThrows(NativeException.class, () -> NATIVE.setNonBlocking(sp[0]));
+        assertThrows(NativeException.class, () -> NATIVE.setNonBlocking(notOpen));
     }
 
     @Test

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emperor.core.Blacklist;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
-import dev.emperor.core.Effects;
+import dev.emperor.core.FakeStarters;
 import dev.emperor.core.Lifecycle;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.FakeNative;
 import dev.emperor.internal.JnrNative;
-import dev.emperor.internal.SpawnRequest;
 import dev.emperor.monitor.ScanResult;
 import dev.emperor.monitor.VassalFile;
 import java.nio.file.Path;
@@ -44,16 +43,7 @@ class KillMinusOneBugTest {
     void ragnarokWithPidlessAndStubbornVassalsSignalsOnlyRealPids() throws Exception {
         FakeNative nat = new FakeNative();
         EmperorLog log = EmperorLog.standard();
-        EmperorLoop loop = new EmperorLoop(nat, f -> {
-            int[] pair = nat.socketpair();
-            try {
-                int pid = nat.spawn(new SpawnRequest("/usr/bin/uwsgi", List.of("uwsgi", "--ini", f.name()), List.of(),
-                        "/v", Map.of(3, pair[1]), true));
-                return EmperorLoop.Start.of(Effects.SpawnOutcome.started(pid, pair[0]));
-            } catch (dev.emperor.internal.SpawnException e) {
-                return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), false));
-            }
-        }, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+        EmperorLoop loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
                 new Lifecycle.Settings(30_000, 30_000, false, false),
                 new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 1000);
         Thread t = new Thread(loop::run);
