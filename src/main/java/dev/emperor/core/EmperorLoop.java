@@ -3,16 +3,13 @@ package dev.emperor.core;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.Reaped;
 import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.Skipped;
 import dev.emperor.monitor.VassalFile;
 import dev.emperor.spawn.ForkServerSession;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -38,16 +35,10 @@ public final class EmperorLoop implements Effects {
     private final Map<String, Vassal> table = new LinkedHashMap<>();
     private final Map<Integer, Vassal> byFd = new HashMap<>();
     private final Map<Integer, Vassal> byPid = new HashMap<>();
-    /** Fork-server sessions in flight, by their socket fd. */
-    private final Map<Integer, Vassal> sessionFds = new HashMap<>();
-    private final Map<Vassal, ForkServerSession> sessions = new HashMap<>();
-    /** Children reaped before anyone claimed them: an adopted vassal may die before its pid reply is read. */
-    private final Map<Integer, Reaped> unclaimed = new LinkedHashMap<>();
-    private final long parentCheckMs;
+    private final Adoptions adoptions;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicReference<EmperorSnapshot> published = new AtomicReference<>();
-    private final Set<String> reportedSkips = new HashSet<>();
-    private final Map<String, String> monitorErrors = new HashMap<>();
+    private final ScanDiff scanDiff;
     private final byte[] readBuf = new byte[256];
 
     private long ragnarokDeadline = Long.MAX_VALUE;
@@ -79,7 +70,8 @@ public final class EmperorLoop implements Effects {
         this.snapshots = snapshots;
         this.reloadMercyMs = reloadMercyMs;
         this.rescan = rescan;
-        this.parentCheckMs = parentCheckMs;
+        this.scanDiff = new ScanDiff(lifecycle, log);
+        this.adoptions = new Adoptions(nat, poller, lifecycle, byPid, parentCheckMs);
         publish();
     }
 
@@ -103,8 +95,8 @@ public final class EmperorLoop implements Effects {
                 Vassal v = byFd.get(fd);
                 if (v != null) {
                     readPipe(v);
-                } else if ((v = sessionFds.get(fd)) != null) {
-                    sessionReadable(v);
+                } else {
+                    adoptions.readable(fd, clock.getAsLong());
                 }
             }
             Runnable task;
@@ -115,8 +107,7 @@ public final class EmperorLoop implements Effects {
             now = clock.getAsLong();
             for (Vassal v : new ArrayList<>(table.values())) {
                 if (table.get(v.name) == v) {
-                    expireSession(v, now);
-                    checkParent(v, now);
+                    adoptions.tick(v, now);
                     lifecycle.tick(v, now);
                 }
             }
@@ -131,74 +122,8 @@ public final class EmperorLoop implements Effects {
         long d = Math.min(ragnarokDeadline, buryDeadline);
         for (Vassal v : table.values()) {
             d = Math.min(d, lifecycle.nextDeadline(v));
-            if (v.parentCheckUntil > 0) {
-                d = Math.min(d, clock.getAsLong() + 10); // re-parenting takes microseconds: look again soon
-            }
         }
-        for (ForkServerSession s : sessions.values()) {
-            d = Math.min(d, s.deadline());
-        }
-        return d;
-    }
-
-    private void sessionReadable(Vassal v) {
-        ForkServerSession s = sessions.get(v);
-        ForkServerSession.Progress p = s.onReadable();
-        if (!p.done()) {
-            return;
-        }
-        endSession(v);
-        long now = clock.getAsLong();
-        if (p.error() != null) {
-            lifecycle.adoptionFailed(v, p.error(), now);
-            return;
-        }
-        int pid = p.pid();
-        Reaped dead = unclaimed.remove(pid);
-        if (dead == null) {
-            byPid.put(pid, v);
-        }
-        lifecycle.adopted(v, pid, dead, now);
-        if (dead == null && v.pid == pid && nat.parentOf(pid) != nat.getpid()) {
-            v.parentCheckUntil = now + parentCheckMs;
-        }
-        log.debug("[emperor] vassal " + v.name + " adopted (pid: " + pid + ")");
-    }
-
-    private void endSession(Vassal v) {
-        ForkServerSession s = sessions.remove(v);
-        if (s != null) {
-            sessionFds.remove(s.fd());
-            poller.remove(s.fd());
-            s.close();
-        }
-    }
-
-    private void expireSession(Vassal v, long now) {
-        ForkServerSession s = sessions.get(v);
-        if (s != null && now >= s.deadline()) {
-            endSession(v);
-            lifecycle.adoptionFailed(v, "no reply within socket-timeout", now);
-        }
-    }
-
-    /** "A pid that is not (or not yet) our child": wait for the re-parenting, then give up on it. */
-    private void checkParent(Vassal v, long now) {
-        if (v.parentCheckUntil == 0) {
-            return;
-        }
-        if (v.pid <= 0 || nat.parentOf(v.pid) == nat.getpid()) {
-            v.parentCheckUntil = 0;
-        } else if (now >= v.parentCheckUntil) {
-            v.parentCheckUntil = 0;
-            Reaped dead = unclaimed.remove(v.pid);
-            if (dead != null) {
-                lifecycle.reaped(v, dead, now);
-                return;
-            }
-            byPid.remove(v.pid, v);
-            lifecycle.notOurChild(v, now);
-        }
+        return Math.min(d, adoptions.nextDeadline(clock.getAsLong(), table.values()));
     }
 
     private void readPipe(Vassal v) {
@@ -224,12 +149,7 @@ public final class EmperorLoop implements Effects {
             }
             Vassal v = byPid.remove(r.pid());
             if (v == null) {
-                if (!sessions.isEmpty() || unclaimed.size() < 64) {
-                    unclaimed.put(r.pid(), r); // maybe an adopted vassal whose pid reply is still on its way
-                    while (unclaimed.size() > 1024) {
-                        unclaimed.remove(unclaimed.keySet().iterator().next());
-                    }
-                }
+                adoptions.unclaimedExit(r);
                 log.debug("[emperor] reaped pid " + r.pid() + " (" + Lifecycle.describe(r) + "), not a known vassal master");
                 continue;
             }
@@ -240,55 +160,11 @@ public final class EmperorLoop implements Effects {
         }
     }
 
-    /** Applies one round of monitor answers (the removal pass only for monitors that could scan). */
+    /** Applies one round of monitor answers, unless the Emperor is shutting down. */
     public void applyScan(List<ScanResult> results) {
-        if (ragnarokDeadline != Long.MAX_VALUE) {
-            return;
+        if (ragnarokDeadline == Long.MAX_VALUE) {
+            scanDiff.apply(results, table, clock.getAsLong());
         }
-        long now = clock.getAsLong();
-        for (ScanResult r : results) {
-            if (!r.ok()) {
-                if (!r.error().equals(monitorErrors.put(r.monitor(), r.error()))) {
-                    log.error("[emperor] monitor " + r.monitor() + ": " + r.error() + " (vassals kept as they are)");
-                }
-                continue;
-            }
-            if (monitorErrors.remove(r.monitor()) != null) {
-                log.plain("[emperor] monitor " + r.monitor() + " is readable again");
-            }
-            reportSkips(r);
-            Set<String> present = new HashSet<>();
-            for (VassalFile f : r.vassals()) {
-                present.add(f.name());
-                Vassal v = table.get(f.name());
-                if (v == null) {
-                    Vassal created = lifecycle.fileAppeared(f, now);
-                    table.put(created.name, created);
-                } else if (v.file.monitor().equals(f.monitor())) {
-                    lifecycle.fileSeen(v, f, now);
-                } else if (reportedSkips.add(r.monitor() + "\0dup\0" + f.name())) {
-                    log.warn("[emperor] skipping " + f.path() + ": vassal name " + f.name()
-                            + " is already provided by monitor " + v.file.monitor());
-                }
-            }
-            for (Vassal v : new ArrayList<>(table.values())) {
-                if (v.file.monitor().equals(r.monitor()) && !present.contains(v.name) && !v.fileGone) {
-                    lifecycle.fileGone(v, now);
-                }
-            }
-        }
-    }
-
-    private void reportSkips(ScanResult r) {
-        Set<String> current = new HashSet<>();
-        for (Skipped s : r.skipped()) {
-            String key = r.monitor() + "\0" + s.name() + "\0" + s.reason();
-            current.add(key);
-            if (reportedSkips.add(key)) {
-                log.warn("[emperor] skipping " + s.name() + " in " + r.monitor() + ": " + s.reason());
-            }
-        }
-        reportedSkips.removeIf(k -> k.startsWith(r.monitor() + "\0") && !k.contains("\0dup\0") && !current.contains(k));
     }
 
     public void reloadAll() {
@@ -390,9 +266,7 @@ public final class EmperorLoop implements Effects {
             poller.add(o.pipeFd());
         }
         if (start.session() != null) {
-            sessions.put(v, start.session());
-            sessionFds.put(start.session().fd(), v);
-            poller.add(start.session().fd());
+            adoptions.begin(v, start.session());
         }
         return o;
     }
@@ -429,7 +303,7 @@ public final class EmperorLoop implements Effects {
 
     @Override
     public void forget(Vassal v) {
-        endSession(v);
+        adoptions.end(v);
         v.parentCheckUntil = 0;
         table.remove(v.name, v);
         if (v.pid > 0) {
