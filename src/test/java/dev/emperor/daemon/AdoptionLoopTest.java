@@ -141,4 +141,19 @@ class AdoptionLoopTest {
         Await.until("blacklisted", () -> loop.snapshot().blacklist().size() == 1);
         Await.until("retried", () -> calls().filter(c -> c.startsWith("connect ")).count() >= 2);
     }
+
+    @Test
+    void forkServerAttributeNamesAPerVassalForkServer() {
+        Spawner spawner = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
+                new BinaryResolver(List.of(), null, "/bin/sh", List.of()), new VassalEnvironment(Map.of(), List.of(), List.of()),
+                null, List.of());
+        SpawnOrAdopt starter = new SpawnOrAdopt(spawner, null, "fork-server", List.of(), 4000, System::currentTimeMillis);
+        VassalFile withAttr = new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v",
+                Map.of("fork-server", "/run/other.sock"));
+        VassalFile without = new VassalFile("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 1, 0, 0, "/v");
+        assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.WAIT_FOR_BASE, starter.start(withAttr).outcome().kind());
+        assertTrue(calls().anyMatch(c -> c.equals("connect /run/other.sock")));
+        assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.STARTED, starter.start(without).outcome().kind(),
+                "no attribute and no global fork server: a plain spawn");
+    }
 }
