@@ -50,6 +50,11 @@ import java.util.Map;
  * @param subreaper            {@code emperor-subreaper}
  * @param collectAttrs         {@code emperor-collect-attr}: keys read from a vassal's {@code [emperor]} section
  * @param forkServerAttr       {@code emperor-fork-server-attr}: the attribute whose value overrides the fork server
+ * @param commandSocket        {@code emperor-command-socket}: UDP {@code host:port} or UNIX datagram path, null = none
+ * @param waitForCommand       {@code emperor-wait-for-command} (only with a command socket, as in uWSGI)
+ * @param waitForCommandIgnore {@code emperor-wait-for-command-ignore}: names that start without waiting
+ * @param statsControl         {@code emperor-stats-control}: POST control requests allowed on the stats address
+ * @param statsControlAnyAddress {@code emperor-stats-control-any-address}: ... even when it is not loopback/UNIX
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -93,7 +98,17 @@ public record EmperorConfig(
         List<String> vassalForkBase,
         boolean subreaper,
         List<String> collectAttrs,
-        String forkServerAttr) {
+        String forkServerAttr,
+        String commandSocket,
+        boolean waitForCommand,
+        List<String> waitForCommandIgnore,
+        boolean statsControl,
+        boolean statsControlAnyAddress) {
+
+    /** uWSGI: wait-for-command applies only when a command socket is configured. */
+    public boolean suspends(String vassalName) {
+        return waitForCommand && commandSocket != null && !waitForCommandIgnore.contains(vassalName);
+    }
 
     /** True when the daemon must be a child subreaper or refuse to start (fork-server options). */
     public boolean subreaperRequired() {

@@ -147,6 +147,11 @@ final class TypedOptions {
                 list("vassal-fork-base"),
                 bool("emperor-subreaper"),
                 list("emperor-collect-attribute"),
-                strings.get("emperor-fork-server-attr"));
+                strings.get("emperor-fork-server-attr"),
+                strings.get("emperor-command-socket"),
+                bool("emperor-wait-for-command"),
+                list("emperor-wait-for-command-ignore"),
+                bool("emperor-stats-control"),
+                bool("emperor-stats-control-any-address"));
     }
 }

@@ -39,6 +39,7 @@ public final class EmperorLoop implements Effects {
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicReference<EmperorSnapshot> published = new AtomicReference<>();
     private final ScanDiff scanDiff;
+    private final Control control;
     private final byte[] readBuf = new byte[256];
 
     private long ragnarokDeadline = Long.MAX_VALUE;
@@ -70,9 +71,42 @@ public final class EmperorLoop implements Effects {
         this.snapshots = snapshots;
         this.reloadMercyMs = reloadMercyMs;
         this.rescan = rescan;
-        this.scanDiff = new ScanDiff(lifecycle, log);
+        this.scanDiff = new ScanDiff(lifecycle, log, name -> suspendsNew.test(name));
+        this.control = new Control(lifecycle, blacklist, log);
         this.adoptions = new Adoptions(nat, poller, lifecycle, byPid, parentCheckMs);
         publish();
+    }
+
+    private volatile java.util.function.Predicate<String> suspendsNew = name -> false;
+
+    /** Which new vassals wait for a spawn command ({@code emperor-wait-for-command}); set before {@link #run}. */
+    public void suspendNewVassals(java.util.function.Predicate<String> which) {
+        this.suspendsNew = which;
+    }
+
+    /**
+     * Thread-safe: runs an operator command on the loop and completes with its result and the
+     * vassal's state afterwards.
+     */
+    public java.util.concurrent.CompletableFuture<Control.Result> control(String name, Control.Action action) {
+        java.util.concurrent.CompletableFuture<Control.Result> result = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> {
+            Vassal v = table.get(name);
+            if (v == null) {
+                result.complete(new Control.Result(false, true, "no vassal named " + name, null));
+                return;
+            }
+            String refusal = control.apply(action, v, clock.getAsLong());
+            Vassal after = table.get(name);
+            result.complete(new Control.Result(refusal == null, false, refusal == null ? "ok" : refusal,
+                    after == null ? null : after.view(blacklist.throttleMs(name))));
+        });
+        return result;
+    }
+
+    /** The command socket's {@code log} command. */
+    public void logMessage(String msg) {
+        execute(() -> log.plain(msg));
     }
 
     /** Thread-safe: run {@code task} on the loop thread soon. */
@@ -242,13 +276,14 @@ public final class EmperorLoop implements Effects {
     }
 
     private void publish() {
-        List<VassalView> views = new ArrayList<>(table.size());
+        List<VassalView> listed = new ArrayList<>(table.size());
+        List<VassalView> waiting = new ArrayList<>();
         for (Vassal v : table.values()) {
-            if (v.state != VassalState.THROTTLED && v.state != VassalState.EXILED) {
-                views.add(v.view(blacklist.throttleMs(v.name)));
-            }
+            boolean hidden = v.state == VassalState.THROTTLED || v.state == VassalState.EXILED
+                    || v.state == VassalState.WAITING_FOR_BASE;
+            (hidden ? waiting : listed).add(v.view(blacklist.throttleMs(v.name)));
         }
-        published.set(snapshots.build(views, blacklist.views(), clock.getAsLong()));
+        published.set(snapshots.build(listed, blacklist.views(), clock.getAsLong(), waiting));
     }
 
     // ---- Effects, called by Lifecycle on this thread ----

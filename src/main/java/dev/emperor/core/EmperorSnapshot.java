@@ -6,6 +6,11 @@ import java.util.List;
  * An immutable picture of the Emperor, published by the event loop after every change; readers
  * (stats, metrics, ctl) only ever see these. Field order and meaning follow uWSGI's stats
  * document (spec/emperor-protocol.md §1d).
+ *
+ * @param vassals what uWSGI lists as instances (running, stopping, suspended, adopting...)
+ * @param waiting vassals that uWSGI would not list because it deleted their record (throttled by the
+ *                blacklist, exiled, waiting for their fork server): not in the stats JSON, but known to
+ *                metrics and ctl
  */
 public record EmperorSnapshot(
         String version,
@@ -18,11 +23,18 @@ public record EmperorSnapshot(
         long throttleLevel,
         List<VassalView> vassals,
         List<BlacklistView> blacklist,
-        long takenAtMillis) {
+        long takenAtMillis,
+        List<VassalView> waiting) {
 
     public EmperorSnapshot {
         emperor = List.copyOf(emperor);
         vassals = List.copyOf(vassals);
         blacklist = List.copyOf(blacklist);
+        waiting = List.copyOf(waiting);
+    }
+
+    public EmperorSnapshot(String version, int pid, int uid, int gid, String cwd, List<String> emperor, boolean tyrant,
+                           long throttleLevel, List<VassalView> vassals, List<BlacklistView> blacklist, long takenAtMillis) {
+        this(version, pid, uid, gid, cwd, emperor, tyrant, throttleLevel, vassals, blacklist, takenAtMillis, List.of());
     }
 }

@@ -27,6 +27,10 @@ import dev.emperor.protocol.PipeByte;
  * tick            | window over → spawn| heartbeat late → SIGKILL   | tolerance over → SIGKILL (again every tolerance; not in Ragnarok: reload-mercy rules) | same | –
  * SIGHUP          | –                  | byte 1, last_mod = now     | –                      | –                      | –
  * Ragnarok        | forget             | byte 0/2 → STOPPING(RAGNAROK)| reason := RAGNAROK   | reason := RAGNAROK     | forget
+ * SUSPENDED       : (new file with emperor-wait-for-command, or reaped after an OPERATOR stop) file newer → keep
+ *                   mtime only (master ignores reloads of suspended vassals); file gone / Ragnarok → forget;
+ *                   operator commands (see {@link Control}) start it
+ * reaped with reason COMMAND → forget (re-added by the next scan, as uWSGI); OPERATOR → SUSPENDED
  * loyal (17) also removes the name from the blacklist.
  * (*) crash: exit 26 → EXILED; else blacklist if never loyal (unless emperor-no-blacklist),
  *     fresh record (uWSGI's emperor_add), spawn or THROTTLED.
@@ -55,8 +59,18 @@ public final class Lifecycle {
 
     /** A monitor reports a name with no record: uWSGI's {@code emperor_add}. */
     public Vassal fileAppeared(VassalFile f, long now) {
+        return fileAppeared(f, now, false);
+    }
+
+    /** As above; {@code suspend}: emperor-wait-for-command applies to this name. */
+    public Vassal fileAppeared(VassalFile f, long now, boolean suspend) {
         Vassal v = new Vassal(f, now);
-        trySpawn(v, now);
+        if (suspend) {
+            v.state = VassalState.SUSPENDED;
+            log.plain("[uwsgi-emperor] " + v.name + " -> \"wait-for-command\" instance detected, waiting for the spawn command ...");
+        } else {
+            trySpawn(v, now);
+        }
         return v;
     }
 
@@ -68,7 +82,7 @@ public final class Lifecycle {
         }
         switch (v.state) {
             case RUNNING -> reload(v, f.mtimeNanos(), now);
-            case THROTTLED -> v.lastModNanos = f.mtimeNanos();
+            case THROTTLED, SUSPENDED -> v.lastModNanos = f.mtimeNanos();
             case EXILED -> {
                 v.newRecord(now);
                 trySpawn(v, now);
@@ -86,7 +100,7 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.REMOVED, now);
             case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.REMOVED;
-            case THROTTLED, EXILED, WAITING_FOR_BASE -> forget(v);
+            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED -> forget(v);
         }
     }
 
@@ -131,16 +145,20 @@ public final class Lifecycle {
     public void reaped(Vassal v, Reaped r, long now) {
         fx.closePipe(v);
         v.pid = -1;
-        boolean goesAway = v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK;
+        boolean goesAway = v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK
+                || v.stopReason == StopReason.COMMAND;
         switch (v.state) {
             case RUNNING, CURSED, STOPPING -> {
                 if (goesAway) {
                     forget(v);
+                } else if (v.stopReason == StopReason.OPERATOR) {
+                    log.plain("[emperor] vassal " + v.name + " stopped by the operator, waiting for a start command");
+                    v.state = VassalState.SUSPENDED;
                 } else {
                     crashed(v, r, now);
                 }
             }
-            case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE -> { }
+            case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE, SUSPENDED -> { }
         }
     }
 
@@ -221,7 +239,7 @@ public final class Lifecycle {
                     trySpawn(v, now);
                 }
             }
-            case EXILED, ADOPTING -> { }
+            case EXILED, ADOPTING, SUSPENDED -> { }
         }
     }
 
@@ -234,7 +252,7 @@ public final class Lifecycle {
             // during Ragnarok only reload-mercy counts (the loop's deadline), as in uWSGI's royal_death
             case STOPPING, CURSED -> v.pid > 0 && v.stopReason != StopReason.RAGNAROK
                     ? v.cursedAt + settings.curseToleranceMs() : Long.MAX_VALUE;
-            case EXILED -> Long.MAX_VALUE;
+            case EXILED, SUSPENDED -> Long.MAX_VALUE;
         };
     }
 
@@ -250,11 +268,11 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.RAGNAROK, now);
             case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.RAGNAROK;
-            case THROTTLED, EXILED, WAITING_FOR_BASE -> forget(v);
+            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED -> forget(v);
         }
     }
 
-    private void reload(Vassal v, long mtimeNanos, long now) {
+    void reload(Vassal v, long mtimeNanos, long now) {
         log.plain("[emperor] reload the uwsgi instance " + v.name);
         v.lastModNanos = mtimeNanos;
         if (!fx.send(v, PipeByte.RELOAD)) {
@@ -267,7 +285,7 @@ public final class Lifecycle {
         v.accepting = false;
     }
 
-    private void stop(Vassal v, StopReason reason, long now) {
+    void stop(Vassal v, StopReason reason, long now) {
         log.plain("[emperor] stop the uwsgi instance " + v.name);
         v.stopReason = reason;
         v.state = VassalState.STOPPING;
@@ -298,7 +316,7 @@ public final class Lifecycle {
         trySpawn(v, now);
     }
 
-    private void trySpawn(Vassal v, long now) {
+    void trySpawn(Vassal v, long now) {
         long until = blacklist.blockedUntil(v.name);
         if (now < until) {
             v.state = VassalState.THROTTLED;

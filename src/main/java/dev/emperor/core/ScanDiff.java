@@ -22,9 +22,12 @@ final class ScanDiff {
     private final Set<String> reportedSkips = new HashSet<>();
     private final Map<String, String> monitorErrors = new HashMap<>();
 
-    ScanDiff(Lifecycle lifecycle, EmperorLog log) {
+    private final java.util.function.Predicate<String> suspends;
+
+    ScanDiff(Lifecycle lifecycle, EmperorLog log, java.util.function.Predicate<String> suspends) {
         this.lifecycle = lifecycle;
         this.log = log;
+        this.suspends = suspends;
     }
 
     void apply(List<ScanResult> results, Map<String, Vassal> table, long now) {
@@ -44,7 +47,7 @@ final class ScanDiff {
                 present.add(f.name());
                 Vassal v = table.get(f.name());
                 if (v == null) {
-                    Vassal created = lifecycle.fileAppeared(f, now);
+                    Vassal created = lifecycle.fileAppeared(f, now, suspends.test(f.name()));
                     table.put(created.name, created);
                 } else if (v.file.monitor().equals(f.monitor())) {
                     lifecycle.fileSeen(v, f, now);

@@ -9,8 +9,8 @@ public record SnapshotFactory(String version, int pid, int uid, int gid, String 
         emperor = List.copyOf(emperor);
     }
 
-    EmperorSnapshot build(List<VassalView> vassals, List<BlacklistView> blacklist, long now) {
+    EmperorSnapshot build(List<VassalView> vassals, List<BlacklistView> blacklist, long now, List<VassalView> waiting) {
         // uWSGI 2.0.x: the global throttle is not active and always reported as 0
-        return new EmperorSnapshot(version, pid, uid, gid, cwd, emperor, tyrant, 0, vassals, blacklist, now);
+        return new EmperorSnapshot(version, pid, uid, gid, cwd, emperor, tyrant, 0, vassals, blacklist, now, waiting);
     }
 }

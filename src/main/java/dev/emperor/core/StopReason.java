@@ -8,6 +8,10 @@ public enum StopReason {
     REMOVED,
     /** The Emperor is shutting down: the record goes away. */
     RAGNAROK,
+    /** The command socket's {@code stop} (uWSGI: the record goes away; a dir/glob scan re-adds it). */
+    COMMAND,
+    /** An operator's stop through HTTP control or ctl: the vassal stays SUSPENDED until started. */
+    OPERATOR,
     /** The vassal asked to stop (byte 22, die-on-idle): as in uWSGI, its config is still there, so it comes back. */
     VOLUNTARY
 }

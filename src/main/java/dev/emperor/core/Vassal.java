@@ -82,7 +82,7 @@ public final class Vassal {
         return new VassalView(name, pid, born / 1000, Math.floorDiv(lastModNanos, 1_000_000_000L),
                 lastHeartbeat / 1000, loyal, ready, accepting, lastLoyal / 1000, lastReady / 1000,
                 lastAccepting / 1000, firstRun / 1000, lastRun / 1000, cursedAt / 1000, false, "",
-                false, adopted, file.uid(), file.gid(), file.monitor(), file.attrs(), respawns,
+                state == VassalState.SUSPENDED, adopted, file.uid(), file.gid(), file.monitor(), file.attrs(), respawns,
                 state.label(), throttleMs);
     }
 }

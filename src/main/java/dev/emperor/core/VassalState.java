@@ -14,6 +14,11 @@ public enum VassalState {
     STOPPING,
     /** The pipe hit EOF or a write failed while nobody asked it to stop; status 1. SIGKILL after curse tolerance. */
     CURSED,
+    /**
+     * Not started: waiting for an operator (uWSGI master's {@code emperor-wait-for-command} "suspended",
+     * or stopped through HTTP control / ctl). pid -1; listed in stats with {@code suspended: 1}.
+     */
+    SUSPENDED,
     /** Exited with code 26 or no binary could be found: not respawned until its config changes. */
     EXILED;
 

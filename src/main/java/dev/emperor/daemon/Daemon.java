@@ -98,6 +98,7 @@ public final class Daemon {
                 new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
                         arguments, false),
                 mercyMs, rescan, socketTimeoutMs());
+        loop.suspendNewVassals(config::suspends);
         scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> loop.execute(() -> loop.applyScan(results)));
 
         log.plain("*** starting uWSGI Emperor ***");

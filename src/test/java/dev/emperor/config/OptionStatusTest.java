@@ -54,8 +54,8 @@ class OptionStatusTest {
                 "emperor-use-clone", "vassal-cap", "vassals-start-hook", "vassals-stop-hook", "hook-emperor-start",
                 "hook-as-emperor", "exec-as-emperor", "mount-as-emperor", "umount-as-emperor", "call-as-emperor2",
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal3",
-                "early-emperor", "emperor-command-socket", "emperor-wait-for-command",
-                "emperor-wait-for-command-ignore", "emperor-wrapper-attr", "emperor-chdir-attr",
+                "early-emperor",
+                "emperor-wrapper-attr", "emperor-chdir-attr",
                 "emperor-trigger-socket", "fork-server", "fork-socket", "zeus", "hook-as-on-demand-vassal")) {
             ConfigException e = assertThrows(ConfigException.class, () -> ini(key + " = 7"), key);
             assertTrue(e.getMessage().endsWith("option '" + key + "': not supported yet"), e.getMessage());
@@ -65,7 +65,7 @@ class OptionStatusTest {
     @Test
     void notYetOptionWhoseValueMeansOffIsAcceptedSilently() throws Exception {
         LoadResult r = ini("emperor-tyrant = false", "early-emperor = 0", "emperor-magic-exec = off",
-                "emperor-broodlord = 0", "emperor-wait-for-command = no");
+                "emperor-broodlord = 0", "emperor-tyrant-nofollow = no");
         assertEquals(List.of(), r.warnings());
     }
 

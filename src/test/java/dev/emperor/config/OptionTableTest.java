@@ -48,8 +48,8 @@ class OptionTableTest {
                 "vassals-stop-hook", "hook-emperor-start", "hook-as-emperor", "exec-as-emperor", "mount-as-emperor",
                 "umount-as-emperor", "call-as-emperor", "call-as-emperor1", "call-as-emperor2", "call-as-emperor4",
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal",
-                "call-as-vassal1", "call-as-vassal3", "early-emperor", "emperor-command-socket",
-                "emperor-wait-for-command", "emperor-wait-for-command-ignore",
+                "call-as-vassal1", "call-as-vassal3", "early-emperor",
+
                 "emperor-wrapper-attr", "emperor-chdir-attr", "emperor-trigger-socket",
                 "fork-server", "fork-socket", "zeus", "hook-as-on-demand-vassal", "xml", "yaml", "json", "config",
                 "declare-option", "for-glob", "umask", "abstract-socket")) {
