@@ -44,12 +44,12 @@ public final class Blacklist {
         if (e.levelUs < maxThrottleUs) {
             e.levelUs += throttleUs;
         } else {
-            log.plain("[emperor] maximum throttle level for vassal " + name + " reached !!!");
+            log.verbose("[emperor] maximum throttle level for vassal " + name + " reached !!!");
             e.levelUs /= 2;
         }
         e.attempt++;
         if (e.attempt == 2) {
-            log.plain("[emperor] unloyal bad behaving vassal found: " + name + " throttling it...");
+            log.verbose("[emperor] unloyal bad behaving vassal found: " + name + " throttling it...");
         }
     }
 

@@ -253,7 +253,7 @@ public final class EmperorLoop implements Effects {
         if (now >= ragnarokDeadline && buryDeadline == Long.MAX_VALUE) {
             for (Vassal v : table.values()) {
                 if (v.pid > 0) {
-                    log.plain("[emperor] NO MERCY for vassal " + v.name + " !!!");
+                    log.verbose("[emperor] NO MERCY for vassal " + v.name + " !!!");
                     killGroup(v, Native.SIGKILL);
                     kill(v, Native.SIGKILL);
                 }

@@ -134,7 +134,10 @@ public final class Lifecycle {
 
     public void pipeEof(Vassal v, long now) {
         fx.closePipe(v);
-        log.plain("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
+        if (v.state != VassalState.RUNNING) {
+            return; // uWSGI's emperor_curse returns early for status 1 (stopping or already cursed)
+        }
+        log.verbose("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
         if (v.state == VassalState.RUNNING) {
             v.state = VassalState.CURSED;
             v.cursedAt = now;
@@ -273,7 +276,7 @@ public final class Lifecycle {
     }
 
     void reload(Vassal v, long mtimeNanos, long now) {
-        log.plain("[emperor] reload the uwsgi instance " + v.name);
+        log.verbose("[emperor] reload the uwsgi instance " + v.name);
         v.lastModNanos = mtimeNanos;
         if (!fx.send(v, PipeByte.RELOAD)) {
             curseBrokenPipe(v, now);
@@ -286,7 +289,7 @@ public final class Lifecycle {
     }
 
     void stop(Vassal v, StopReason reason, long now) {
-        log.plain("[emperor] stop the uwsgi instance " + v.name);
+        log.verbose("[emperor] stop the uwsgi instance " + v.name);
         v.stopReason = reason;
         v.state = VassalState.STOPPING;
         v.cursedAt = now;
@@ -295,7 +298,7 @@ public final class Lifecycle {
 
     private void curseBrokenPipe(Vassal v, long now) {
         fx.closePipe(v);
-        log.plain("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
+        log.verbose("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
         v.state = VassalState.CURSED;
         v.cursedAt = now;
     }
@@ -308,7 +311,7 @@ public final class Lifecycle {
         }
         log.warn("[emperor] vassal " + v.name + " died unexpectedly (" + describe(r) + ")" + (v.loyal ? "" : " before becoming loyal"));
         // uWSGI deletes the record and its next scan re-adds it: keep its log line, operators count it
-        log.plain("[emperor] removed uwsgi instance " + v.name);
+        log.verbose("[emperor] removed uwsgi instance " + v.name);
         if (!v.loyal && !settings.noBlacklist()) {
             blacklist.add(v.name, now);
         }
@@ -373,7 +376,7 @@ public final class Lifecycle {
     private void forget(Vassal v) {
         fx.closePipe(v);
         fx.forget(v);
-        log.plain("[emperor] removed uwsgi instance " + v.name);
+        log.verbose("[emperor] removed uwsgi instance " + v.name);
     }
 
     static String describe(Reaped r) {

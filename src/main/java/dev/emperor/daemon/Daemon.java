@@ -1,6 +1,7 @@
 package dev.emperor.daemon;
 
 import dev.emperor.Version;
+import dev.emperor.command.CommandSocket;
 import dev.emperor.config.EmperorConfig;
 import dev.emperor.core.Blacklist;
 import dev.emperor.core.EmperorLog;
@@ -103,6 +104,15 @@ public final class Daemon {
 
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats = startStats(loop);
+        CommandSocket commands;
+        try {
+            commands = CommandSocket.start(config, loop, log); // null without emperor-command-socket
+        } catch (IOException e) {
+            if (stats != null) {
+                stats.close();
+            }
+            return 1; // fatal, as uWSGI's bind failure: already logged with the address
+        }
         Signals.install(loop, rescan, log);
         scanner[0].start();
         int status;
@@ -110,6 +120,9 @@ public final class Daemon {
             status = loop.run();
         } finally {
             scanner[0].close();
+            if (commands != null) {
+                commands.close();
+            }
             if (stats != null) {
                 stats.close();
             }
