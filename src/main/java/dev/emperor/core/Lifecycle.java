@@ -286,6 +286,7 @@ public final class Lifecycle {
         v.lastRun = now;
         v.ready = false;
         v.accepting = false;
+        v.reloadPending = true;
     }
 
     void stop(Vassal v, StopReason reason, long now) {
@@ -307,6 +308,13 @@ public final class Lifecycle {
         if (r.exited() && r.exitCode() == PipeByte.EXILE_CODE) {
             log.warn("[emperor] vassal " + v.name + " exited with code 26 (exile): not respawning it until its config changes");
             v.state = VassalState.EXILED;
+            return;
+        }
+        if (v.adopted && v.reloadPending && r.exited() && r.exitCode() == 0) {
+            // adopted vassals reload by exiting (master's exit_on_reload): adopt it again, no penalty
+            log.verbose("[emperor] adopted vassal " + v.name + " exited to reload, adopting it again");
+            v.newRecord(now);
+            trySpawn(v, now);
             return;
         }
         log.warn("[emperor] vassal " + v.name + " died unexpectedly (" + describe(r) + ")" + (v.loyal ? "" : " before becoming loyal"));

@@ -35,6 +35,8 @@ public final class Vassal {
     boolean adopted;
     /** Adopted, but its parent is not (yet) the Emperor: checked until this deadline. */
     long parentCheckUntil;
+    /** A reload byte was sent: an adopted vassal answers it by exiting 0 (master's exit_on_reload). */
+    boolean reloadPending;
     /** When the fork-server wait was last logged, to say it once rather than at every retry. */
     boolean waitLogged;
 
@@ -56,6 +58,7 @@ public final class Vassal {
         cursedAt = 0;
         respawns = 0;
         stopReason = StopReason.NONE;
+        reloadPending = false;
     }
 
     public String name() {

@@ -252,4 +252,16 @@ class LifecycleTest {
         Vassal v = lc.fileAppeared(file("a.ini", 1), now);
         assertEquals(VassalState.EXILED, v.state);
     }
+
+    @Test
+    void adoptedVassalExitingOnReloadIsReadoptedWithoutPenalty() {
+        fx.nextOutcome = Effects.SpawnOutcome.adopting(77);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        lc.adopted(v, 4321, null, now);
+        lc.fileSeen(v, file("a.ini", 2), now);
+        assertEquals("send a.ini 1", fx.last());
+        lc.reaped(v, Reaped.exit(4321, 0), now);
+        assertEquals("spawn a.ini", fx.last());
+        assertEquals(0, blacklist.size(), "an expected reload exit is not a failure");
+    }
 }
