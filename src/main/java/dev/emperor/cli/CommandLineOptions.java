@@ -104,6 +104,7 @@ public final class CommandLineOptions {
         try {
             result = commandLine.parseArgs(args);
         } catch (UnmatchedArgumentException e) {
+            throwIfSubcommandError(e);
             String arg = e.getUnmatched().isEmpty() ? "?" : e.getUnmatched().get(0);
             String name = arg.replaceFirst("^-+", "").replaceFirst("=.*$", "");
             String suggestion = OptionTable.suggest(name);
@@ -112,6 +113,7 @@ public final class CommandLineOptions {
         } catch (MissingArgument e) {
             throw new ConfigException(Origin.commandLine(), e.key, e.getMessage());
         } catch (ParameterException e) {
+            throwIfSubcommandError(e);
             throw new ConfigException(Origin.commandLine(), null, e.getMessage());
         }
         List<RawOption> all = new ArrayList<>(options);
@@ -121,6 +123,15 @@ public final class CommandLineOptions {
             }
         }
         return new ParsedArgs(all, help, version, result.hasSubcommand() ? result.subcommand() : null);
+    }
+
+    /** A subcommand's own usage error (e.g. {@code emperor ctl restart} without NAME) is not about uWSGI options. */
+    private void throwIfSubcommandError(ParameterException e) throws ConfigException {
+        CommandLine where = e.getCommandLine();
+        if (where != null && where != commandLine) {
+            String name = where.getCommandSpec().qualifiedName(" ").replaceFirst("^emperor ", "");
+            throw new ConfigException(null, null, name + ": " + e.getMessage());
+        }
     }
 
     private OptionSpec optionSpec(OptionDef def, String name) {

@@ -11,12 +11,14 @@ import dev.emperor.internal.JnrNative;
 import dev.emperor.internal.Native;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import picocli.CommandLine;
 
 /**
  * {@code emperor [OPTIONS] [FILE.ini ...]}: parse the command line and the ini files the uWSGI
  * way, apply the process-level options, and govern. Exit status: 0 after a clean shutdown (or
  * {@code --help}/{@code --version}), 1 for any configuration or start-up error, which is printed
- * on stderr naming the file, line and option.
+ * on stderr naming the file, line and option. {@code emperor ctl ...} talks to a running daemon
+ * instead ({@link Ctl}, with its own exit statuses).
  */
 public final class Main {
     private Main() {
@@ -30,9 +32,14 @@ public final class Main {
         ParsedArgs parsed;
         LoadResult loaded;
         try {
-            parsed = CommandLineOptions.parse(args);
+            CommandLineOptions cli = new CommandLineOptions();
+            cli.commandLine().addSubcommand("ctl", new CommandLine(new Ctl()));
+            parsed = cli.parseArgs(args);
+            if (parsed.subcommand() != null) {
+                return Ctl.run(parsed.subcommand(), parsed.options(), out, err); // no natives, no daemon
+            }
             if (parsed.help()) {
-                out.print(CommandLineOptions.usage());
+                out.print(cli.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF));
                 return 0;
             }
             if (parsed.version()) {
@@ -54,6 +61,11 @@ public final class Main {
         EmperorConfig config = loaded.config();
         if (config.monitors().isEmpty()) {
             err.println("emperor: nothing to govern: no 'emperor' option (e.g. --emperor /etc/uwsgi/vassals)");
+            return 1;
+        }
+        String refusal = Daemon.startupRefusal(config);
+        if (refusal != null) {
+            err.println("emperor: " + refusal);
             return 1;
         }
         Native nat = JnrNative.load();

@@ -42,6 +42,13 @@ public final class EmperorLoop implements Effects {
     private final Control control;
     private final byte[] readBuf = new byte[256];
 
+    // LoopStats: starts of forgotten records are kept here; the live ones are summed at publish
+    private long retiredSpawns;
+    private long retiredRespawns;
+    private long reloads;
+    private long kills;
+    private long lastIterationNanos;
+
     private long ragnarokDeadline = Long.MAX_VALUE;
     private long buryDeadline = Long.MAX_VALUE;
     private volatile boolean stopped;
@@ -125,7 +132,9 @@ public final class EmperorLoop implements Effects {
             long now = clock.getAsLong();
             long deadline = nextDeadline();
             long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
-            for (int fd : poller.await(timeout)) {
+            List<Integer> ready = poller.await(timeout);
+            long busySince = System.nanoTime();
+            for (int fd : ready) {
                 Vassal v = byFd.get(fd);
                 if (v != null) {
                     readPipe(v);
@@ -146,6 +155,7 @@ public final class EmperorLoop implements Effects {
                 }
             }
             checkRagnarok(now);
+            lastIterationNanos = System.nanoTime() - busySince;
             publish();
         }
         poller.close();
@@ -283,7 +293,14 @@ public final class EmperorLoop implements Effects {
                     || v.state == VassalState.WAITING_FOR_BASE;
             (hidden ? waiting : listed).add(v.view(blacklist.throttleMs(v.name)));
         }
-        published.set(snapshots.build(listed, blacklist.views(), clock.getAsLong(), waiting));
+        long spawns = retiredSpawns;
+        long respawns = retiredRespawns;
+        for (Vassal v : table.values()) {
+            spawns += v.starts;
+            respawns += Math.max(0, v.starts - 1);
+        }
+        LoopStats stats = new LoopStats(spawns, respawns, reloads, kills, lastIterationNanos);
+        published.set(snapshots.build(listed, blacklist.views(), clock.getAsLong(), waiting, stats));
     }
 
     // ---- Effects, called by Lifecycle on this thread ----
@@ -311,12 +328,20 @@ public final class EmperorLoop implements Effects {
         if (v.pipeFd < 0) {
             return false;
         }
-        return nat.write(v.pipeFd, new byte[] {(byte) b}, 0, 1) == 1;
+        boolean written = nat.write(v.pipeFd, new byte[] {(byte) b}, 0, 1) == 1;
+        if (written && b == dev.emperor.protocol.PipeByte.RELOAD) {
+            reloads++;
+        }
+        return written;
     }
 
     @Override
     public boolean kill(Vassal v, int signal) {
-        return v.pid > 0 && nat.kill(v.pid, signal) == 0;
+        boolean sent = v.pid > 0 && nat.kill(v.pid, signal) == 0;
+        if (sent && signal == Native.SIGKILL) {
+            kills++;
+        }
+        return sent;
     }
 
     @Override
@@ -340,7 +365,10 @@ public final class EmperorLoop implements Effects {
     public void forget(Vassal v) {
         adoptions.end(v);
         v.parentCheckUntil = 0;
-        table.remove(v.name, v);
+        if (table.remove(v.name, v)) {
+            retiredSpawns += v.starts;
+            retiredRespawns += Math.max(0, v.starts - 1);
+        }
         if (v.pid > 0) {
             byPid.remove(v.pid, v);
         }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param waiting vassals that uWSGI would not list because it deleted their record (throttled by the
  *                blacklist, exiled, waiting for their fork server): not in the stats JSON, but known to
  *                metrics and ctl
+ * @param loop    daemon-wide counters and loop timing (not in the stats JSON; for metrics)
  */
 public record EmperorSnapshot(
         String version,
@@ -24,13 +25,22 @@ public record EmperorSnapshot(
         List<VassalView> vassals,
         List<BlacklistView> blacklist,
         long takenAtMillis,
-        List<VassalView> waiting) {
+        List<VassalView> waiting,
+        LoopStats loop) {
 
     public EmperorSnapshot {
         emperor = List.copyOf(emperor);
         vassals = List.copyOf(vassals);
         blacklist = List.copyOf(blacklist);
         waiting = List.copyOf(waiting);
+        loop = loop == null ? LoopStats.NONE : loop;
+    }
+
+    public EmperorSnapshot(String version, int pid, int uid, int gid, String cwd, List<String> emperor, boolean tyrant,
+                           long throttleLevel, List<VassalView> vassals, List<BlacklistView> blacklist, long takenAtMillis,
+                           List<VassalView> waiting) {
+        this(version, pid, uid, gid, cwd, emperor, tyrant, throttleLevel, vassals, blacklist, takenAtMillis, waiting,
+                LoopStats.NONE);
     }
 
     public EmperorSnapshot(String version, int pid, int uid, int gid, String cwd, List<String> emperor, boolean tyrant,

@@ -9,8 +9,9 @@ public record SnapshotFactory(String version, int pid, int uid, int gid, String 
         emperor = List.copyOf(emperor);
     }
 
-    EmperorSnapshot build(List<VassalView> vassals, List<BlacklistView> blacklist, long now, List<VassalView> waiting) {
+    EmperorSnapshot build(List<VassalView> vassals, List<BlacklistView> blacklist, long now, List<VassalView> waiting,
+                          LoopStats loop) {
         // uWSGI 2.0.x: the global throttle is not active and always reported as 0
-        return new EmperorSnapshot(version, pid, uid, gid, cwd, emperor, tyrant, 0, vassals, blacklist, now, waiting);
+        return new EmperorSnapshot(version, pid, uid, gid, cwd, emperor, tyrant, 0, vassals, blacklist, now, waiting, loop);
     }
 }

@@ -4,6 +4,7 @@ import dev.emperor.Version;
 import dev.emperor.command.CommandSocket;
 import dev.emperor.config.EmperorConfig;
 import dev.emperor.core.Blacklist;
+import dev.emperor.core.Control;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.Lifecycle;
@@ -17,7 +18,11 @@ import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
 import dev.emperor.spawn.Spawner;
 import dev.emperor.spawn.VassalEnvironment;
+import dev.emperor.stats.ControlRoutes;
+import dev.emperor.stats.Controller;
+import dev.emperor.stats.MetricsEndpoint;
 import dev.emperor.stats.StatsServer;
+import dev.emperor.stats.UiRoute;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Wires one running Emperor from a finished configuration: the process-level options (pidfile,
@@ -134,16 +140,45 @@ public final class Daemon {
         return Math.max(1, config.socketTimeout()) * 1000L;
     }
 
+    /**
+     * Why the daemon must not start with this configuration, or null: HTTP control
+     * ({@code emperor-stats-control}) on a stats address that is neither loopback nor a UNIX socket,
+     * without {@code emperor-stats-control-any-address}. Checked before anything is bound or spawned.
+     */
+    public static String startupRefusal(EmperorConfig config) {
+        return ControlRoutes.addressRefusal(config.statsAddress(), config.statsControl(), config.statsControlAnyAddress());
+    }
+
     private StatsServer startStats(EmperorLoop loop) {
         if (config.statsAddress() == null) {
+            if (config.statsControl()) {
+                log.warn("[emperor] emperor-stats-control has no effect without emperor-stats");
+            }
             return null;
         }
         StatsServer server = new StatsServer(config.statsAddress(), config.listen(), config.chmodSocket(),
                 Duration.ofSeconds(config.socketTimeout()), loop::snapshot, statsMinified);
+        UiRoute.register(server.router(), config.statsControl());
+        server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
+        Controller controller = !config.statsControl() ? null : new Controller() {
+            @Override
+            public CompletableFuture<Control.Result> control(String name, Control.Action action) {
+                return loop.control(name, action);
+            }
+
+            @Override
+            public void reloadAll() {
+                loop.execute(loop::reloadAll);
+            }
+        };
+        ControlRoutes.install(server.router(), loop::snapshot, controller, config.statsControlAnyAddress());
         try {
             server.start();
             log.plain("*** Emperor stats server enabled on " + config.statsAddress() + " fd: "
                     + server.fd().orElse(-1) + " ***");
+            if (controller != null) {
+                log.plain("*** Emperor HTTP control enabled on " + config.statsAddress() + " ***");
+            }
             return server;
         } catch (IOException e) {
             log.plain("*** Emperor stats server enabled on " + config.statsAddress() + " fd: -1 ***");

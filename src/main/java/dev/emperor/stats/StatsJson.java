@@ -102,6 +102,14 @@ public final class StatsJson {
     }
 
     private static void vassal(JsonGenerator g, VassalView v, Keys keys) throws IOException {
+        vassal(g, v, keys, false);
+    }
+
+    /**
+     * One vassal object; {@code withState} appends this daemon's {@code state} and {@code throttle_ms}
+     * after uWSGI's keys (the {@code /vassals} endpoints).
+     */
+    static void vassal(JsonGenerator g, VassalView v, Keys keys, boolean withState) throws IOException {
         g.writeStartObject();
         string(g, "id", v.id());
         g.writeNumberField("pid", v.pid());
@@ -134,6 +142,10 @@ public final class StatsJson {
             g.writeEndObject();
         }
         g.writeNumberField("respawns", v.respawns());
+        if (withState) {
+            string(g, "state", v.state());
+            g.writeNumberField("throttle_ms", v.throttleMs());
+        }
         g.writeEndObject();
     }
 
