@@ -79,6 +79,6 @@ public final class Main {
             err.println("emperor: " + e.getMessage());
             return 1;
         }
-        return new Daemon(config, nat, loaded.statsMinified()).run();
+        return new Daemon(config, nat, loaded.statsMinified(), loaded.statsHttp()).run();
     }
 }

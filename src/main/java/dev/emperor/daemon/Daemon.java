@@ -46,11 +46,18 @@ public final class Daemon {
     private final Native nat;
     private final EmperorLog log;
     private final boolean statsMinified;
+    private final boolean statsHttpOnly;
 
-    public Daemon(EmperorConfig config, Native nat, boolean statsMinified) {
+    /**
+     * @param statsHttpOnly uWSGI's {@code stats-http}: the stats address speaks HTTP only — a client
+     *                      that sends nothing gets nothing (as uWSGI's stats-http), so a browser that
+     *                      opens a connection early and sends its request late still gets HTTP
+     */
+    public Daemon(EmperorConfig config, Native nat, boolean statsMinified, boolean statsHttpOnly) {
         this.config = config;
         this.nat = nat;
         this.statsMinified = statsMinified;
+        this.statsHttpOnly = statsHttpOnly;
         this.log = new EmperorLog(config.logDate(), System::currentTimeMillis);
     }
 
@@ -156,8 +163,10 @@ public final class Daemon {
             }
             return null;
         }
-        StatsServer server = new StatsServer(config.statsAddress(), config.listen(), config.chmodSocket(),
-                Duration.ofSeconds(config.socketTimeout()), loop::snapshot, statsMinified);
+        Duration timeout = Duration.ofSeconds(config.socketTimeout());
+        StatsServer server = new StatsServer(config.statsAddress(), config.listen(), config.chmodSocket(), timeout,
+                loop::snapshot, statsMinified,
+                statsHttpOnly ? timeout.plusDays(1) : StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS);
         UiRoute.register(server.router(), config.statsControl());
         server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
         Controller controller = !config.statsControl() ? null : new Controller() {
