@@ -1,5 +1,6 @@
 package dev.emperor.command;
 
+import dev.emperor.internal.SocketFds;
 import dev.emperor.config.EmperorConfig;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
@@ -190,7 +191,7 @@ public final class CommandSocket implements AutoCloseable {
             }
         };
         int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
-        return new CommandSocket(address, r, null, UdpFds.fdOf(port), dispatcher, log);
+        return new CommandSocket(address, r, null, SocketFds.udpFd(port).orElse(-1), dispatcher, log);
     }
 
     private static CommandSocket unix(String address, Path path, String chmodSocket, CommandDispatcher dispatcher,

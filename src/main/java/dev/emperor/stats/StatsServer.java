@@ -1,5 +1,6 @@
 package dev.emperor.stats;
 
+import dev.emperor.internal.SocketFds;
 import dev.emperor.core.EmperorSnapshot;
 import java.io.IOException;
 import java.net.InetSocketAddress;
