@@ -7,9 +7,9 @@
  * Each point was measured on Debian 12 / glibc 2.36 / JDK 17 (shared notes, jvm-native-facts.md)
  * or found while writing the tests here.
  * <ul>
- *   <li><b>No fork, no ProcessBuilder.</b> A JVM cannot run code between fork and exec, so the
+ *   <li><b>No fork, and not the JDK process API.</b> A JVM cannot run code between fork and exec, so the
  *   child recipe (spec §14) is expressed as posix_spawn file actions and attributes
- *   ({@link dev.emperor.internal.PosixSpawner}). ProcessBuilder is also unusable because we reap
+ *   ({@link dev.emperor.internal.PosixSpawner}). java.lang.Process is also unusable because we reap
  *   with waitpid(-1): the JDK's own reaper would then report exit 0 for children we stole.
  *   Anything that needs privileges dropped goes through an exec trampoline such as setpriv.</li>
  *   <li><b>Own jnr-ffi binding ({@link dev.emperor.internal.LibC}), not jnr-posix.</b> jnr-posix's

@@ -28,7 +28,7 @@
  * </ul>
  *
  * <h2>Rules of the harness</h2>
- * No {@code Thread.sleep}: every wait is {@link dev.emperor.it.Poll} with a deadline; the only negative wait
+ * No sleeping: every wait is {@link dev.emperor.it.Poll} with a deadline; the only negative wait
  * ("stays true for D") is {@link dev.emperor.it.Poll#holds}. Each {@link dev.emperor.it.TempEmperor} lives in
  * its own temp dir with its own free ports; {@code close()} stops the daemon and SIGKILLs, by pid only, every
  * descendant it ever saw (recorded from /proc while it ran and from the stats), then deletes the dir.
