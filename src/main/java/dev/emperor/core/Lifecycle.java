@@ -135,14 +135,13 @@ public final class Lifecycle {
     public void pipeEof(Vassal v, long now) {
         fx.closePipe(v);
         if (v.state != VassalState.RUNNING) {
-            return; // uWSGI's emperor_curse returns early for status 1 (stopping or already cursed)
+            // uWSGI's emperor_curse returns early for status 1 (stopping or already cursed); for ADOPTING
+            // the pid reply decides: with the pipe gone the vassal is cursed as soon as its pid is known
+            return;
         }
         log.verbose("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
-        if (v.state == VassalState.RUNNING) {
-            v.state = VassalState.CURSED;
-            v.cursedAt = now;
-        }
-        // ADOPTING: the reply decides; with the pipe gone the vassal is cursed as soon as its pid is known
+        v.state = VassalState.CURSED;
+        v.cursedAt = now;
     }
 
     public void reaped(Vassal v, Reaped r, long now) {
