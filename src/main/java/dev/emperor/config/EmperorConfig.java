@@ -55,6 +55,11 @@ import java.util.Map;
  * @param waitForCommandIgnore {@code emperor-wait-for-command-ignore}: names that start without waiting
  * @param statsControl         {@code emperor-stats-control}: POST control requests allowed on the stats address
  * @param statsControlAnyAddress {@code emperor-stats-control-any-address}: ... even when it is not loopback/UNIX
+ * @param tyrant               {@code emperor-tyrant}: each vassal runs as the owner of its config file
+ * @param tyrantNofollow       {@code emperor-tyrant-nofollow}: the owner of a symlink is the link's own (lstat)
+ * @param tyrantInitgroups     {@code emperor-tyrant-initgroups}: the owner's supplementary groups instead of none
+ * @param caps                 {@code emperor-cap}: capability names kept in the vassals' bounding set (+ setpcap); empty = unchanged
+ * @param namespaces           {@code emperor-use-clone}: namespaces unshared for vassals (mount, uts, ipc, net); empty = none
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -103,7 +108,17 @@ public record EmperorConfig(
         boolean waitForCommand,
         List<String> waitForCommandIgnore,
         boolean statsControl,
-        boolean statsControlAnyAddress) {
+        boolean statsControlAnyAddress,
+        boolean tyrant,
+        boolean tyrantNofollow,
+        boolean tyrantInitgroups,
+        List<String> caps,
+        List<String> namespaces) {
+
+    public EmperorConfig {
+        caps = List.copyOf(caps);
+        namespaces = List.copyOf(namespaces);
+    }
 
     /** uWSGI: wait-for-command applies only when a command socket is configured. */
     public boolean suspends(String vassalName) {

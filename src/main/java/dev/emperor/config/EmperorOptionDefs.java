@@ -52,8 +52,8 @@ final class EmperorOptionDefs {
                 on("binary-path", STRING, "uWSGI binary used for vassals (default: uwsgi from PATH)"),
                 on("reload-mercy", INT, "seconds to wait for vassals at shutdown (0 = 30)"),
 
-                notYet("emperor-tyrant", BOOL, "run each vassal as the owner of its config"),
-                notYet("emperor-tyrant-nofollow", BOOL, "Tyrant: take the owner from lstat()"),
+                on("emperor-tyrant", BOOL, "run each vassal as the owner of its config (refuses root-owned ones)"),
+                on("emperor-tyrant-nofollow", BOOL, "Tyrant: a symlink runs as the link's own owner (lstat())"),
                 notYet("emperor-magic-exec", BOOL, "pass exec://NAME for executable configs"),
                 notYet("emperor-on-demand-extension", STRING, "on-demand socket from NAME+EXT",
                         "emperor-on-demand-ext"),
@@ -61,8 +61,8 @@ final class EmperorOptionDefs {
                         "emperor-on-demand-dir"),
                 notYet("emperor-on-demand-exec", STRING, "on-demand socket from a command"),
                 notYet("emperor-broodlord", INT, "broodlord mode (zerg instances)"),
-                notYet("emperor-use-clone", STRING, "spawn vassals with clone() and unshare flags"),
-                notYet("emperor-cap", STRING, "restrict the vassals' capability bounding set",
+                on("emperor-use-clone", STRING, "new namespaces for vassals: net,ipc,uts,mount (through unshare(1))"),
+                on("emperor-cap", STRING, "capabilities kept in the vassals' bounding set (through setpriv(1))",
                         "vassals-cap", "vassal-cap"),
                 notYet("early-emperor", BOOL, "start the Emperor before privilege drop"),
                 notYet("vassals-start-hook", STRING, "command run in the child before exec"),
@@ -107,7 +107,7 @@ final class EmperorOptionDefs {
     /** emperor-options.md §2: master (2.1-dev) only. */
     static List<OptionDef> uwsgi21() {
         return List.of(
-                notYet("emperor-tyrant-initgroups", BOOL, "2.1: Tyrant initgroups()"),
+                on("emperor-tyrant-initgroups", BOOL, "2.1: Tyrant keeps the owner's supplementary groups (needs a passwd entry)"),
                 notYet("emperor-trigger-socket", STRING, "2.1: trigger socket"),
                 on("emperor-command-socket", STRING, "2.1: UDP host:port or UNIX datagram path for spawn/respawn/stop/log commands"),
                 on("emperor-wait-for-command", BOOL, "2.1: new vassals stay suspended until a spawn command"),

@@ -20,6 +20,9 @@ final class TypedOptions {
     private final Map<String, Boolean> bools = new HashMap<>();
     private final Map<String, List<String>> lists = new HashMap<>();
     private final List<Integer> safeFds = new ArrayList<>();
+    private final Map<String, Origin> origins = new HashMap<>();
+    private List<String> caps = List.of();
+    private List<String> namespaces = List.of();
     private final Warnings warnings;
 
     TypedOptions(Warnings warnings) {
@@ -43,6 +46,12 @@ final class TypedOptions {
             }
         }
         String name = def.name();
+        origins.put(name, e.origin);
+        switch (name) {
+            case "emperor-cap" -> caps = PrivilegeOptions.caps(e);
+            case "emperor-use-clone" -> namespaces = PrivilegeOptions.namespaces(e);
+            default -> { }
+        }
         switch (def.kind()) {
             case BOOL -> bools.put(name, ValueParser.bool(e.value));
             case INT -> ints.put(name, checkedInt(name, e));
@@ -101,8 +110,21 @@ final class TypedOptions {
      *
      * @param placeholders every key's first value
      * @param cwd          the startup directory; {@code force-cwd} replaces it
+     * @throws ConfigException for combinations that cannot be honoured (tyrant with fork-server adoption)
      */
-    EmperorConfig build(Map<String, String> placeholders, Path cwd) {
+    EmperorConfig build(Map<String, String> placeholders, Path cwd) throws ConfigException {
+        if (bool("emperor-tyrant")) {
+            // adopted vassals are forked by the base vassal with the base's credentials: the Emperor
+            // never execs them, so it could not drop them to their config owner (uWSGI master does not either)
+            for (String fs : List.of("emperor-use-fork-server", "emperor-fork-server-attr")) {
+                if (strings.get(fs) != null) {
+                    throw new ConfigException(origins.get("emperor-tyrant"), "emperor-tyrant",
+                            "cannot be combined with " + fs + " (" + origins.get(fs).describe() + "): adopted vassals are"
+                                    + " forked by the base vassal as the base's user, so they could not run as the owner"
+                                    + " of their config");
+                }
+            }
+        }
         String forced = strings.get("force-cwd");
         Path startupCwd = forced == null ? cwd : cwd.resolve(forced).normalize();
         return new EmperorConfig(
@@ -152,6 +174,11 @@ final class TypedOptions {
                 bool("emperor-wait-for-command"),
                 list("emperor-wait-for-command-ignore"),
                 bool("emperor-stats-control"),
-                bool("emperor-stats-control-any-address"));
+                bool("emperor-stats-control-any-address"),
+                bool("emperor-tyrant"),
+                bool("emperor-tyrant-nofollow"),
+                bool("emperor-tyrant-initgroups"),
+                caps,
+                namespaces);
     }
 }

@@ -22,6 +22,10 @@ public final class Blacklist {
         long attempt;
         long firstAttempt;
         long lastAttempt;
+        /** A Tyrant refusal stands (not a penalty: SIGURG and loyalty do not lift it, only the file can). */
+        boolean refused;
+        /** {@link #add} was called at least once: a throttle history that outlives a refusal. */
+        boolean penalised;
     }
 
     public Blacklist(int throttleMs, int maxThrottleMs, EmperorLog log) {
@@ -32,8 +36,12 @@ public final class Blacklist {
 
     public void add(String name, long now) {
         Entry e = entries.get(name);
-        if (e == null) {
-            e = new Entry();
+        if (e == null || !e.penalised) {
+            if (e == null) {
+                e = new Entry();
+            }
+            e.penalised = true;
+            e.attempt = 0;
             e.levelUs = throttleUs / 1000; // uWSGI's first penalty: the throttle value taken as µs
             e.firstAttempt = now;
             e.lastAttempt = now;
@@ -56,7 +64,7 @@ public final class Blacklist {
     /** When {@code name} may be spawned again (epoch ms); {@code Long.MIN_VALUE} when not blacklisted. */
     public long blockedUntil(String name) {
         Entry e = entries.get(name);
-        return e == null ? Long.MIN_VALUE : e.lastAttempt + e.levelUs / 1000;
+        return e == null || !e.penalised ? Long.MIN_VALUE : e.lastAttempt + e.levelUs / 1000;
     }
 
     public long throttleMs(String name) {
@@ -65,11 +73,50 @@ public final class Blacklist {
     }
 
     public void remove(String name) {
+        Entry e = entries.get(name);
+        if (e != null && e.refused) {
+            e.penalised = false; // the refusal stays listed; only its throttle history goes
+            e.levelUs = 0;
+            e.attempt = 0;
+            return;
+        }
         entries.remove(name);
     }
 
+    /**
+     * A Tyrant refusal (not in uWSGI, which only logs it at every scan): listed in the stats'
+     * {@code blacklist} so that operators see it, with throttle level 0, until {@link #unrefuse}.
+     */
+    public void refuse(String name, long now) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            e = new Entry();
+            e.firstAttempt = now;
+            entries.put(name, e);
+        }
+        e.refused = true;
+        e.lastAttempt = now;
+    }
+
+    /** The refusal is over (file gone or acceptable now): drop the entry unless it also carries a throttle. */
+    public void unrefuse(String name) {
+        Entry e = entries.get(name);
+        if (e != null && e.refused) {
+            e.refused = false;
+            if (!e.penalised) {
+                entries.remove(name);
+            }
+        }
+    }
+
+    /** SIGURG: every penalty goes, standing Tyrant refusals stay (they are facts about files, not penalties). */
     public void clear() {
-        entries.clear();
+        entries.values().removeIf(e -> !e.refused);
+        entries.values().forEach(e -> {
+            e.penalised = false;
+            e.levelUs = 0;
+            e.attempt = 0;
+        });
     }
 
     public int size() {

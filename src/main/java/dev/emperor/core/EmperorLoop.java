@@ -290,7 +290,7 @@ public final class EmperorLoop implements Effects {
         List<VassalView> waiting = new ArrayList<>();
         for (Vassal v : table.values()) {
             boolean hidden = v.state == VassalState.THROTTLED || v.state == VassalState.EXILED
-                    || v.state == VassalState.WAITING_FOR_BASE;
+                    || v.state == VassalState.WAITING_FOR_BASE || v.state == VassalState.REFUSED;
             (hidden ? waiting : listed).add(v.view(blacklist.throttleMs(v.name)));
         }
         long spawns = retiredSpawns;

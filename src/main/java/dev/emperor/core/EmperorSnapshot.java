@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param vassals what uWSGI lists as instances (running, stopping, suspended, adopting...)
  * @param waiting vassals that uWSGI would not list because it deleted their record (throttled by the
- *                blacklist, exiled, waiting for their fork server): not in the stats JSON, but known to
+ *                blacklist, exiled, waiting for their fork server, refused by Tyrant): not in the stats JSON, but known to
  *                metrics and ctl
  * @param loop    daemon-wide counters and loop timing (not in the stats JSON; for metrics)
  */

@@ -31,6 +31,15 @@ import dev.emperor.protocol.PipeByte;
  *                   mtime only (master ignores reloads of suspended vassals); file gone / Ragnarok → forget;
  *                   operator commands (see {@link Control}) start it
  * reaped with reason COMMAND → forget (re-added by the next scan, as uWSGI); OPERATOR → SUSPENDED
+ * REFUSED         : (emperor-tyrant: the file carries a refusal: root owner, symlink owner ≠ target owner, no passwd
+ *                   entry with initgroups) entered instead of any spawn — new file, crash respawn, throttle over, exile
+ *                   lifted, operator start — refusal line logged, blacklist entry (level 0) added;
+ *                   file newer / owner changed → still refused: log again, once per change (uWSGI logs it at every
+ *                   scan); acceptable now → unblacklist, fresh record, spawn; file gone / Ragnarok → forget + unblacklist;
+ *                   bytes, reaped, tick, SIGHUP: –
+ * Tyrant, RUNNING : owner uid/gid changed, or the file became refused → "!!! permissions of file NAME changed.
+ *                   stopping the instance... !!!", byte 0/2 → STOPPING(PERMISSIONS); reaped → forget, the next scan
+ *                   re-adds it as the new owner (or REFUSED)
  * loyal (17) also removes the name from the blacklist.
  * (*) crash: exit 26 → EXILED; else blacklist if never loyal (unless emperor-no-blacklist),
  *     fresh record (uWSGI's emperor_add), spawn or THROTTLED.
@@ -44,9 +53,14 @@ public final class Lifecycle {
 
     /** The timing options the table needs, in milliseconds. */
     public record Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist,
-                           long baseRetryMs, java.util.Set<String> forkBases) {
+                           long baseRetryMs, java.util.Set<String> forkBases, boolean tyrant) {
         public Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist) {
             this(curseToleranceMs, requiredHeartbeatMs, gracefulShutdown, noBlacklist, 100, java.util.Set.of());
+        }
+
+        public Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist,
+                        long baseRetryMs, java.util.Set<String> forkBases) {
+            this(curseToleranceMs, requiredHeartbeatMs, gracefulShutdown, noBlacklist, baseRetryMs, forkBases, false);
         }
     }
 
@@ -65,7 +79,9 @@ public final class Lifecycle {
     /** As above; {@code suspend}: emperor-wait-for-command applies to this name. */
     public Vassal fileAppeared(VassalFile f, long now, boolean suspend) {
         Vassal v = new Vassal(f, now);
-        if (suspend) {
+        if (f.refusal() != null) {
+            refuse(v, now);
+        } else if (suspend) {
             v.state = VassalState.SUSPENDED;
             log.plain("[uwsgi-emperor] " + v.name + " -> \"wait-for-command\" instance detected, waiting for the spawn command ...");
         } else {
@@ -75,8 +91,27 @@ public final class Lifecycle {
     }
 
     public void fileSeen(Vassal v, VassalFile f, long now) {
+        VassalFile before = v.file;
         v.file = f;
         v.fileGone = false;
+        boolean ownerChanged = before.uid() != f.uid() || before.gid() != f.gid();
+        if (v.state == VassalState.REFUSED) {
+            if (f.refusal() == null) {
+                blacklist.unrefuse(v.name);
+                v.newRecord(now);
+                trySpawn(v, now);
+            } else if (ownerChanged || f.mtimeNanos() > v.lastModNanos || !f.refusal().equals(before.refusal())) {
+                v.lastModNanos = Math.max(v.lastModNanos, f.mtimeNanos());
+                refuse(v, now);
+            }
+            return;
+        }
+        if (settings.tyrant() && v.state == VassalState.RUNNING && (ownerChanged || f.refusal() != null)) {
+            // uWSGI prints this at every scan until the instance is gone; STOPPING is not re-checked here
+            log.plain("!!! permissions of file " + v.name + " changed. stopping the instance... !!!");
+            stop(v, StopReason.PERMISSIONS, now);
+            return;
+        }
         if (f.mtimeNanos() <= v.lastModNanos) {
             return; // unchanged or older: uWSGI does not reload for an older mtime either
         }
@@ -87,7 +122,7 @@ public final class Lifecycle {
                 v.newRecord(now);
                 trySpawn(v, now);
             }
-            case STOPPING, CURSED, ADOPTING, WAITING_FOR_BASE -> { }
+            case STOPPING, CURSED, ADOPTING, WAITING_FOR_BASE, REFUSED -> { }
         }
     }
 
@@ -100,7 +135,7 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.REMOVED, now);
             case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.REMOVED;
-            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED -> forget(v);
+            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED, REFUSED -> forget(v);
         }
     }
 
@@ -148,7 +183,7 @@ public final class Lifecycle {
         fx.closePipe(v);
         v.pid = -1;
         boolean goesAway = v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK
-                || v.stopReason == StopReason.COMMAND;
+                || v.stopReason == StopReason.COMMAND || v.stopReason == StopReason.PERMISSIONS;
         switch (v.state) {
             case RUNNING, CURSED, STOPPING -> {
                 if (goesAway) {
@@ -160,7 +195,7 @@ public final class Lifecycle {
                     crashed(v, r, now);
                 }
             }
-            case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE, SUSPENDED -> { }
+            case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE, SUSPENDED, REFUSED -> { }
         }
     }
 
@@ -241,7 +276,7 @@ public final class Lifecycle {
                     trySpawn(v, now);
                 }
             }
-            case EXILED, ADOPTING, SUSPENDED -> { }
+            case EXILED, ADOPTING, SUSPENDED, REFUSED -> { }
         }
     }
 
@@ -254,7 +289,7 @@ public final class Lifecycle {
             // during Ragnarok only reload-mercy counts (the loop's deadline), as in uWSGI's royal_death
             case STOPPING, CURSED -> v.pid > 0 && v.stopReason != StopReason.RAGNAROK
                     ? v.cursedAt + settings.curseToleranceMs() : Long.MAX_VALUE;
-            case EXILED, SUSPENDED -> Long.MAX_VALUE;
+            case EXILED, SUSPENDED, REFUSED -> Long.MAX_VALUE;
         };
     }
 
@@ -270,7 +305,7 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.RAGNAROK, now);
             case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.RAGNAROK;
-            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED -> forget(v);
+            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED, REFUSED -> forget(v);
         }
     }
 
@@ -327,11 +362,18 @@ public final class Lifecycle {
     }
 
     void trySpawn(Vassal v, long now) {
+        if (v.file.refusal() != null) {
+            refuse(v, now); // every way into a spawn passes here: a changed owner can never slip through a respawn
+            return;
+        }
         long until = blacklist.blockedUntil(v.name);
         if (now < until) {
             v.state = VassalState.THROTTLED;
             v.spawnAt = until;
             return;
+        }
+        if (settings.tyrant()) {
+            log.plain("[emperor-tyrant] dropping privileges to " + v.file.uid() + " " + v.file.gid() + " for instance " + v.name);
         }
         Effects.SpawnOutcome o = fx.spawn(v);
         switch (o.kind()) {
@@ -380,7 +422,18 @@ public final class Lifecycle {
         v.spawnAt = Math.max(blacklist.blockedUntil(v.name), now + 1000); // never retry in a tight loop
     }
 
+    /** Tyrant refused the file: logged once per change, listed in the blacklist, never spawned. */
+    private void refuse(Vassal v, long now) {
+        log.error(v.file.refusal());
+        v.state = VassalState.REFUSED;
+        v.pid = -1;
+        blacklist.refuse(v.name, now);
+    }
+
     private void forget(Vassal v) {
+        if (v.state == VassalState.REFUSED) {
+            blacklist.unrefuse(v.name);
+        }
         fx.closePipe(v);
         fx.forget(v);
         log.verbose("[emperor] removed uwsgi instance " + v.name);

@@ -13,5 +13,7 @@ public enum StopReason {
     /** An operator's stop through HTTP control or ctl: the vassal stays SUSPENDED until started. */
     OPERATOR,
     /** The vassal asked to stop (byte 22, die-on-idle): as in uWSGI, its config is still there, so it comes back. */
-    VOLUNTARY
+    VOLUNTARY,
+    /** Tyrant: the owner of its config changed; the record goes away and the next scan re-adds it as the new owner. */
+    PERMISSIONS
 }

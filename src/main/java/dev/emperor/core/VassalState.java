@@ -20,7 +20,13 @@ public enum VassalState {
      */
     SUSPENDED,
     /** Exited with code 26 or no binary could be found: not respawned until its config changes. */
-    EXILED;
+    EXILED,
+    /**
+     * Tyrant mode refused its config file (owned by root, symlink owner differs from the target's...):
+     * never spawned; re-judged when its owner or mtime changes, forgotten when the file goes. pid -1,
+     * not listed by uWSGI's JSON (uWSGI keeps no record), shown in the blacklist.
+     */
+    REFUSED;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

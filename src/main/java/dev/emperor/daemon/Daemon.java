@@ -13,10 +13,12 @@ import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
 import dev.emperor.monitor.Monitor;
 import dev.emperor.monitor.Scanner;
+import dev.emperor.monitor.TyrantCheck;
 import dev.emperor.monitor.VassalNames;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
 import dev.emperor.spawn.Spawner;
+import dev.emperor.spawn.Trampoline;
 import dev.emperor.spawn.VassalEnvironment;
 import dev.emperor.stats.ControlRoutes;
 import dev.emperor.stats.Controller;
@@ -39,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Daemon {
     private static final String SETPRIV = "/usr/bin/setpriv";
+    private static final String UNSHARE = "/usr/bin/unshare";
     /** How often a vassal waiting for its fork server tries to connect (the base is loading its app). */
     private static final long BASE_RETRY_MS = 50;
 
@@ -80,7 +83,9 @@ public final class Daemon {
         VassalNames names = new VassalNames(config.extraExtensions());
         List<Monitor> monitors;
         try {
-            monitors = Monitors.build(config.monitors(), base, names, config.nofollow(), config.collectAttrs());
+            monitors = Monitors.build(config.monitors(), base, names, config.nofollow(), config.collectAttrs(),
+                    config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
+                            config.tyrantInitgroups(), Path.of("/etc/passwd"), Path.of("/etc/group")) : null);
         } catch (IllegalArgumentException e) {
             log.error(e.getMessage());
             return 1;
@@ -88,16 +93,17 @@ public final class Daemon {
         List<String> arguments = new ArrayList<>();
         monitors.forEach(m -> arguments.add(m.argument()));
 
+        Trampoline trampoline = trampoline();
+        if (trampoline == null) {
+            return 1; // already logged
+        }
         Spawner spawner = new Spawner(nat,
                 new ArgvBuilder(config.vassalsInheritBefore(), config.vassalsIncludeBefore(), config.vassalSet(),
                         config.vassalsInherit(), config.vassalsInclude(), config.extraExtensions()),
                 new BinaryResolver(config.wrapperOverride(), config.wrapper(), config.binaryPath(), config.wrapperFallback()),
                 new VassalEnvironment(System.getenv(), config.env(), config.unenv()),
-                Files.isExecutable(Path.of(SETPRIV)) ? SETPRIV : null,
-                config.safeFds());
-        if (!Files.isExecutable(Path.of(SETPRIV))) {
-            log.warn("[emperor] " + SETPRIV + " not found (util-linux): vassals will not die with the Emperor if it is SIGKILLed");
-        }
+                config.safeFds(),
+                trampoline);
 
         Scanner[] scanner = new Scanner[1];
         Runnable rescan = () -> scanner[0].requestScan();
@@ -108,9 +114,9 @@ public final class Daemon {
                 new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
                 new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
-                        java.util.Set.copyOf(config.vassalForkBase())),
+                        java.util.Set.copyOf(config.vassalForkBase()), config.tyrant()),
                 new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
-                        arguments, false),
+                        arguments, config.tyrant()),
                 mercyMs, rescan, socketTimeoutMs());
         loop.suspendNewVassals(config::suspends);
         scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> loop.execute(() -> loop.applyScan(results)));
@@ -141,6 +147,49 @@ public final class Daemon {
             }
         }
         return status;
+    }
+
+    /**
+     * The exec trampoline for vassals, or null (logged) when the privilege options cannot be honoured:
+     * they need root (after the Emperor's own uid/gid drop) and util-linux's setpriv/unshare.
+     */
+    private Trampoline trampoline() {
+        String setpriv = Files.isExecutable(Path.of(SETPRIV)) ? SETPRIV : null;
+        String unshare = Files.isExecutable(Path.of(UNSHARE)) ? UNSHARE : null;
+        List<String> wanted = new ArrayList<>();
+        if (config.tyrant()) {
+            wanted.add("emperor-tyrant");
+        }
+        if (!config.caps().isEmpty()) {
+            wanted.add("emperor-cap");
+        }
+        if (!config.namespaces().isEmpty()) {
+            wanted.add("emperor-use-clone");
+        }
+        if (!wanted.isEmpty() && nat.getuid() != 0) {
+            log.error("[emperor] " + String.join(", ", wanted) + " need(s) an Emperor running as root (uid is "
+                    + nat.getuid() + "): refusing to start");
+            return null;
+        }
+        if (setpriv == null && (config.tyrant() || !config.caps().isEmpty())) {
+            log.error("[emperor] " + SETPRIV + " not found (util-linux): needed for emperor-tyrant and emperor-cap; refusing to start");
+            return null;
+        }
+        if (unshare == null && !config.namespaces().isEmpty()) {
+            log.error("[emperor] " + UNSHARE + " not found (util-linux): needed for emperor-use-clone; refusing to start");
+            return null;
+        }
+        if (setpriv == null) {
+            log.warn("[emperor] " + SETPRIV + " not found (util-linux): vassals will not die with the Emperor if it is SIGKILLed");
+        }
+        if (!config.caps().isEmpty()) {
+            log.plain("[emperor] vassals' capability bounding set: setpcap," + String.join(",", config.caps()));
+        }
+        if (!config.namespaces().isEmpty()) {
+            log.plain("[emperor] vassals get new namespaces: " + String.join(",", config.namespaces()));
+        }
+        return new Trampoline(setpriv, unshare, config.tyrant(), config.tyrantInitgroups(), config.caps(),
+                config.namespaces());
     }
 
     private long socketTimeoutMs() {

@@ -25,9 +25,15 @@ public final class DirMonitor implements Monitor {
 
     /** @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal */
     public DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
+        this(dir, names, nofollow, attributeKeys, null);
+    }
+
+    /** @param tyrant emperor-tyrant's ownership rules, null outside Tyrant mode */
+    public DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys,
+                      TyrantCheck tyrant) {
         this.dir = realOrAbsolute(dir);
         this.argument = this.dir.toString();
-        this.inspector = new EntryInspector(names, nofollow, attributeKeys);
+        this.inspector = new EntryInspector(names, nofollow, attributeKeys, tyrant);
     }
 
     private static Path realOrAbsolute(Path dir) {

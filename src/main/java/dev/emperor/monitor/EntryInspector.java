@@ -22,11 +22,18 @@ final class EntryInspector {
     private final VassalNames names;
     private final boolean nofollow;
     private final java.util.List<String> attributeKeys;
+    private final TyrantCheck tyrant;
 
     EntryInspector(VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
+        this(names, nofollow, attributeKeys, null);
+    }
+
+    /** @param tyrant the ownership rules of emperor-tyrant, null outside Tyrant mode */
+    EntryInspector(VassalNames names, boolean nofollow, java.util.List<String> attributeKeys, TyrantCheck tyrant) {
         this.names = names;
         this.nofollow = nofollow;
         this.attributeKeys = java.util.List.copyOf(attributeKeys);
+        this.tyrant = tyrant;
     }
 
     /** Returns a VassalFile, a Skipped, or null when the name is simply not a vassal name. */
@@ -64,9 +71,17 @@ final class EntryInspector {
             }
         }
         FileTime mtime = (FileTime) attrs.get("lastModifiedTime");
-        return new VassalFile(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS),
-                (Integer) attrs.get("uid"), (Integer) attrs.get("gid"), monitor,
-                Attributes.collect(path, name, attributeKeys));
+        int uid = (Integer) attrs.get("uid");
+        int gid = (Integer) attrs.get("gid");
+        String refusal = null;
+        if (tyrant != null) {
+            TyrantCheck.Owner owner = tyrant.owner(name, path, uid, gid);
+            uid = owner.uid();
+            gid = owner.gid();
+            refusal = owner.refusal();
+        }
+        return new VassalFile(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid, monitor,
+                Attributes.collect(path, name, attributeKeys), refusal);
     }
 
     private static String contentProblem(Path path, long size) {

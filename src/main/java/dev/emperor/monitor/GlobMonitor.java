@@ -28,9 +28,15 @@ public final class GlobMonitor implements Monitor {
 
     /** @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal */
     public GlobMonitor(String pattern, Path startupCwd, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
+        this(pattern, startupCwd, names, nofollow, attributeKeys, null);
+    }
+
+    /** @param tyrant emperor-tyrant's ownership rules, null outside Tyrant mode */
+    public GlobMonitor(String pattern, Path startupCwd, VassalNames names, boolean nofollow,
+                       java.util.List<String> attributeKeys, TyrantCheck tyrant) {
         this.pattern = pattern;
         this.base = startupCwd.toAbsolutePath();
-        this.inspector = new EntryInspector(names, nofollow, attributeKeys);
+        this.inspector = new EntryInspector(names, nofollow, attributeKeys, tyrant);
     }
 
     @Override

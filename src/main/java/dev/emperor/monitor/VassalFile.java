@@ -16,12 +16,18 @@ import java.util.Map;
  * @param gid        owner gid
  * @param monitor    the monitor's argument, as the stats show it
  * @param attrs      collected attributes ({@code emperor-collect-attr}, from the {@code [emperor]} section)
+ * @param refusal    Tyrant mode: why this file must not be run (the complete log line), null = acceptable
  */
 public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
-                         Map<String, String> attrs) {
+                         Map<String, String> attrs, String refusal) {
 
     public VassalFile {
         attrs = Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
+    }
+
+    public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
+                      Map<String, String> attrs) {
+        this(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, null);
     }
 
     public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {

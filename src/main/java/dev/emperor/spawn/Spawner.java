@@ -12,8 +12,8 @@ import java.util.Map;
  * Starts a vassal the way uWSGI's child recipe does (lifecycle §13–14), with posix_spawn instead
  * of fork: a socketpair for the emperor pipe whose child end sits on a fixed fd, stdin on
  * /dev/null, every other fd closed, a new session, signal mask and dispositions reset, cwd = the
- * monitor's directory. The parent-death signal, which posix_spawn cannot set, comes from
- * {@code setpriv --pdeathsig KILL} used as an exec trampoline when it is installed.
+ * monitor's directory. The parent-death signal, which posix_spawn cannot set, the Tyrant
+ * privilege drop, the bounding set and namespaces come from exec trampolines ({@link Trampoline}).
  */
 public final class Spawner {
     /** The fd the vassal finds its emperor pipe on ({@code UWSGI_EMPEROR_FD}). */
@@ -23,17 +23,23 @@ public final class Spawner {
     private final ArgvBuilder argvBuilder;
     private final BinaryResolver binaries;
     private final VassalEnvironment environment;
-    private final String setpriv;
+    private final Trampoline trampoline;
     private final List<Integer> safeFds;
 
     /** @param setpriv absolute path of util-linux setpriv, null to spawn without parent-death signal */
     public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
                    String setpriv, List<Integer> safeFds) {
+        this(nat, argvBuilder, binaries, environment, safeFds, Trampoline.pdeathsigOnly(setpriv));
+    }
+
+    /** @param trampoline the exec chain in front of uwsgi (parent-death signal, Tyrant, caps, namespaces) */
+    public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
+                   List<Integer> safeFds, Trampoline trampoline) {
         this.nat = nat;
         this.argvBuilder = argvBuilder;
         this.binaries = binaries;
         this.environment = environment;
-        this.setpriv = setpriv;
+        this.trampoline = trampoline;
         this.safeFds = List.copyOf(safeFds);
     }
 
@@ -79,13 +85,8 @@ public final class Spawner {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("UWSGI_EMPEROR_FD", Integer.toString(childFd));
         List<String> env = environment.forChild(extra);
-        String executable = bin.executable();
-        List<String> execArgv = argv;
-        if (setpriv != null) {
-            executable = setpriv;
-            execArgv = new java.util.ArrayList<>(List.of(setpriv, "--pdeathsig", "KILL", "--"));
-            execArgv.addAll(argv);
-        }
+        List<String> execArgv = trampoline.argv(argv, file.uid(), file.gid());
+        String executable = execArgv.get(0);
         int pid;
         try {
             pid = nat.spawn(new SpawnRequest(executable, execArgv, env, file.cwd().toString(), fds, true));

@@ -39,19 +39,19 @@ class OptionStatusTest {
 
     @Test
     void notYetOptionIsRefusedWithFileAndLine() {
-        ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor = /v", "emperor-tyrant = true"));
-        assertEquals(file() + ":3: option 'emperor-tyrant': not supported yet", e.getMessage());
+        ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor = /v", "emperor-magic-exec = true"));
+        assertEquals(file() + ":3: option 'emperor-magic-exec': not supported yet", e.getMessage());
         assertEquals(file(), e.file());
         assertEquals(3, e.line());
-        assertEquals("emperor-tyrant", e.option());
+        assertEquals("emperor-magic-exec", e.option());
         assertEquals("not supported yet", e.detail());
     }
 
     @Test
     void everyNotYetOptionOfTheBriefIsRefused() throws Exception {
-        for (String key : List.of("emperor-tyrant-nofollow", "emperor-tyrant-initgroups", "emperor-on-demand-ext",
+        for (String key : List.of("emperor-on-demand-ext",
                 "emperor-on-demand-directory", "emperor-on-demand-exec", "emperor-broodlord", "emperor-magic-exec",
-                "emperor-use-clone", "vassal-cap", "vassals-start-hook", "vassals-stop-hook", "hook-emperor-start",
+                "vassals-start-hook", "vassals-stop-hook", "hook-emperor-start",
                 "hook-as-emperor", "exec-as-emperor", "mount-as-emperor", "umount-as-emperor", "call-as-emperor2",
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal3",
                 "early-emperor",
@@ -71,8 +71,8 @@ class OptionStatusTest {
 
     @Test
     void notYetOnTheCommandLine() {
-        ConfigException e = assertThrows(ConfigException.class, () -> fx.load(opt("emperor-tyrant", "")));
-        assertEquals("command line: option 'emperor-tyrant': not supported yet", e.getMessage());
+        ConfigException e = assertThrows(ConfigException.class, () -> fx.load(opt("emperor-magic-exec", "")));
+        assertEquals("command line: option 'emperor-magic-exec': not supported yet", e.getMessage());
         assertNull(e.file());
         assertEquals(0, e.line());
     }
@@ -164,8 +164,8 @@ class OptionStatusTest {
 
     @Test
     void environmentOptionErrorsNameTheVariable() {
-        ConfigException e = assertThrows(ConfigException.class, () -> fx.load(env("UWSGI_EMPEROR_TYRANT", "1")));
-        assertEquals("environment variable UWSGI_EMPEROR_TYRANT: option 'emperor-tyrant': not supported yet",
+        ConfigException e = assertThrows(ConfigException.class, () -> fx.load(env("UWSGI_EMPEROR_MAGIC_EXEC", "1")));
+        assertEquals("environment variable UWSGI_EMPEROR_MAGIC_EXEC: option 'emperor-magic-exec': not supported yet",
                 e.getMessage());
     }
 

@@ -1,0 +1,102 @@
+package dev.emperor.spawn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exec chain in front of the uWSGI binary: what uWSGI's child does between fork and exec
+ * (lifecycle §14 steps 2–6), done by util-linux programs that exec the next one in place, so the
+ * pid posix_spawn returned stays the vassal's pid and no Java runs in the child.
+ * <pre>
+ * [unshare --mount --propagation unchanged --uts --ipc --net --]     emperor-use-clone (needs CAP_SYS_ADMIN: first)
+ * setpriv [--bounding-set -all,+setpcap,+CAP...]                     emperor-cap
+ *         [--regid GID --reuid UID --clear-groups|--init-groups]      emperor-tyrant(-initgroups)
+ *         --pdeathsig KILL --                                         always (when setpriv exists)
+ * uwsgi ...
+ * </pre>
+ * Order inside setpriv is setpriv's own (util-linux 2.38.1 {@code sys-utils/setpriv.c: main}):
+ * setresuid (keeping caps), setresgid, groups, bounding set, then {@code PR_SET_PDEATHSIG} right
+ * before exec — after every credential change, so the kernel's "credentials changed → clear
+ * pdeathsig" rule cannot undo it (uWSGI's Tyrant vassals lose it: spec UNSAFE). Checked on this
+ * box: {@code prctl(PR_GET_PDEATHSIG)} in the exec'd program is 9 after a uid drop.
+ * {@code unshare} without {@code --fork} calls unshare(2) and execs: same pid, and
+ * {@code --propagation unchanged} keeps the mount propagation clone(CLONE_NEWNS) would give.
+ */
+public final class Trampoline {
+    private final String setpriv;
+    private final String unshare;
+    private final boolean tyrant;
+    private final boolean initGroups;
+    private final List<String> caps;
+    private final List<String> namespaces;
+
+    /**
+     * @param setpriv    absolute path of setpriv, null when not installed (then only a plain exec is possible)
+     * @param unshare    absolute path of unshare, null when not installed
+     * @param tyrant     drop to the uid/gid given to {@link #argv}
+     * @param initGroups Tyrant: the owner's supplementary groups ({@code --init-groups}) instead of none
+     * @param caps       capability names kept in the bounding set (setpcap is always added), empty = unchanged
+     * @param namespaces mount, uts, ipc, net (emperor-use-clone), empty = none
+     */
+    public Trampoline(String setpriv, String unshare, boolean tyrant, boolean initGroups, List<String> caps,
+                      List<String> namespaces) {
+        this.setpriv = setpriv;
+        this.unshare = unshare;
+        this.tyrant = tyrant;
+        this.initGroups = initGroups;
+        this.caps = List.copyOf(caps);
+        this.namespaces = List.copyOf(namespaces);
+        if (setpriv == null && (tyrant || !caps.isEmpty())) {
+            throw new IllegalArgumentException("setpriv (util-linux) is needed for emperor-tyrant and emperor-cap");
+        }
+        if (unshare == null && !namespaces.isEmpty()) {
+            throw new IllegalArgumentException("unshare (util-linux) is needed for emperor-use-clone");
+        }
+    }
+
+    /** Only the parent-death signal (no Tyrant, caps or namespaces). */
+    public static Trampoline pdeathsigOnly(String setpriv) {
+        return new Trampoline(setpriv, null, false, false, List.of(), List.of());
+    }
+
+    /** The argv to exec for {@code uwsgi} ({@code argv.get(0)} is the program); uid/gid matter only in Tyrant mode. */
+    public List<String> argv(List<String> uwsgi, int uid, int gid) {
+        List<String> out = new ArrayList<>();
+        if (!namespaces.isEmpty()) {
+            out.add(unshare);
+            for (String ns : namespaces) {
+                out.add("--" + ns);
+                if (ns.equals("mount")) {
+                    out.add("--propagation");
+                    out.add("unchanged");
+                }
+            }
+            out.add("--");
+        }
+        if (setpriv != null) {
+            out.add(setpriv);
+            if (!caps.isEmpty()) {
+                StringBuilder set = new StringBuilder("-all,+setpcap"); // uWSGI always keeps CAP_SETPCAP
+                for (String cap : caps) {
+                    if (!cap.equals("setpcap")) {
+                        set.append(",+").append(cap);
+                    }
+                }
+                out.add("--bounding-set");
+                out.add(set.toString());
+            }
+            if (tyrant) {
+                out.add("--regid");
+                out.add(Integer.toUnsignedString(gid));
+                out.add("--reuid");
+                out.add(Integer.toUnsignedString(uid));
+                out.add(initGroups ? "--init-groups" : "--clear-groups");
+            }
+            out.add("--pdeathsig");
+            out.add("KILL");
+            out.add("--");
+        }
+        out.addAll(uwsgi);
+        return out;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.emperor.config;
+
+import static dev.emperor.config.ConfigFixture.opt;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** emperor-tyrant(-nofollow/-initgroups), emperor-cap and emperor-use-clone as options. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class PrivilegeOptionsTest {
+    @TempDir
+    Path tmp;
+    ConfigFixture fx;
+
+    @BeforeEach
+    void setUp() {
+        fx = new ConfigFixture(tmp);
+    }
+
+    private EmperorConfig ini(String text) throws Exception {
+        return fx.loadIni("e.ini", "[uwsgi]\nemperor = /v\n" + text).config();
+    }
+
+    @Test
+    void tyrantOptionsDefaultOff() throws Exception {
+        EmperorConfig c = ini("");
+        assertFalse(c.tyrant());
+        assertFalse(c.tyrantNofollow());
+        assertFalse(c.tyrantInitgroups());
+        assertEquals(List.of(), c.caps());
+        assertEquals(List.of(), c.namespaces());
+    }
+
+    @Test
+    void tyrantOptionsAreBooleans() throws Exception {
+        EmperorConfig c = ini("emperor-tyrant = true\nemperor-tyrant-nofollow = 1\nemperor-tyrant-initgroups =\n");
+        assertTrue(c.tyrant());
+        assertTrue(c.tyrantNofollow());
+        assertTrue(c.tyrantInitgroups());
+    }
+
+    @Test
+    void capsAndTheirAliases() throws Exception {
+        assertEquals(List.of("setuid", "setgid", "net_bind_service"),
+                ini("emperor-cap = setuid,setgid,net_bind_service\n").caps());
+        assertEquals(List.of("kill"), ini("vassals-cap = kill\n").caps());
+        assertEquals(List.of("chown", "net_bind_service"), ini("vassal-cap = 0,,10,chown\n").caps());
+    }
+
+    @Test
+    void unknownCapabilityNamesTheOptionAndTheName() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor-cap = setuid,net_bind\n"));
+        assertEquals(tmp.resolve("e.ini") + ":3: option 'emperor-cap': [security] unknown capability: net_bind"
+                + " (names as in uWSGI, lower case without cap_, e.g. net_bind_service)", e.getMessage());
+        assertThrows(ConfigException.class, () -> ini("emperor-cap = 99\n"));
+    }
+
+    @Test
+    void emptyMaskIsUwsgisFatalError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> fx.load(opt("emperor", "/v"), opt("emperor-cap", ",")));
+        assertEquals("command line: option 'emperor-cap': [security] empty capabilities mask !!!", e.getMessage());
+    }
+
+    @Test
+    void namespacesAreNormalisedAndOrdered() throws Exception {
+        assertEquals(List.of("mount", "uts", "ipc", "net"), ini("emperor-use-clone = net,ipc,uts,mnt,ns,mount\n").namespaces());
+        assertEquals(List.of("uts"), ini("emperor-use-clone = uts\n").namespaces());
+    }
+
+    @Test
+    void unknownNamespaceIsUwsgisError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor-use-clone = uts,cgroupz\n"));
+        assertTrue(e.getMessage().endsWith("option 'emperor-use-clone': unknown namespace subsystem: cgroupz"), e.getMessage());
+    }
+
+    @Test
+    void flagsATrampolineCannotHonourAreRefusedWithTheReason() {
+        for (String flag : List.of("pid", "user", "files", "fs", "io", "parent", "sysvsem")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor-use-clone = net," + flag + "\n"), flag);
+            assertTrue(e.getMessage().contains("option 'emperor-use-clone': namespace subsystem '" + flag + "' is refused: "),
+                    e.getMessage());
+        }
+        ConfigException pid = assertThrows(ConfigException.class, () -> ini("emperor-use-clone = pid\n"));
+        assertTrue(pid.getMessage().contains("needs a fork"), pid.getMessage());
+        ConfigException fs = assertThrows(ConfigException.class, () -> ini("emperor-use-clone = fs\n"));
+        assertTrue(fs.getMessage().contains("cwd and umask"), fs.getMessage());
+    }
+
+    @Test
+    void tyrantWithForkServerAdoptionIsRefusedAtLoad() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ini("emperor-tyrant = true\nemperor-use-fork-server = /run/fs.sock\n"));
+        assertEquals(tmp.resolve("e.ini") + ":3: option 'emperor-tyrant': cannot be combined with emperor-use-fork-server ("
+                + tmp.resolve("e.ini") + ":4): adopted vassals are forked by the base vassal as the base's user, so they"
+                + " could not run as the owner of their config", e.getMessage());
+        assertThrows(ConfigException.class, () -> ini("emperor-fork-server-attr = fs\nemperor-tyrant = 1\n"));
+    }
+
+    @Test
+    void tyrantOffWithForkServerIsFine() throws Exception {
+        assertFalse(ini("emperor-tyrant = false\nemperor-use-fork-server = /run/fs.sock\n").tyrant());
+    }
+}

@@ -1,0 +1,71 @@
+package dev.emperor.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The exec chain in front of uwsgi, argument by argument. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class TrampolineTest {
+    static final List<String> UWSGI = List.of("/usr/bin/uwsgi", "--ini", "a.ini");
+
+    @Test
+    void noSetprivMeansThePlainArgv() {
+        assertEquals(UWSGI, Trampoline.pdeathsigOnly(null).argv(UWSGI, 1001, 1002));
+    }
+
+    @Test
+    void defaultIsTheParentDeathSignalOnly() {
+        assertEquals(List.of("/sp", "--pdeathsig", "KILL", "--", "/usr/bin/uwsgi", "--ini", "a.ini"),
+                Trampoline.pdeathsigOnly("/sp").argv(UWSGI, 1001, 1002));
+    }
+
+    @Test
+    void tyrantDropsToTheOwnerWithoutGroupsAndKeepsThePdeathsig() {
+        Trampoline t = new Trampoline("/sp", null, true, false, List.of(), List.of());
+        assertEquals(List.of("/sp", "--regid", "1002", "--reuid", "1001", "--clear-groups", "--pdeathsig", "KILL", "--",
+                "/usr/bin/uwsgi", "--ini", "a.ini"), t.argv(UWSGI, 1001, 1002));
+    }
+
+    @Test
+    void tyrantInitgroups() {
+        Trampoline t = new Trampoline("/sp", null, true, true, List.of(), List.of());
+        assertEquals(List.of("/sp", "--regid", "7", "--reuid", "7", "--init-groups", "--pdeathsig", "KILL", "--",
+                "/usr/bin/uwsgi", "--ini", "a.ini"), t.argv(UWSGI, 7, 7));
+    }
+
+    @Test
+    void idsAboveIntMaxArePrintedUnsigned() {
+        Trampoline t = new Trampoline("/sp", null, true, false, List.of(), List.of());
+        assertEquals("4294967294", t.argv(UWSGI, -2, 5).get(4));
+    }
+
+    @Test
+    void capsKeepSetpcapAsUwsgiDoes() {
+        Trampoline t = new Trampoline("/sp", null, false, false, List.of("setuid", "setgid", "net_bind_service"), List.of());
+        assertEquals(List.of("/sp", "--bounding-set", "-all,+setpcap,+setuid,+setgid,+net_bind_service",
+                "--pdeathsig", "KILL", "--", "/usr/bin/uwsgi", "--ini", "a.ini"), t.argv(UWSGI, 1, 1));
+        Trampoline listed = new Trampoline("/sp", null, false, false, List.of("setpcap", "kill"), List.of());
+        assertEquals("-all,+setpcap,+kill", listed.argv(UWSGI, 1, 1).get(2));
+    }
+
+    @Test
+    void unshareComesFirstWithoutForkThenSetprivThenUwsgi() {
+        Trampoline t = new Trampoline("/sp", "/un", true, false, List.of("net_bind_service"),
+                List.of("mount", "uts", "ipc", "net"));
+        assertEquals(List.of("/un", "--mount", "--propagation", "unchanged", "--uts", "--ipc", "--net", "--",
+                "/sp", "--bounding-set", "-all,+setpcap,+net_bind_service", "--regid", "2", "--reuid", "1",
+                "--clear-groups", "--pdeathsig", "KILL", "--", "/usr/bin/uwsgi", "--ini", "a.ini"), t.argv(UWSGI, 1, 2));
+    }
+
+    @Test
+    void missingToolsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Trampoline(null, null, true, false, List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new Trampoline(null, null, false, false, List.of("kill"), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new Trampoline("/sp", null, false, false, List.of(), List.of("uts")));
+    }
+}
