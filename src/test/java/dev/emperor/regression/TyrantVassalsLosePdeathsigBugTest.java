@@ -46,4 +46,21 @@ class TyrantVassalsLosePdeathsigBugTest {
         assertEquals("9 " + a.uid() + " " + a.uid() + " " + a.gid() + " []", out,
                 "pdeathsig SIGKILL (9) survives the uid/gid drop; groups cleared");
     }
+
+    /** The kernel rule behind the bug, so the test above means something: set before the drop, it is gone. */
+    @Test
+    void uwsgiOrderLosesIt(@TempDir Path tmp) throws Exception {
+        TestUsers.User a = TestUsers.ensure(TestUsers.A);
+        String uwsgiOrder = "import ctypes, os\n"
+                + "libc = ctypes.CDLL(None, use_errno=True)\n"
+                + "libc.prctl(1, 9, 0, 0, 0)\n"
+                + "os.setgid(" + a.gid() + "); os.setgroups([]); os.setuid(" + a.uid() + ")\n"
+                + "sig = ctypes.c_int(-1)\n"
+                + "libc.prctl(2, ctypes.byref(sig), 0, 0, 0)\n"
+                + "print(sig.value)\n";
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", uwsgiOrder).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor(10, TimeUnit.SECONDS);
+        assertEquals("0", out, "PR_SET_PDEATHSIG, setgid, setuid (uWSGI's order) leaves pdeathsig 0");
+    }
 }
