@@ -93,9 +93,12 @@ public final class Daemon {
         List<String> arguments = new ArrayList<>();
         monitors.forEach(m -> arguments.add(m.argument()));
 
-        Trampoline trampoline = trampoline();
-        if (trampoline == null) {
-            return 1; // already logged
+        Trampoline trampoline;
+        try {
+            trampoline = PrivilegeTools.trampoline(config, nat.getuid(), executable(SETPRIV), executable(UNSHARE), log);
+        } catch (PrivilegeTools.Refused e) {
+            log.error("[emperor] " + e.getMessage() + ": refusing to start");
+            return 1;
         }
         Spawner spawner = new Spawner(nat,
                 new ArgvBuilder(config.vassalsInheritBefore(), config.vassalsIncludeBefore(), config.vassalSet(),
@@ -149,47 +152,8 @@ public final class Daemon {
         return status;
     }
 
-    /**
-     * The exec trampoline for vassals, or null (logged) when the privilege options cannot be honoured:
-     * they need root (after the Emperor's own uid/gid drop) and util-linux's setpriv/unshare.
-     */
-    private Trampoline trampoline() {
-        String setpriv = Files.isExecutable(Path.of(SETPRIV)) ? SETPRIV : null;
-        String unshare = Files.isExecutable(Path.of(UNSHARE)) ? UNSHARE : null;
-        List<String> wanted = new ArrayList<>();
-        if (config.tyrant()) {
-            wanted.add("emperor-tyrant");
-        }
-        if (!config.caps().isEmpty()) {
-            wanted.add("emperor-cap");
-        }
-        if (!config.namespaces().isEmpty()) {
-            wanted.add("emperor-use-clone");
-        }
-        if (!wanted.isEmpty() && nat.getuid() != 0) {
-            log.error("[emperor] " + String.join(", ", wanted) + " need(s) an Emperor running as root (uid is "
-                    + nat.getuid() + "): refusing to start");
-            return null;
-        }
-        if (setpriv == null && (config.tyrant() || !config.caps().isEmpty())) {
-            log.error("[emperor] " + SETPRIV + " not found (util-linux): needed for emperor-tyrant and emperor-cap; refusing to start");
-            return null;
-        }
-        if (unshare == null && !config.namespaces().isEmpty()) {
-            log.error("[emperor] " + UNSHARE + " not found (util-linux): needed for emperor-use-clone; refusing to start");
-            return null;
-        }
-        if (setpriv == null) {
-            log.warn("[emperor] " + SETPRIV + " not found (util-linux): vassals will not die with the Emperor if it is SIGKILLed");
-        }
-        if (!config.caps().isEmpty()) {
-            log.plain("[emperor] vassals' capability bounding set: setpcap," + String.join(",", config.caps()));
-        }
-        if (!config.namespaces().isEmpty()) {
-            log.plain("[emperor] vassals get new namespaces: " + String.join(",", config.namespaces()));
-        }
-        return new Trampoline(setpriv, unshare, config.tyrant(), config.tyrantInitgroups(), config.caps(),
-                config.namespaces());
+    private static String executable(String path) {
+        return Files.isExecutable(Path.of(path)) ? path : null;
     }
 
     private long socketTimeoutMs() {

@@ -1,0 +1,66 @@
+package dev.emperor.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tyrant's verdicts on regular files (the symlink cases need chown: regression/TyrantSymlinkTargetOwnershipBugTest). */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class TyrantCheckTest {
+    @TempDir
+    Path tmp;
+    Path passwd;
+    Path group;
+    Path file;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        passwd = Files.writeString(tmp.resolve("passwd"), "root:x:0:0::/root:/bin/sh\nalice:x:1001:1001::/:/bin/false\n"
+                + "1003:x:4000:4000::/:/bin/false\n");
+        group = Files.writeString(tmp.resolve("group"), "root:x:0:\nalice:x:1001:\n1005:x:4001:\n");
+        file = Files.writeString(tmp.resolve("a.ini"), "[uwsgi]\n");
+    }
+
+    TyrantCheck check(boolean initGroups) {
+        return new TyrantCheck(false, initGroups, passwd, group);
+    }
+
+    @Test
+    void ownerIsTheFilesOwner() {
+        assertEquals(new TyrantCheck.Owner(1001, 1001, null), check(false).owner("a.ini", file, 1001, 1001));
+        assertEquals(new TyrantCheck.Owner(4242, 4242, null), check(false).owner("a.ini", file, 4242, 4242),
+                "no passwd entry needed with --clear-groups, as in uWSGI");
+    }
+
+    @Test
+    void rootUidOrGidIsUwsgisRefusal() {
+        String line = "[emperor-tyrant] invalid permissions for vassal a.ini";
+        assertEquals(line, check(false).owner("a.ini", file, 0, 0).refusal());
+        assertEquals(line, check(false).owner("a.ini", file, 0, 1001).refusal());
+        assertEquals(line, check(false).owner("a.ini", file, 1001, 0).refusal(), "nobody:root files too (verified in uWSGI)");
+    }
+
+    @Test
+    void initgroupsNeedsAPasswdEntry() {
+        assertNull(check(true).owner("a.ini", file, 1001, 1001).refusal());
+        assertEquals("[emperor-tyrant] invalid permissions for vassal a.ini: uid 4242 has no entry in " + passwd
+                + " (emperor-tyrant-initgroups needs the owner's user name for initgroups)",
+                check(true).owner("a.ini", file, 4242, 4242).refusal());
+    }
+
+    @Test
+    void aUserOrGroupNamedLikeTheIdIsRefused() {
+        // setpriv resolves --reuid 1003 as the user NAMED "1003" (uid 4000) before trying the number
+        assertEquals("[emperor-tyrant] invalid permissions for vassal a.ini: a user is named \"1003\" (uid 4000):"
+                + " setpriv would take the name, not the owner's uid", check(false).owner("a.ini", file, 1003, 1003).refusal());
+        assertEquals("[emperor-tyrant] invalid permissions for vassal a.ini: a group is named \"1005\" (gid 4001):"
+                + " setpriv would take the name, not the owner's gid", check(false).owner("a.ini", file, 1001, 1005).refusal());
+    }
+}
