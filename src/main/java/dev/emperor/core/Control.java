@@ -61,6 +61,9 @@ public final class Control {
         VassalState s = v.state;
         switch (action) {
             case SPAWN -> {
+                if (s == VassalState.REFUSED) {
+                    return "refused by emperor-tyrant: it starts once its config file is acceptable";
+                }
                 if (s != VassalState.SUSPENDED) {
                     log.plain("[uwsgi-emperor] WARNING: the vassal \"" + v.name + "\" is already active");
                     return "already active (" + s.label() + ")";

@@ -139,7 +139,8 @@ class CommandLineOptionsTest {
         assertTrue(usage.startsWith("Usage: emperor [OPTIONS] [CONFIG.ini ...]"), usage);
         assertTrue(usage.contains("--emperor-freq"), usage);
         assertTrue(usage.contains("--help"), usage);
-        assertFalse(usage.contains("--emperor-tyrant"), usage);
+        assertFalse(usage.contains("--emperor-magic-exec"), usage);
+        assertTrue(usage.contains("--emperor-tyrant"), usage);
         assertFalse(usage.contains("--master"), usage);
     }
 

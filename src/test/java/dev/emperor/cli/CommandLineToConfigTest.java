@@ -56,7 +56,7 @@ class CommandLineToConfigTest {
 
     @Test
     void notYetOptionFromTheCommandLine() {
-        ConfigException e = assertThrows(ConfigException.class, () -> load("--emperor-tyrant"));
-        assertEquals("command line: option 'emperor-tyrant': not supported yet", e.getMessage());
+        ConfigException e = assertThrows(ConfigException.class, () -> load("--emperor-magic-exec"));
+        assertEquals("command line: option 'emperor-magic-exec': not supported yet", e.getMessage());
     }
 }
