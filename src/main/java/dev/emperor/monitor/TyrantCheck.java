@@ -102,10 +102,15 @@ public final class TyrantCheck {
         return new Owner(uid, gid, null);
     }
 
-    /** One of /etc/passwd, /etc/group: names → ids, re-read when its mtime changes. */
+    /**
+     * One of /etc/passwd, /etc/group: names → ids, re-read when its mtime changes (looked at no more
+     * than once a second: a scan of thousands of vassals must not stat it for each one).
+     */
     private static final class IdFile {
         private final Path file;
         private FileTime stamp;
+        private long checkedAt;
+        private boolean checked;
         private Map<String, Integer> byName = Map.of();
 
         IdFile(Path file) {
@@ -113,6 +118,12 @@ public final class TyrantCheck {
         }
 
         synchronized Map<String, Integer> entries() {
+            long nanos = System.nanoTime();
+            if (checked && nanos - checkedAt < 1_000_000_000L) {
+                return byName;
+            }
+            checked = true;
+            checkedAt = nanos;
             try {
                 FileTime now = Files.getLastModifiedTime(file);
                 if (!now.equals(stamp)) {
@@ -127,7 +138,8 @@ public final class TyrantCheck {
                     stamp = now;
                 }
             } catch (IOException | RuntimeException e) {
-                return Map.of();
+                byName = Map.of();
+                stamp = null;
             }
             return byName;
         }
