@@ -77,6 +77,13 @@ public final class Daemon {
             }
             log.warn("*** DANGER: your kernel misses PR_SET_CHILD_SUBREAPER feature: orphans of vassals will not be reaped by the Emperor ***");
         }
+        Trampoline trampoline;
+        try {
+            trampoline = PrivilegeTools.trampoline(config, nat.getuid(), executable(SETPRIV), executable(UNSHARE), log);
+        } catch (PrivilegeTools.Refused e) {
+            log.error("[emperor] " + e.getMessage() + ": refusing to start");
+            return 1;
+        }
         if (config.pidfile() != null) {
             writePidfile(base.resolve(config.pidfile()));
         }
@@ -93,13 +100,6 @@ public final class Daemon {
         List<String> arguments = new ArrayList<>();
         monitors.forEach(m -> arguments.add(m.argument()));
 
-        Trampoline trampoline;
-        try {
-            trampoline = PrivilegeTools.trampoline(config, nat.getuid(), executable(SETPRIV), executable(UNSHARE), log);
-        } catch (PrivilegeTools.Refused e) {
-            log.error("[emperor] " + e.getMessage() + ": refusing to start");
-            return 1;
-        }
         Spawner spawner = new Spawner(nat,
                 new ArgvBuilder(config.vassalsInheritBefore(), config.vassalsIncludeBefore(), config.vassalSet(),
                         config.vassalsInherit(), config.vassalsInclude(), config.extraExtensions()),

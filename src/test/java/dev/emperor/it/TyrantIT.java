@@ -155,6 +155,20 @@ class TyrantIT {
     }
 
     @Test
+    void anEmperorThatIsNotRootRefusesToStartInTyrantMode() throws Exception {
+        try (TempEmperor e = TempEmperor.prepare("tyrant-not-root").option("emperor-tyrant", "true")
+                .option("uid", TestUsers.A).option("gid", TestUsers.A).build()) {
+            TestUsers.openUp(e.root(), e.vassalsDir());
+            Process p = new ProcessBuilder(e.command()).directory(e.root().toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), out);
+            assertEquals(1, p.exitValue(), out);
+            assertTrue(out.contains("[emperor] emperor-tyrant need(s) an Emperor running as root (it runs as uid " + a.uid()
+                    + "): refusing to start"), out);
+        }
+    }
+
+    @Test
     void sigkilledEmperorTakesItsTyrantVassalsAlong() throws Exception {
         int pa = Ports.free();
         try (TempEmperor e = tyrant("tyrant-pdeathsig")) {
