@@ -422,7 +422,10 @@ public final class Lifecycle {
         v.spawnAt = Math.max(blacklist.blockedUntil(v.name), now + 1000); // never retry in a tight loop
     }
 
-    /** Tyrant refused the file: logged once per change, listed in the blacklist, never spawned. */
+    /**
+     * Tyrant refused the file: logged once per change of the file (uWSGI repeats the line at every
+     * scan, burying everything else in the log), listed in the blacklist, never spawned.
+     */
     private void refuse(Vassal v, long now) {
         log.error(v.file.refusal());
         v.state = VassalState.REFUSED;
