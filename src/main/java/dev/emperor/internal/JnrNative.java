@@ -45,6 +45,16 @@ public final class JnrNative implements Native {
         static final JnrNative INSTANCE = new JnrNative(LibC.load());
     }
 
+    /** For the other classes of this package that need a call outside the Native contract. */
+    LibC libc() {
+        return c;
+    }
+
+    /** errno of this thread's last native call. */
+    int lastErrno() {
+        return errno();
+    }
+
     private int errno() {
         return rt.getLastError();
     }
