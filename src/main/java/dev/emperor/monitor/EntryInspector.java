@@ -37,6 +37,11 @@ final class EntryInspector {
         if (names.tooLong(name)) {
             return new Skipped(name, "invalid vassal name: longer than " + VassalNames.MAX_NAME + " bytes");
         }
+        if (name.indexOf('\uFFFD') >= 0) {
+            // bytes the file-name charset cannot decode: the name as a String no longer names the file,
+            // so neither our checks nor the vassal's argv could reach it
+            return new Skipped(name, "invalid vassal name: not valid " + System.getProperty("sun.jnu.encoding", "UTF-8"));
+        }
         Map<String, Object> attrs;
         try {
             attrs = nofollow

@@ -90,6 +90,20 @@ class HostileEntriesTest {
         assertEquals(List.of("long.ini"), DirMonitorTest.names(r));
     }
 
+    /** A name whose bytes are not valid in the file-name charset is skipped with a reason, not lost silently. */
+    @Test
+    void aNameOfInvalidUtf8IsSkippedWithAReason(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")), "needs a UTF-8 locale");
+        Files.writeString(dir.resolve("ok.ini"), "[uwsgi]\n");
+        Process p = new ProcessBuilder("sh", "-c", "printf '[uwsgi]\\n' > \"$(printf 'bad-\\377.ini')\"")
+                .directory(dir.toFile()).inheritIO().start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0);
+        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false).scan();
+        assertEquals(List.of("ok.ini"), DirMonitorTest.names(r));
+        assertEquals(1, r.skipped().size(), r.skipped()::toString);
+        assertTrue(r.skipped().get(0).reason().startsWith("invalid vassal name: not valid UTF-8"), r.skipped()::toString);
+    }
+
     /** Random bytes as vassal files: the monitor answers (vassal or skipped with a reason) and never throws. */
     @Test
     void randomBytesAsVassalFilesNeverBreakTheScan(@TempDir Path dir) throws Exception {
