@@ -3,6 +3,7 @@ package dev.emperor.monitor;
 import dev.emperor.config.IniReader;
 import dev.emperor.internal.RegularFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,9 @@ final class Attributes {
             return Map.of();
         }
         try {
+            if (Files.size(file) > MAX_SIZE) {
+                return Map.of(); // the common case of a big file costs a stat, not a 1 MiB read per scan
+            }
             // bounded and non-blocking: a file grown past the limit after a size check, or swapped for
             // a FIFO or device, costs at most MAX_SIZE + 1 bytes and never hangs the scanner
             byte[] bytes = RegularFiles.readHead(file, MAX_SIZE + 1, false);
