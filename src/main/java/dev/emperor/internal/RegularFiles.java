@@ -3,6 +3,7 @@ package dev.emperor.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,6 +24,7 @@ public final class RegularFiles {
     /** Differs by architecture (asm-generic vs x86). */
     private static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0100000 : 0400000;
     private static final int ENOENT = 2;
+    private static final int EACCES = 13;
     private static final int ELOOP = 40;
     /** The charset the JDK itself encodes file names with, so that the same bytes reach open(2). */
     private static final Charset PATH_CHARSET = pathCharset();
@@ -57,6 +59,9 @@ public final class RegularFiles {
             int errno = nat.lastErrno();
             if (errno == ENOENT) {
                 throw new NoSuchFileException(path.toString());
+            }
+            if (errno == EACCES) {
+                throw new AccessDeniedException(path.toString());
             }
             if (errno == ELOOP && nofollow) {
                 throw new NotRegularFileException(path, "symlink");
