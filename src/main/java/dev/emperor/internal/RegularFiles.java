@@ -1,6 +1,5 @@
 package dev.emperor.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.AccessDeniedException;
@@ -8,6 +7,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Reading a file that a hostile user may swap between our {@code stat} and our {@code open}: a
@@ -42,7 +43,8 @@ public final class RegularFiles {
     }
 
     /**
-     * Up to {@code max} bytes from the start of {@code path}; fewer when the file is shorter.
+     * Up to {@code max} bytes from the start of {@code path}: as many as its size at open time allows
+     * (a file growing meanwhile is read up to that size, one shrinking up to its end).
      *
      * @param nofollow refuse a symlink in the last component (ELOOP → not a regular file)
      * @throws NoSuchFileException       when it is gone
@@ -69,25 +71,32 @@ public final class RegularFiles {
             throw new FileSystemException(path.toString(), null, "open: errno " + errno);
         }
         try {
-            int mode = (Integer) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:mode");
-            int type = mode & 0170000;
+            Map<String, Object> st = Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:mode,size");
+            int type = (Integer) st.get("mode") & 0170000;
             if (type != 0100000) {
                 throw new NotRegularFileException(path, typeName(type));
             }
-            // grown as read: a 1 MiB bound must not cost 1 MiB for every small file
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 8192));
-            byte[] chunk = new byte[Math.min(max, 65536)];
-            while (out.size() < max) {
-                int r = nat.read(fd, chunk, Math.min(chunk.length, max - out.size()));
+            // sized by the fstat: usually one read(2) of exactly the file (jnr copies the whole array
+            // each call, so a fixed 4 KiB buffer read twice cost more than the rest together)
+            long size = (Long) st.get("size");
+            int want = (int) Math.min(max, Math.max(size, 0));
+            byte[] buf = new byte[want];
+            int n = 0;
+            while (n < want) {
+                byte[] chunk = n == 0 ? buf : new byte[want - n];
+                int r = nat.read(fd, chunk, want - n);
                 if (r < 0) {
                     throw new FileSystemException(path.toString(), null, "read: errno " + -r);
                 }
                 if (r == 0) {
-                    break;
+                    break; // shrunk since the fstat
                 }
-                out.write(chunk, 0, r);
+                if (chunk != buf) {
+                    System.arraycopy(chunk, 0, buf, n, r);
+                }
+                n += r;
             }
-            return out.toByteArray();
+            return n == want ? buf : Arrays.copyOf(buf, n);
         } finally {
             nat.close(fd);
         }

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class EntryInspector {
     private static final int SNIFF_BYTES = 4096;
+    /** Named, not "unix:*": that also resolves owner and group names (an NSS lookup per file and scan). */
+    private static final String UNIX_ATTRS = "unix:mode,uid,gid,lastModifiedTime";
 
     private final VassalNames names;
     private final boolean nofollow;
@@ -45,8 +47,8 @@ final class EntryInspector {
         Map<String, Object> attrs;
         try {
             attrs = nofollow
-                    ? Files.readAttributes(path, "unix:*", LinkOption.NOFOLLOW_LINKS)
-                    : Files.readAttributes(path, "unix:*");
+                    ? Files.readAttributes(path, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS)
+                    : Files.readAttributes(path, UNIX_ATTRS);
         } catch (NoSuchFileException e) {
             if (!nofollow && Files.isSymbolicLink(path)) {
                 return new Skipped(name, "dangling symlink");
