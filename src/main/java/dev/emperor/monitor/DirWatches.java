@@ -48,6 +48,7 @@ final class DirWatches {
     /** Makes every directory in {@code wanted} (and its parent) watched on the inode now at its path. */
     void refresh(Collection<Path> wanted) {
         for (Path dir : wanted) {
+            watchParent(dir); // first: a parent replaced in turn must be followed as well
             Object inode = inode(dir);
             Watch w = dirs.get(dir);
             if (w != null && w.key().isValid() && inode != null && inode.equals(w.inode())) {
@@ -66,7 +67,6 @@ final class DirWatches {
                     // gone again: the parent's watch (or emperor-freq) brings us back here
                 }
             }
-            watchParent(dir);
         }
     }
 
@@ -89,6 +89,9 @@ final class DirWatches {
             Set<Path> names = p != null ? p.names() : ConcurrentHashMap.newKeySet();
             names.add(name);
             parents.put(parent, new Watch(parent.register(service, KINDS), inode, names));
+            if (p != null && !p.key().equals(parents.get(parent).key())) {
+                cancelUnlessShared(p.key()); // the watch on the parent's old inode
+            }
         } catch (IOException | RuntimeException e) {
             // retried at the next refresh
         }
