@@ -20,6 +20,8 @@ final class EntryInspector {
     private static final int SNIFF_BYTES = 4096;
     /** Named, not "unix:*": that also resolves owner and group names (an NSS lookup per file and scan). */
     private static final String UNIX_ATTRS = "unix:mode,uid,gid,lastModifiedTime";
+    /** Marker: the file went away between stat and open (the next scan will tell). */
+    private static final Object VANISHED = new Object();
 
     private final VassalNames names;
     private final boolean nofollow;
@@ -75,9 +77,6 @@ final class EntryInspector {
                 (Integer) attrs.get("uid"), (Integer) attrs.get("gid"), monitor,
                 Attributes.collect(path, name, attributeKeys));
     }
-
-    /** Marker: the file went away between stat and open (the next scan will tell). */
-    private static final Object VANISHED = new Object();
 
     /**
      * Null when the first {@value #SNIFF_BYTES} bytes look like a config, else a Skipped (or
