@@ -90,6 +90,17 @@ class HostileEntriesTest {
         assertEquals(List.of("long.ini"), DirMonitorTest.names(r));
     }
 
+    /** With nofollow (emperor-nofollow), a symlink swapped in is refused at open (O_NOFOLLOW), not followed. */
+    @Test
+    void nofollowRefusesASymlinkAtOpen(@TempDir Path dir) throws Exception {
+        Path target = Files.writeString(dir.resolve("target.txt"), "[uwsgi]\n");
+        Path link = Files.createSymbolicLink(dir.resolve("app.ini"), target);
+        RegularFiles.NotRegularFileException e = assertThrows(RegularFiles.NotRegularFileException.class,
+                () -> RegularFiles.readHead(link, 4096, true));
+        assertEquals("not a regular file (symlink)", e.getReason());
+        assertEquals("[uwsgi]\n", new String(RegularFiles.readHead(link, 4096, false), StandardCharsets.US_ASCII));
+    }
+
     /** A name whose bytes are not valid in the file-name charset is skipped with a reason, not lost silently. */
     @Test
     void aNameOfInvalidUtf8IsSkippedWithAReason(@TempDir Path dir) throws Exception {
