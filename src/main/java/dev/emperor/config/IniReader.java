@@ -1,6 +1,7 @@
 package dev.emperor.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,6 +28,9 @@ public final class IniReader {
 
     /** Default section, used when a file spec has no {@code :SECTION}. */
     public static final String DEFAULT_SECTION = "uwsgi";
+
+    /** Config files (and for-readline files) larger than this are refused. */
+    static final int MAX_FILE_BYTES = 16 << 20;
 
     /** One option line of the requested section, with its 1-based line number. */
     public record Line(String key, String value, int line) {
@@ -83,7 +87,7 @@ public final class IniReader {
      * Line numbers refer to the file as written, even where a trailing '%' joined two lines.
      */
     static Result read(Path file, String section, MagicVars magic) throws IOException {
-        String text = decode(Files.readAllBytes(file));
+        String text = decode(readBounded(file));
         MagicVars.Substituted sub = magic.substitute(text);
         Result raw = parse(sub.text(), section);
         List<Line> mapped = new ArrayList<>(raw.options().size());
@@ -91,6 +95,22 @@ public final class IniReader {
             mapped.add(new Line(l.key(), l.value(), sub.originalLine(l.line())));
         }
         return new Result(mapped, raw.sectionFound());
+    }
+
+    /**
+     * The whole file, refused beyond {@value #MAX_FILE_BYTES} bytes. uWSGI has no limit; here
+     * {@code ini = /dev/zero} (or a file growing without end) would read until the JVM dies with an
+     * OutOfMemoryError. Reads up to the limit + 1, so a special file whose size says 0 is bounded too;
+     * pipes (process substitution, {@code <(...)}) still work.
+     */
+    static byte[] readBounded(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new IOException("larger than " + (MAX_FILE_BYTES >> 20) + " MiB, not a config file");
+            }
+            return bytes;
+        }
     }
 
     /**

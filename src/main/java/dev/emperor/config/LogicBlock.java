@@ -138,7 +138,7 @@ final class LogicBlock {
 
     private static List<String> readLines(String file, Context ctx, Warnings warnings) {
         try {
-            String text = IniReader.decode(Files.readAllBytes(ctx.cwd().resolve(file)));
+            String text = IniReader.decode(IniReader.readBounded(ctx.cwd().resolve(file)));
             return text.lines().toList();
         } catch (IOException | RuntimeException e) {
             // uWSGI logs the open() error and adds nothing

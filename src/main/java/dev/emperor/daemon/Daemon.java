@@ -137,6 +137,8 @@ public final class Daemon {
         }
         Signals.install(loop, rescan, log);
         scanner[0].start();
+        // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
+        nat.markAllCloseOnExec();
         int status;
         try {
             status = loop.run();

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -39,6 +43,16 @@ public final class JnrNative implements Native {
 
     private static final class Holder {
         static final JnrNative INSTANCE = new JnrNative(LibC.load());
+    }
+
+    /** For the other classes of this package that need a call outside the Native contract. */
+    LibC libc() {
+        return c;
+    }
+
+    /** errno of this thread's last native call. */
+    int lastErrno() {
+        return errno();
     }
 
     private int errno() {
@@ -98,6 +112,28 @@ public final class JnrNative implements Native {
             throw new NativeException("fcntl(" + fd + ", F_GETFD)", errno());
         }
         return (flags & LibC.FD_CLOEXEC) != 0;
+    }
+
+    @Override
+    public int markAllCloseOnExec() {
+        List<Integer> fds = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path p : ds) {
+                fds.add(Integer.parseInt(p.getFileName().toString()));
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0; // no /proc: spawns still close every unmapped fd
+        }
+        int changed = 0;
+        for (int fd : fds) {
+            int flags = fd > 2 ? c.fcntl(fd, LibC.F_GETFD, 0) : -1;
+            // flags < 0: closed meanwhile by another thread (the listing's own fd is closed already)
+            if (flags >= 0 && (flags & LibC.FD_CLOEXEC) == 0
+                    && c.fcntl(fd, LibC.F_SETFD, flags | LibC.FD_CLOEXEC) == 0) {
+                changed++;
+            }
+        }
+        return changed;
     }
 
     @Override

@@ -24,6 +24,7 @@ public interface LibC {
     int O_NONBLOCK = 0x800;
     int O_CLOEXEC = 0x80000;
     int F_GETFD = 1;
+    int F_SETFD = 2;
     int F_GETFL = 3;
     int F_SETFL = 4;
     int FD_CLOEXEC = 1;

@@ -84,6 +84,18 @@ public interface Native {
     /** Writes {@code value} (procname, at most 15 bytes are kept) as the process name in /proc/self/comm. */
     void setProcessName(String value);
 
+    /**
+     * Sets FD_CLOEXEC on every open fd above 2 that lacks it; returns how many were changed. The
+     * JDK opens its own fds without O_CLOEXEC (jars, /dev/random, NIO listeners, the selector's
+     * eventfd, the WatchService's inotify fd and socketpair), relying on its ProcessBuilder to close
+     * them in the child. Spawns do not depend on this (posix_spawn closes every fd above the mapped
+     * ones), but no fd of this process may survive an exec it did not ask for. A default no-op for
+     * fakes.
+     */
+    default int markAllCloseOnExec() {
+        return 0;
+    }
+
     /** The readiness multiplexer of the event loop. Not thread-safe except {@link #wakeup()}. */
     interface Poller extends AutoCloseable {
         void add(int fd);

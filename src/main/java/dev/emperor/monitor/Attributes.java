@@ -1,6 +1,7 @@
 package dev.emperor.monitor;
 
 import dev.emperor.config.IniReader;
+import dev.emperor.internal.RegularFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import java.util.Map;
  * no placeholders or magic variables. First occurrence wins; files over 1 MiB are not read.
  */
 final class Attributes {
-    private static final long MAX_SIZE = 1 << 20;
+    private static final int MAX_SIZE = 1 << 20;
 
     private Attributes() {
     }
@@ -25,9 +26,15 @@ final class Attributes {
         }
         try {
             if (Files.size(file) > MAX_SIZE) {
+                return Map.of(); // the common case of a big file costs a stat, not a 1 MiB read per scan
+            }
+            // bounded and non-blocking: a file grown past the limit after a size check, or swapped for
+            // a FIFO or device, costs at most MAX_SIZE + 1 bytes and never hangs the scanner
+            byte[] bytes = RegularFiles.readHead(file, MAX_SIZE + 1, false);
+            if (bytes.length > MAX_SIZE) {
                 return Map.of();
             }
-            String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
             Map<String, String> out = new LinkedHashMap<>();
             for (IniReader.Line line : IniReader.parse(text, "emperor").options()) {
                 if (keys.contains(line.key())) {

@@ -1,7 +1,7 @@
 package dev.emperor.monitor;
 
+import dev.emperor.internal.RegularFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class EntryInspector {
     private static final int SNIFF_BYTES = 4096;
+    /** Named, not "unix:*": that also resolves owner and group names (an NSS lookup per file and scan). */
+    private static final String UNIX_ATTRS = "unix:mode,uid,gid,lastModifiedTime";
+    /** Marker: the file went away between stat and open (the next scan will tell). */
+    private static final Object VANISHED = new Object();
 
     private final VassalNames names;
     private final boolean nofollow;
@@ -44,11 +48,16 @@ final class EntryInspector {
         if (names.tooLong(name)) {
             return new Skipped(name, "invalid vassal name: longer than " + VassalNames.MAX_NAME + " bytes");
         }
+        if (name.indexOf('\uFFFD') >= 0) {
+            // bytes the file-name charset cannot decode: the name as a String no longer names the file,
+            // so neither our checks nor the vassal's argv could reach it
+            return new Skipped(name, "invalid vassal name: not valid " + System.getProperty("sun.jnu.encoding", "UTF-8"));
+        }
         Map<String, Object> attrs;
         try {
             attrs = nofollow
-                    ? Files.readAttributes(path, "unix:*", LinkOption.NOFOLLOW_LINKS)
-                    : Files.readAttributes(path, "unix:*");
+                    ? Files.readAttributes(path, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS)
+                    : Files.readAttributes(path, UNIX_ATTRS);
         } catch (NoSuchFileException e) {
             if (!nofollow && Files.isSymbolicLink(path)) {
                 return new Skipped(name, "dangling symlink");
@@ -65,9 +74,9 @@ final class EntryInspector {
             return new Skipped(name, "not a regular file (" + typeName(type) + ")");
         }
         if (regular) {
-            String content = contentProblem(path, (Long) attrs.get("size"));
+            Object content = contentProblem(name, path);
             if (content != null) {
-                return new Skipped(name, content);
+                return content == VANISHED ? null : content;
             }
         }
         FileTime mtime = (FileTime) attrs.get("lastModifiedTime");
@@ -84,40 +93,34 @@ final class EntryInspector {
                 Attributes.collect(path, name, attributeKeys), refusal);
     }
 
-    private static String contentProblem(Path path, long size) {
-        if (size == 0) {
-            return "empty file";
+    /**
+     * Null when the first {@value #SNIFF_BYTES} bytes look like a config, else a Skipped (or
+     * VANISHED). Read through {@link RegularFiles}: a FIFO or device swapped in after the stat
+     * neither blocks this thread nor gets read.
+     */
+    private Object contentProblem(String name, Path path) {
+        byte[] head;
+        try {
+            head = RegularFiles.readHead(path, SNIFF_BYTES, nofollow);
+        } catch (NoSuchFileException e) {
+            return VANISHED;
+        } catch (RegularFiles.NotRegularFileException e) {
+            return new Skipped(name, e.getReason());
+        } catch (IOException | RuntimeException e) {
+            return new Skipped(name, "not readable: " + e.getMessage());
         }
-        byte[] head = new byte[(int) Math.min(size, SNIFF_BYTES)];
-        int n = 0;
-        try (InputStream in = Files.newInputStream(path)) {
-            while (n < head.length) {
-                int r = in.read(head, n, head.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            }
-        } catch (IOException e) {
-            return "not readable: " + e.getMessage();
+        if (head.length == 0) {
+            return new Skipped(name, "empty file");
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < head.length; i++) {
             if (head[i] == 0) {
-                return "binary content (NUL byte at offset " + i + ")";
+                return new Skipped(name, "binary content (NUL byte at offset " + i + ")");
             }
         }
         return null;
     }
 
     private static String typeName(int type) {
-        switch (type) {
-            case 0040000: return "directory";
-            case 0010000: return "FIFO";
-            case 0020000: return "character device";
-            case 0060000: return "block device";
-            case 0140000: return "socket";
-            case 0120000: return "symlink";
-            default: return "type " + Integer.toOctalString(type);
-        }
+        return RegularFiles.typeName(type);
     }
 }

@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +29,7 @@ public final class Scanner implements AutoCloseable {
     private final Object lock = new Object();
     private boolean requested = true; // first scan at once
     private volatile boolean closed;
-    private final Map<Path, WatchKey> watched = new HashMap<>();
+    private DirWatches watches;
     private WatchService watchService;
     private Thread scanThread;
     private Thread watchThread;
@@ -45,6 +43,7 @@ public final class Scanner implements AutoCloseable {
     public void start() {
         try {
             watchService = FileSystems.getDefault().newWatchService();
+            watches = new DirWatches(watchService);
         } catch (IOException e) {
             LOG.warn("[emperor] inotify unavailable ({}), relying on the {} ms rescan", e.getMessage(), freqMillis);
         }
@@ -101,23 +100,14 @@ public final class Scanner implements AutoCloseable {
     }
 
     private void watchNewDirectories() {
-        if (watchService == null) {
+        if (watches == null) {
             return;
         }
+        List<Path> wanted = new ArrayList<>();
         for (Monitor m : monitors) {
-            for (Path dir : m.watchDirectories()) {
-                WatchKey key = watched.get(dir);
-                if (key != null && key.isValid()) {
-                    continue;
-                }
-                try {
-                    watched.put(dir, dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
-                            StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
-                } catch (IOException | RuntimeException e) {
-                    watched.remove(dir); // not there (yet): the periodic scan retries
-                }
-            }
+            wanted.addAll(m.watchDirectories());
         }
+        watches.refresh(wanted);
     }
 
     private void watchLoop() {
@@ -128,9 +118,12 @@ public final class Scanner implements AutoCloseable {
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             }
-            key.pollEvents();
+            List<WatchEvent<?>> events = key.pollEvents();
             key.reset();
-            requestScan();
+            // an inotify queue overflow arrives as OVERFLOW: a full scan is exactly the answer
+            if (watches.wantsScan(key, events)) {
+                requestScan();
+            }
         }
     }
 

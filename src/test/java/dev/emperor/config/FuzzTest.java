@@ -1,5 +1,6 @@
 package dev.emperor.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
@@ -11,7 +12,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,20 +28,64 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Random input never escapes as anything but {@link ConfigException}: no IndexOutOfBounds, no
- * endless expansion, no stack overflow. Inputs mix raw bytes with fragments of the dialect so that
- * includes, logic blocks, placeholders and math are actually reached. Fixed seed: reproducible.
+ * endless expansion, no stack overflow, no hang. Inputs mix raw bytes with fragments of the dialect so
+ * that includes, logic blocks, placeholders and math are actually reached (and, as whole lines, files
+ * that never end: {@code /dev/zero}). Fixed seed: reproducible. Every case runs on a worker thread with
+ * its own deadline ({@value #CASE_DEADLINE_MS} ms), so a hang fails with its case index and input rather
+ * than only the class timeout; the number of cases actually run is checked.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FuzzTest {
 
     private static final long SEED = 0x5EED_2024L;
     private static final int CASES = 10_000;
+    /** Generous: a case takes about a millisecond; only a real hang (or a multi-GB read) gets near this. */
+    private static final long CASE_DEADLINE_MS = 3_000;
     private static final List<String> FRAGMENTS = List.of("[uwsgi]\n", "\n", "\r\n", "=", " = ", " ", "%", "%(",
             "$(", "@(", ")", "(", "%d", "%n", "%%", "%_", ";", "#", "[", "]", "\0", ":", "+", "-", "*", "/", "++",
             "--", "0", "-1", "7", "abc", "x", "HOME", "fuzz.ini", "other.ini", "emperor", "emperor-freq", "include",
             "ini", "inherit", "set", "set-ph", "for", "for-times", "for-readline", "endfor", "end", "if-env",
             "if-opt", "if-not-exists", "if-hostname-match", "endif", "strict", "emperor-tyrant", "chmod-socket",
-            "safe-fd", "log-date", "listen", "emperor-stats", "master", "pg://x", "dir://", "x%(x)", "%(a b)");
+            "safe-fd", "log-date", "listen", "emperor-stats", "master", "pg://x", "dir://", "x%(x)", "%(a b)", "/dev/zero");
+    /** Whole lines naming a file that never ends; rare (each costs a bounded read of 16 MiB). */
+    private static final List<String> ENDLESS = List.of("\nfor-readline = /dev/zero\n", "\nini = /dev/zero\n",
+            "\ninclude = /dev/zero.ini\n");
+
+    private static ExecutorService worker;
+
+    @BeforeAll
+    static void startWorker() {
+        worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fuzz-case");
+            t.setDaemon(true); // a hung case must not keep the test JVM alive
+            return t;
+        });
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.shutdownNow();
+    }
+
+    /** Runs one case with its own deadline; a hang fails with the case's index and input. */
+    private static void runCase(int i, byte[] input, Callable<Void> body) {
+        Future<Void> f = worker.submit(body);
+        try {
+            f.get(CASE_DEADLINE_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException hang) {
+            f.cancel(true);
+            startWorker(); // the old thread may never come back
+            fail("case " + i + " (seed " + SEED + ") did not finish within " + CASE_DEADLINE_MS + " ms; input: "
+                    + new String(input, StandardCharsets.ISO_8859_1).replace("\n", "\\n"));
+        } catch (ExecutionException e) {
+            Throwable t = e.getCause();
+            fail("case " + i + " (seed " + SEED + ") threw " + t + " for input: "
+                    + new String(input, StandardCharsets.ISO_8859_1).replace("\n", "\\n"), t);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted at case " + i);
+        }
+    }
 
     @TempDir
     static Path tmp;
@@ -68,6 +119,9 @@ class FuzzTest {
                 out.writeBytes(FRAGMENTS.get(rnd.nextInt(FRAGMENTS.size())).getBytes(StandardCharsets.UTF_8));
             }
         }
+        if (rnd.nextInt(50) == 0) {
+            out.writeBytes(ENDLESS.get(rnd.nextInt(ENDLESS.size())).getBytes(StandardCharsets.UTF_8));
+        }
         return out.toByteArray();
     }
 
@@ -77,31 +131,37 @@ class FuzzTest {
         Files.writeString(tmp.resolve("other.ini"), "[uwsgi]\nemperor = %n\nx = 1\n");
         Path file = tmp.resolve("fuzz.ini");
         Map<String, String> environ = Map.of("HOME", "/home/fuzz", "UWSGI_EMPEROR", "/e");
+        int run = 0;
         for (int i = 0; i < CASES; i++) {
             byte[] content = randomConfig(rnd);
             Files.write(file, content);
-            try {
-                ConfigLoader.load(List.of(RawOption.of("ini", "fuzz.ini")), environ, tmp, ConfigFixture.FACTS);
-            } catch (ConfigException expected) {
-                // a refusal is a fine answer to garbage
-            } catch (Throwable t) {
-                fail("case " + i + " threw " + t + " for input: "
-                        + new String(content, StandardCharsets.ISO_8859_1).replace("\n", "\\n"), t);
-            }
+            runCase(i, content, () -> {
+                try {
+                    ConfigLoader.load(List.of(RawOption.of("ini", "fuzz.ini")), environ, tmp, ConfigFixture.FACTS);
+                } catch (ConfigException expected) {
+                    // a refusal is a fine answer to garbage
+                }
+                return null;
+            });
+            run++;
         }
+        assertEquals(CASES, run);
     }
 
     @Test
     void iniReaderNeverThrows() {
         Random rnd = new Random(SEED + 1);
+        int run = 0;
         for (int i = 0; i < CASES; i++) {
-            String text = IniReader.decode(randomConfig(rnd));
-            try {
+            byte[] content = randomConfig(rnd);
+            runCase(i, content, () -> {
+                String text = IniReader.decode(content);
                 IniReader.parse(text, "uwsgi");
                 new MagicVars(ConfigFixture.FACTS, tmp).substitute(text);
-            } catch (Throwable t) {
-                fail("case " + i + " threw " + t, t);
-            }
+                return null;
+            });
+            run++;
         }
+        assertEquals(CASES, run);
     }
 }

@@ -43,6 +43,30 @@ class JnrNativeMiscTest {
         NATIVE.close(sp[1]);
     }
 
+    /** The JDK opens files without O_CLOEXEC; the sweep marks them (and leaves 0-2 alone). */
+    @Test
+    void markAllCloseOnExecMarksAJdkOpenedFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("held"), "x");
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+            int fd = -1;
+            try (var ds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+                for (Path p : ds) {
+                    try {
+                        if (Files.readSymbolicLink(p).equals(file)) fd = Integer.parseInt(p.getFileName().toString());
+                    } catch (java.io.IOException closed) {
+                        // the listing's own fd
+                    }
+                }
+            }
+            assertTrue(fd > 2, "found the JDK's fd of " + file);
+            boolean stdoutBefore = NATIVE.isCloseOnExec(1);
+            assertTrue(!NATIVE.isCloseOnExec(fd), "the JDK opened it without O_CLOEXEC (else this test proves nothing)");
+            assertTrue(NATIVE.markAllCloseOnExec() >= 1);
+            assertTrue(NATIVE.isCloseOnExec(fd));
+            assertEquals(stdoutBefore, NATIVE.isCloseOnExec(1), "fds 0-2 untouched");
+        }
+    }
+
     @Test
     void nonBlockingReadReturnsMinusEagain() throws Exception {
         int[] sp = NATIVE.socketpair();
