@@ -55,6 +55,9 @@ import java.util.Map;
  * @param waitForCommandIgnore {@code emperor-wait-for-command-ignore}: names that start without waiting
  * @param statsControl         {@code emperor-stats-control}: POST control requests allowed on the stats address
  * @param statsControlAnyAddress {@code emperor-stats-control-any-address}: ... even when it is not loopback/UNIX
+ * @param onDemandExtension    {@code emperor-on-demand-extension}/{@code -ext}: sidecar suffix, null = none
+ * @param onDemandDirectory    {@code emperor-on-demand-directory}/{@code -dir}: socket directory, null = none
+ * @param onDemandExec         {@code emperor-on-demand-exec}: command printing the socket name, null = none
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -103,7 +106,10 @@ public record EmperorConfig(
         boolean waitForCommand,
         List<String> waitForCommandIgnore,
         boolean statsControl,
-        boolean statsControlAnyAddress) {
+        boolean statsControlAnyAddress,
+        String onDemandExtension,
+        String onDemandDirectory,
+        String onDemandExec) {
 
     /** uWSGI: wait-for-command applies only when a command socket is configured. */
     public boolean suspends(String vassalName) {

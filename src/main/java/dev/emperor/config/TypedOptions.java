@@ -152,6 +152,9 @@ final class TypedOptions {
                 bool("emperor-wait-for-command"),
                 list("emperor-wait-for-command-ignore"),
                 bool("emperor-stats-control"),
-                bool("emperor-stats-control-any-address"));
+                bool("emperor-stats-control-any-address"),
+                strings.get("emperor-on-demand-extension"),
+                strings.get("emperor-on-demand-directory"),
+                strings.get("emperor-on-demand-exec"));
     }
 }

@@ -49,8 +49,8 @@ class OptionStatusTest {
 
     @Test
     void everyNotYetOptionOfTheBriefIsRefused() throws Exception {
-        for (String key : List.of("emperor-tyrant-nofollow", "emperor-tyrant-initgroups", "emperor-on-demand-ext",
-                "emperor-on-demand-directory", "emperor-on-demand-exec", "emperor-broodlord", "emperor-magic-exec",
+        for (String key : List.of("emperor-tyrant-nofollow", "emperor-tyrant-initgroups",
+                "emperor-broodlord", "emperor-magic-exec",
                 "emperor-use-clone", "vassal-cap", "vassals-start-hook", "vassals-stop-hook", "hook-emperor-start",
                 "hook-as-emperor", "exec-as-emperor", "mount-as-emperor", "umount-as-emperor", "call-as-emperor2",
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal3",

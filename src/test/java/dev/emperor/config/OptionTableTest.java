@@ -42,8 +42,7 @@ class OptionTableTest {
     @Test
     void notYetOptions() {
         for (String name : List.of("emperor-tyrant", "emperor-tyrant-nofollow", "emperor-tyrant-initgroups",
-                "emperor-on-demand-extension", "emperor-on-demand-ext", "emperor-on-demand-directory",
-                "emperor-on-demand-dir", "emperor-on-demand-exec", "emperor-broodlord", "emperor-magic-exec",
+                "emperor-broodlord", "emperor-magic-exec",
                 "emperor-use-clone", "emperor-cap", "vassals-cap", "vassal-cap", "vassals-start-hook",
                 "vassals-stop-hook", "hook-emperor-start", "hook-as-emperor", "exec-as-emperor", "mount-as-emperor",
                 "umount-as-emperor", "call-as-emperor", "call-as-emperor1", "call-as-emperor2", "call-as-emperor4",
