@@ -31,6 +31,25 @@ import dev.emperor.protocol.PipeByte;
  *                   mtime only (master ignores reloads of suspended vassals); file gone / Ragnarok → forget;
  *                   operator commands (see {@link Control}) start it
  * reaped with reason COMMAND → forget (re-added by the next scan, as uWSGI); OPERATOR → SUSPENDED
+ * ON_DEMAND (lifecycle §8; the vassal's file carried a socket name when its record was created):
+ *   (new file)      → bind (TCP if the name has ':', else UNIX) → ON_DEMAND, socket watched, "on demand" line;
+ *                     bind error → "emperor_add()/bind(): ERR", blacklist, THROTTLED (retried after the window);
+ *                     THROTTLED while the blacklist window is open (nothing bound yet)
+ *   connection      → stop watching, spawn with the socket on fd 0 (fork server: 3rd SCM_RIGHTS fd) → RUNNING;
+ *                     a failed spawn → blacklist, THROTTLED (socket kept, not watched)
+ *   file newer      → last_mod only, ready/accepting reset, "updated configuration" line
+ *   file gone       → forget, listening socket closed (UNIX file unlinked only if still ours)
+ *   Ragnarok        → forget (nothing to signal: pid -1, never kill(-1))
+ *   SIGHUP          → as file newer with last_mod = now
+ *   tick, pipe, reaped: –
+ * on-demand vassal in other states:
+ *   RUNNING + byte 22 → byte 0/2 → STOPPING(ON_DEMAND), "bringing back instance" line
+ *   STOPPING(ON_DEMAND) reaped → ON_DEMAND (pipe closed, pid -1, ready/accepting reset, socket watched
+ *                     again — pending connections spawn it again at once, level-triggered), "back to" line
+ *   crash(*)        → blacklist as usual, socket kept; ON_DEMAND (watched) at once or after the window
+ *                     (THROTTLED, tick → ON_DEMAND) — a crash never respawns by itself; exit 26 → EXILED, socket closed
+ *   THROTTLED tick  → ON_DEMAND (bind again if needed) instead of a spawn
+ *   EXILED + file newer → ON_DEMAND again
  * loyal (17) also removes the name from the blacklist.
  * (*) crash: exit 26 → EXILED; else blacklist if never loyal (unless emperor-no-blacklist),
  *     fresh record (uWSGI's emperor_add), spawn or THROTTLED.
@@ -65,13 +84,68 @@ public final class Lifecycle {
     /** As above; {@code suspend}: emperor-wait-for-command applies to this name. */
     public Vassal fileAppeared(VassalFile f, long now, boolean suspend) {
         Vassal v = new Vassal(f, now);
+        v.socketName = f.onDemandSocket();
         if (suspend) {
             v.state = VassalState.SUSPENDED;
             log.plain("[uwsgi-emperor] " + v.name + " -> \"wait-for-command\" instance detected, waiting for the spawn command ...");
         } else {
-            trySpawn(v, now);
+            start(v, now);
         }
         return v;
+    }
+
+    /** A new or fresh record starts: asleep on its socket when on-demand, else spawned. */
+    void start(Vassal v, long now) {
+        if (v.socketName != null) {
+            sleep(v, now, false);
+        } else {
+            trySpawn(v, now);
+        }
+    }
+
+    /** A client connected to the listening socket of a sleeping on-demand vassal: spawn it now. */
+    public void onDemandConnection(Vassal v, long now) {
+        if (v.state != VassalState.ON_DEMAND) {
+            return;
+        }
+        fx.watchOnDemand(v, false);
+        trySpawn(v, now);
+    }
+
+    /**
+     * uWSGI's emperor_add for a vassal with a socket name (or the end of its status 2): bound and
+     * watched, pid -1. {@code back}: returning after byte 22 (uWSGI logs "back to" then).
+     */
+    private void sleep(Vassal v, long now, boolean back) {
+        long until = blacklist.blockedUntil(v.name);
+        if (now < until) {
+            v.state = VassalState.THROTTLED;
+            v.spawnAt = until;
+            return;
+        }
+        if (v.listenFd < 0) {
+            String error = fx.bindOnDemand(v);
+            if (error != null) {
+                log.error("emperor_add()/bind(): " + error + " [socket \"" + v.socketName + "\" of vassal " + v.name + "]");
+                log.verbose("[emperor] removed uwsgi instance " + v.name);
+                if (!settings.noBlacklist()) {
+                    blacklist.add(v.name, now);
+                }
+                v.state = VassalState.THROTTLED;
+                v.spawnAt = Math.max(blacklist.blockedUntil(v.name), now + 1000); // retried, never in a tight loop
+                return;
+            }
+        }
+        v.pid = -1;
+        v.state = VassalState.ON_DEMAND;
+        v.stopReason = StopReason.NONE;
+        v.cursedAt = 0;
+        v.ready = false;
+        v.accepting = false;
+        v.reloadPending = false;
+        fx.watchOnDemand(v, true);
+        log.plain("[uwsgi-emperor] " + v.name + (back ? " -> back to \"on demand\" mode" : " -> \"on demand\" instance detected")
+                + ", waiting for connections on socket \"" + v.socketName + "\" ...");
     }
 
     public void fileSeen(Vassal v, VassalFile f, long now) {
@@ -83,9 +157,10 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> reload(v, f.mtimeNanos(), now);
             case THROTTLED, SUSPENDED -> v.lastModNanos = f.mtimeNanos();
+            case ON_DEMAND -> updatedWhileAsleep(v, f.mtimeNanos());
             case EXILED -> {
                 v.newRecord(now);
-                trySpawn(v, now);
+                start(v, now);
             }
             case STOPPING, CURSED, ADOPTING, WAITING_FOR_BASE -> { }
         }
@@ -100,8 +175,16 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.REMOVED, now);
             case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.REMOVED;
-            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED -> forget(v);
+            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED, ON_DEMAND -> forget(v);
         }
+    }
+
+    /** uWSGI's emperor_respawn of a sleeping on-demand instance: nothing runs, only the record changes. */
+    private void updatedWhileAsleep(Vassal v, long mtimeNanos) {
+        v.lastModNanos = mtimeNanos;
+        v.ready = false;
+        v.accepting = false;
+        log.verbose("[emperor] updated configuration for \"on demand\" instance " + v.name);
     }
 
     public void pipeByte(Vassal v, int b, long now) {
@@ -124,7 +207,9 @@ public final class Lifecycle {
             }
             case PipeByte.HEARTBEAT -> v.lastHeartbeat = now;
             case PipeByte.VOLUNTARY_STOP -> {
-                if (v.state == VassalState.RUNNING) {
+                if (v.state == VassalState.RUNNING && v.socketName != null) {
+                    backToOnDemand(v, now);
+                } else if (v.state == VassalState.RUNNING) {
                     stop(v, StopReason.VOLUNTARY, now);
                 }
             }
@@ -153,6 +238,8 @@ public final class Lifecycle {
             case RUNNING, CURSED, STOPPING -> {
                 if (goesAway) {
                     forget(v);
+                } else if (v.stopReason == StopReason.ON_DEMAND) {
+                    sleep(v, now, true); // uWSGI status 2: no blacklist check, the vassal asked for it
                 } else if (v.stopReason == StopReason.OPERATOR) {
                     log.plain("[emperor] vassal " + v.name + " stopped by the operator, waiting for a start command");
                     v.state = VassalState.SUSPENDED;
@@ -160,8 +247,17 @@ public final class Lifecycle {
                     crashed(v, r, now);
                 }
             }
-            case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE, SUSPENDED -> { }
+            case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE, SUSPENDED, ON_DEMAND -> { }
         }
+    }
+
+    /** uWSGI's emperor_back_to_ondemand: stop byte, status 2; the reap puts it back to sleep. */
+    private void backToOnDemand(Vassal v, long now) {
+        log.verbose("[emperor] bringing back instance " + v.name + " to on-demand mode");
+        v.stopReason = StopReason.ON_DEMAND;
+        v.state = VassalState.STOPPING;
+        v.cursedAt = now;
+        fx.send(v, settings.gracefulShutdown() ? PipeByte.GRACEFUL_STOP : PipeByte.STOP);
     }
 
     /** The fork server answered with the pid of the adopted vassal; {@code alreadyDead} if we reaped it before. */
@@ -217,7 +313,7 @@ public final class Lifecycle {
         switch (v.state) {
             case THROTTLED -> {
                 if (now >= v.spawnAt) {
-                    trySpawn(v, now);
+                    start(v, now);
                 }
             }
             case RUNNING -> {
@@ -241,7 +337,7 @@ public final class Lifecycle {
                     trySpawn(v, now);
                 }
             }
-            case EXILED, ADOPTING, SUSPENDED -> { }
+            case EXILED, ADOPTING, SUSPENDED, ON_DEMAND -> { }
         }
     }
 
@@ -254,7 +350,7 @@ public final class Lifecycle {
             // during Ragnarok only reload-mercy counts (the loop's deadline), as in uWSGI's royal_death
             case STOPPING, CURSED -> v.pid > 0 && v.stopReason != StopReason.RAGNAROK
                     ? v.cursedAt + settings.curseToleranceMs() : Long.MAX_VALUE;
-            case EXILED, SUSPENDED -> Long.MAX_VALUE;
+            case EXILED, SUSPENDED, ON_DEMAND -> Long.MAX_VALUE;
         };
     }
 
@@ -262,6 +358,8 @@ public final class Lifecycle {
     public void reloadAll(Vassal v, long now) {
         if (v.state == VassalState.RUNNING) {
             reload(v, Math.max(now * 1_000_000L, v.lastModNanos), now);
+        } else if (v.state == VassalState.ON_DEMAND) {
+            updatedWhileAsleep(v, Math.max(now * 1_000_000L, v.lastModNanos));
         }
     }
 
@@ -270,7 +368,7 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.RAGNAROK, now);
             case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.RAGNAROK;
-            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED -> forget(v);
+            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED, ON_DEMAND -> forget(v);
         }
     }
 
@@ -307,6 +405,7 @@ public final class Lifecycle {
         if (r.exited() && r.exitCode() == PipeByte.EXILE_CODE) {
             log.warn("[emperor] vassal " + v.name + " exited with code 26 (exile): not respawning it until its config changes");
             v.state = VassalState.EXILED;
+            fx.closeOnDemand(v); // nobody will serve it: clients are refused rather than left hanging
             return;
         }
         if (v.adopted && v.reloadPending && r.exited() && r.exitCode() == 0) {
@@ -323,7 +422,7 @@ public final class Lifecycle {
             blacklist.add(v.name, now);
         }
         v.newRecord(now);
-        trySpawn(v, now);
+        start(v, now); // on-demand: back to waiting (socket kept), never an immediate respawn loop
     }
 
     void trySpawn(Vassal v, long now) {
@@ -382,6 +481,7 @@ public final class Lifecycle {
 
     private void forget(Vassal v) {
         fx.closePipe(v);
+        fx.closeOnDemand(v);
         fx.forget(v);
         log.verbose("[emperor] removed uwsgi instance " + v.name);
     }

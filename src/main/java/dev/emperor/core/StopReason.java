@@ -13,5 +13,7 @@ public enum StopReason {
     /** An operator's stop through HTTP control or ctl: the vassal stays SUSPENDED until started. */
     OPERATOR,
     /** The vassal asked to stop (byte 22, die-on-idle): as in uWSGI, its config is still there, so it comes back. */
-    VOLUNTARY
+    VOLUNTARY,
+    /** An on-demand vassal sent byte 22: uWSGI's status 2; when reaped it sleeps again on its socket. */
+    ON_DEMAND
 }

@@ -20,7 +20,12 @@ public enum VassalState {
      */
     SUSPENDED,
     /** Exited with code 26 or no binary could be found: not respawned until its config changes. */
-    EXILED;
+    EXILED,
+    /**
+     * An on-demand vassal asleep: pid -1, the Emperor holds its bound listening socket in epoll (never
+     * accept()s); the first readable event spawns it with the socket on fd 0. uWSGI status 0, pid -1.
+     */
+    ON_DEMAND;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
