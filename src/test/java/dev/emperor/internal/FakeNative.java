@@ -39,6 +39,8 @@ public final class FakeNative implements Native {
     public volatile int connectResult = -ENOENT;
     public final Map<Integer, Integer> parents = Collections.synchronizedMap(new HashMap<>());
     public volatile int lastConnectFd = -1;
+    /** The data of the last sendWithFds (a fork-server request). */
+    public volatile byte[] lastSent;
 
     @Override
     public synchronized int connectUnix(String path) {
@@ -55,6 +57,7 @@ public final class FakeNative implements Native {
     @Override
     public synchronized int sendWithFds(int sock, byte[] data, int... fds) {
         calls.add("sendfds " + sock + " " + Arrays.toString(fds));
+        lastSent = data.clone();
         return data.length;
     }
 
