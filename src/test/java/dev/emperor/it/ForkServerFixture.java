@@ -57,6 +57,11 @@ final class ForkServerFixture implements AutoCloseable {
 
     /** Builds the emperor in fork-server mode and writes base.ini; {@code vassals} are written before start. */
     static ForkServerFixture create(String name, int preloadSeconds) throws IOException {
+        return create(name, preloadSeconds, new String[0]);
+    }
+
+    /** As above with extra emperor.ini options given as key, value pairs. */
+    static ForkServerFixture create(String name, int preloadSeconds, String... extraOptions) throws IOException {
         requireOurs();
         Path root = Files.createTempDirectory("emperor-it-" + name + "-");
         // 0700 by default: adopted vassals running as unprivileged users must reach apps/ and vassals/
@@ -68,11 +73,14 @@ final class ForkServerFixture implements AutoCloseable {
         }
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path socket = root.resolve("fork.sock");
-        TempEmperor e = TempEmperor.prepare(name).root(root, false)
+        TempEmperor.Builder builder = TempEmperor.prepare(name).root(root, false)
                 .option("binary-path", script.toString())
                 .option("emperor-use-fork-server", socket.toString())
-                .option("vassal-fork-base", BASE)
-                .build();
+                .option("vassal-fork-base", BASE);
+        for (int i = 0; i + 1 < extraOptions.length; i += 2) {
+            builder.option(extraOptions[i], extraOptions[i + 1]);
+        }
+        TempEmperor e = builder.build();
         Files.writeString(e.vassalsDir().resolve(BASE), "[uwsgi]\nfork-server = " + socket + "\nfork-server-preload = "
                 + preloadSeconds + "\nchmod-socket = 600\n", StandardCharsets.UTF_8);
         return new ForkServerFixture(e, socket, script);

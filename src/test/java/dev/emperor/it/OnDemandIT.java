@@ -63,12 +63,12 @@ class OnDemandIT {
         return onDemandVassal(label).writeTo(emp);
     }
 
-    /** GET / timed from connect to the full response, in ms; empty when refused or failed. */
-    static Optional<Long> timedHello(int port, String label) {
+    /** GET / timed from connect to the full response, in ms (0.01 ms resolution); empty when refused or failed. */
+    static Optional<Double> timedHello(int port, String label) {
         long t0 = System.nanoTime();
         try {
             Http.Response r = Http.get(port, 5000, 15000);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
+            double ms = (System.nanoTime() - t0) / 10_000 / 100.0;
             return r.status() == 200 && r.body().equals("hello " + label) ? Optional.of(ms) : Optional.empty();
         } catch (IOException ex) {
             return Optional.empty();
@@ -101,8 +101,8 @@ class OnDemandIT {
     @Test
     @Order(2)
     void firstRequestIsAnsweredAndTimed() throws Exception {
-        long ms = timedHello(PORT, "od").orElseThrow(() -> new AssertionError("first request failed\n" + e.diagnostics()));
-        System.out.printf(Locale.ROOT, "[on-demand] first request (connect -> full response, vassal cold-started): %d ms (%s)%n",
+        double ms = timedHello(PORT, "od").orElseThrow(() -> new AssertionError("first request failed\n" + e.diagnostics()));
+        System.out.printf(Locale.ROOT, "[on-demand] first request (connect -> full response, vassal cold-started): %.1f ms (%s)%n",
                 ms, e.impl());
         Stats.Vassal v = e.awaitVassal("od.ini", TempEmperor.SHORT, "running", x -> x.pid() > 0);
         assertEquals("127.0.0.1:" + PORT, v.obj().str("on_demand"));
@@ -138,8 +138,8 @@ class OnDemandIT {
         e.awaitLog(mark, BACK, TempEmperor.SHORT);
         e.awaitVassal("od.ini", TempEmperor.SHORT, "asleep again", x -> x.pid() == -1);
         e.await(TempEmperor.SHORT, "the old master is gone", () -> !ProcTree.running(first));
-        long ms = timedHello(PORT, "od").orElseThrow(() -> new AssertionError("request after the idle return failed\n" + e.diagnostics()));
-        System.out.printf(Locale.ROOT, "[on-demand] first request after the idle return: %d ms%n", ms);
+        double ms = timedHello(PORT, "od").orElseThrow(() -> new AssertionError("request after the idle return failed\n" + e.diagnostics()));
+        System.out.printf(Locale.ROOT, "[on-demand] first request after the idle return: %.1f ms%n", ms);
         long second = e.awaitVassal("od.ini", TempEmperor.SHORT, "running again", x -> x.pid() > 0).pid();
         assertTrue(second != first, "a new master");
     }
@@ -147,7 +147,7 @@ class OnDemandIT {
     @Test
     @Order(5)
     void twoHundredRequestsAcrossAReloadAndAnIdleReturnLoseNone() throws Exception {
-        List<Long> times = new ArrayList<>();
+        List<Double> times = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             if (i == 60) {
@@ -159,7 +159,7 @@ class OnDemandIT {
                 int mark = e.log().mark();
                 e.awaitLog(mark, BACK, Duration.ofSeconds(IDLE_SECONDS + 20));
             }
-            Optional<Long> t = timedHello(PORT, "od");
+            Optional<Double> t = timedHello(PORT, "od");
             if (t.isPresent()) {
                 times.add(t.get());
             } else {
@@ -169,7 +169,7 @@ class OnDemandIT {
         assertTrue(e.logHas(Pattern.quote("[emperor] reload the uwsgi instance od.ini")), "the touch reloaded it\n" + e.diagnostics());
         Collections.sort(times);
         System.out.printf(Locale.ROOT, "[on-demand] 200 sequential requests across a reload and an idle return: %d failed,"
-                + " median %d ms, max %d ms%n", failures.size(), times.get(times.size() / 2), times.get(times.size() - 1));
+                + " median %.2f ms, max %.1f ms%n", failures.size(), times.get(times.size() / 2), times.get(times.size() - 1));
         assertEquals(List.of(), failures, "no request refused or failed\n" + e.diagnostics());
     }
 
@@ -191,8 +191,13 @@ class OnDemandIT {
             writeOnDemand(u, "od", "127.0.0.1:" + port);
             u.start();
             u.awaitVassal("od.ini", TempEmperor.SHORT, "asleep", x -> x.pid() == -1);
-            long ms = timedHello(port, "od").orElseThrow(() -> new AssertionError("uWSGI: first request failed\n" + u.diagnostics()));
-            System.out.printf(Locale.ROOT, "[on-demand] first request with real uwsgi --emperor (same vassal): %d ms%n", ms);
+            double ms = timedHello(port, "od").orElseThrow(() -> new AssertionError("uWSGI: first request failed\n" + u.diagnostics()));
+            int mark = u.log().mark();
+            u.awaitLog(mark, Pattern.quote("[uwsgi-emperor] od.ini -> back to \"on demand\" mode"), Duration.ofSeconds(IDLE_SECONDS + 15));
+            u.awaitVassal("od.ini", TempEmperor.SHORT, "asleep again", x -> x.pid() == -1);
+            double again = timedHello(port, "od").orElseThrow(() -> new AssertionError("uWSGI: request after idle failed\n" + u.diagnostics()));
+            System.out.printf(Locale.ROOT, "[on-demand] real uwsgi --emperor, same vassal: first request %.1f ms,"
+                    + " first request after the idle return %.1f ms%n", ms, again);
         }
     }
 
