@@ -140,6 +140,26 @@ class OnDemandLoopTest {
         assertTrue(nat.listening.isEmpty(), "every socket closed");
     }
 
+    /**
+     * uWSGI's kill(-1) reproduction (lifecycle §11): two sleeping on-demand vassals and one vassal
+     * ignoring its stop byte; after reload-mercy only the stubborn one's pid and group are signalled.
+     */
+    @Test
+    void ragnarokWithSleepersAndAStubbornVassalNeverSignalsMinusOne() throws InterruptedException {
+        scan(file("od1.ini", "/run/od1.sock"), file("od2.ini", "/run/od2.sock"), file("stubborn.ini", null));
+        Await.until("two asleep, one running", () -> nat.spawns.size() == 1 && nat.listening.size() == 2);
+        int stubborn = 5000;
+        loop.execute(loop::ragnarok);
+        Await.until("no mercy", () -> nat.calls.contains("killGroup " + stubborn + " 9"));
+        thread.join(10_000);
+        assertEquals(0, exitStatus);
+        synchronized (nat.calls) {
+            assertTrue(nat.calls.stream().filter(c -> c.startsWith("kill")).allMatch(c -> c.matches("kill(Group)? " + stubborn + " 9")),
+                    nat.calls.toString());
+        }
+        assertTrue(nat.listening.isEmpty());
+    }
+
     @Test
     void bindFailureIsThrottledAndHidden() {
         nat.listenResult = -98;
