@@ -60,6 +60,7 @@ public final class Lifecycle {
     private final Blacklist blacklist;
     private final EmperorLog log;
     private final Settings settings;
+    private final OnDemandRows onDemand;
 
     /** The timing options the table needs, in milliseconds. */
     public record Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist,
@@ -74,6 +75,7 @@ public final class Lifecycle {
         this.blacklist = blacklist;
         this.log = log;
         this.settings = settings;
+        this.onDemand = new OnDemandRows(fx, blacklist, log, settings);
     }
 
     /** A monitor reports a name with no record: uWSGI's {@code emperor_add}. */
@@ -97,7 +99,7 @@ public final class Lifecycle {
     /** A new or fresh record starts: asleep on its socket when on-demand, else spawned. */
     void start(Vassal v, long now) {
         if (v.socketName != null) {
-            sleep(v, now, false);
+            onDemand.sleep(v, now, false);
         } else {
             trySpawn(v, now);
         }
@@ -112,42 +114,6 @@ public final class Lifecycle {
         trySpawn(v, now);
     }
 
-    /**
-     * uWSGI's emperor_add for a vassal with a socket name (or the end of its status 2): bound and
-     * watched, pid -1. {@code back}: returning after byte 22 (uWSGI logs "back to" then).
-     */
-    private void sleep(Vassal v, long now, boolean back) {
-        long until = blacklist.blockedUntil(v.name);
-        if (now < until) {
-            v.state = VassalState.THROTTLED;
-            v.spawnAt = until;
-            return;
-        }
-        if (v.listenFd < 0) {
-            String error = fx.bindOnDemand(v);
-            if (error != null) {
-                log.error("emperor_add()/bind(): " + error + " [socket \"" + v.socketName + "\" of vassal " + v.name + "]");
-                log.verbose("[emperor] removed uwsgi instance " + v.name);
-                if (!settings.noBlacklist()) {
-                    blacklist.add(v.name, now);
-                }
-                v.state = VassalState.THROTTLED;
-                v.spawnAt = Math.max(blacklist.blockedUntil(v.name), now + 1000); // retried, never in a tight loop
-                return;
-            }
-        }
-        v.pid = -1;
-        v.state = VassalState.ON_DEMAND;
-        v.stopReason = StopReason.NONE;
-        v.cursedAt = 0;
-        v.ready = false;
-        v.accepting = false;
-        v.reloadPending = false;
-        fx.watchOnDemand(v, true);
-        log.plain("[uwsgi-emperor] " + v.name + (back ? " -> back to \"on demand\" mode" : " -> \"on demand\" instance detected")
-                + ", waiting for connections on socket \"" + v.socketName + "\" ...");
-    }
-
     public void fileSeen(Vassal v, VassalFile f, long now) {
         v.file = f;
         v.fileGone = false;
@@ -157,7 +123,7 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> reload(v, f.mtimeNanos(), now);
             case THROTTLED, SUSPENDED -> v.lastModNanos = f.mtimeNanos();
-            case ON_DEMAND -> updatedWhileAsleep(v, f.mtimeNanos());
+            case ON_DEMAND -> onDemand.updatedWhileAsleep(v, f.mtimeNanos());
             case EXILED -> {
                 v.newRecord(now);
                 start(v, now);
@@ -177,14 +143,6 @@ public final class Lifecycle {
             case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.REMOVED;
             case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED, ON_DEMAND -> forget(v);
         }
-    }
-
-    /** uWSGI's emperor_respawn of a sleeping on-demand instance: nothing runs, only the record changes. */
-    private void updatedWhileAsleep(Vassal v, long mtimeNanos) {
-        v.lastModNanos = mtimeNanos;
-        v.ready = false;
-        v.accepting = false;
-        log.verbose("[emperor] updated configuration for \"on demand\" instance " + v.name);
     }
 
     public void pipeByte(Vassal v, int b, long now) {
@@ -208,7 +166,7 @@ public final class Lifecycle {
             case PipeByte.HEARTBEAT -> v.lastHeartbeat = now;
             case PipeByte.VOLUNTARY_STOP -> {
                 if (v.state == VassalState.RUNNING && v.socketName != null) {
-                    backToOnDemand(v, now);
+                    onDemand.backToOnDemand(v, now);
                 } else if (v.state == VassalState.RUNNING) {
                     stop(v, StopReason.VOLUNTARY, now);
                 }
@@ -239,7 +197,7 @@ public final class Lifecycle {
                 if (goesAway) {
                     forget(v);
                 } else if (v.stopReason == StopReason.ON_DEMAND) {
-                    sleep(v, now, true); // uWSGI status 2: no blacklist check, the vassal asked for it
+                    onDemand.sleep(v, now, true); // uWSGI status 2: the vassal asked for it
                 } else if (v.stopReason == StopReason.OPERATOR) {
                     log.plain("[emperor] vassal " + v.name + " stopped by the operator, waiting for a start command");
                     v.state = VassalState.SUSPENDED;
@@ -249,15 +207,6 @@ public final class Lifecycle {
             }
             case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE, SUSPENDED, ON_DEMAND -> { }
         }
-    }
-
-    /** uWSGI's emperor_back_to_ondemand: stop byte, status 2; the reap puts it back to sleep. */
-    private void backToOnDemand(Vassal v, long now) {
-        log.verbose("[emperor] bringing back instance " + v.name + " to on-demand mode");
-        v.stopReason = StopReason.ON_DEMAND;
-        v.state = VassalState.STOPPING;
-        v.cursedAt = now;
-        fx.send(v, settings.gracefulShutdown() ? PipeByte.GRACEFUL_STOP : PipeByte.STOP);
     }
 
     /** The fork server answered with the pid of the adopted vassal; {@code alreadyDead} if we reaped it before. */
@@ -359,7 +308,7 @@ public final class Lifecycle {
         if (v.state == VassalState.RUNNING) {
             reload(v, Math.max(now * 1_000_000L, v.lastModNanos), now);
         } else if (v.state == VassalState.ON_DEMAND) {
-            updatedWhileAsleep(v, Math.max(now * 1_000_000L, v.lastModNanos));
+            onDemand.updatedWhileAsleep(v, Math.max(now * 1_000_000L, v.lastModNanos));
         }
     }
 
