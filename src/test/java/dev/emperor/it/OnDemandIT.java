@@ -146,6 +146,21 @@ class OnDemandIT {
 
     @Test
     @Order(5)
+    void requestWhileTheVassalGoesBackToSleepIsServed() throws Exception {
+        int mark = e.log().mark();
+        e.awaitLog(mark, Pattern.quote("[emperor] bringing back instance od.ini to on-demand mode"), Duration.ofSeconds(IDLE_SECONDS + 15));
+        // the vassal is being stopped: this connection waits in the backlog of the socket the Emperor
+        // keeps, and is served by the next instance (spawned at once when the socket is still readable)
+        double ms = timedHello(PORT, "od").orElseThrow(() -> new AssertionError("request during the return failed\n" + e.diagnostics()));
+        // normally the dying instance no longer accepts and the pending connection wakes a new one at the
+        // re-arm (level-triggered); were it served by the old one in its last milliseconds, it is asleep now
+        boolean respawned = e.tryStats().flatMap(st -> st.vassal("od.ini")).map(v -> v.pid() > 0).orElse(false);
+        System.out.printf(Locale.ROOT, "[on-demand] request sent while the vassal was going back to sleep: %.1f ms (%s)%n", ms,
+                respawned ? "pending connection woke a new instance at once" : "served by the old instance");
+    }
+
+    @Test
+    @Order(6)
     void twoHundredRequestsAcrossAReloadAndAnIdleReturnLoseNone() throws Exception {
         List<Double> times = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -174,7 +189,7 @@ class OnDemandIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void removalClosesTheSocket() throws Exception {
         Files.delete(config);
         e.await(TempEmperor.SHORT, "od.ini gone from the stats", () -> e.stats().vassal("od.ini").isEmpty());
@@ -182,7 +197,7 @@ class OnDemandIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void sideBySideWithRealUwsgi() throws Exception {
         if (e.impl() == Impl.UWSGI) return; // the class itself already ran against uWSGI
         int port = Ports.free();
