@@ -169,6 +169,10 @@ class OnDemandIT {
                 // a reload (byte 1): uWSGI re-execs its master and keeps fd 0
                 Files.setLastModifiedTime(config, FileTime.from(Instant.now().plusSeconds(2)));
             }
+            if (i == 70) {
+                // uWSGI notices the touch only at its next scan: make sure the reload falls inside the traffic
+                e.awaitLog(Pattern.quote("[emperor] reload the uwsgi instance od.ini"), TempEmperor.SHORT);
+            }
             if (i == 130) {
                 // stop asking: the vassal idles out and the Emperor takes it back to waiting
                 int mark = e.log().mark();
@@ -177,11 +181,13 @@ class OnDemandIT {
             Optional<Double> t = timedHello(PORT, "od");
             if (t.isPresent()) {
                 times.add(t.get());
+                if (t.get() > 300) {
+                    System.out.printf(Locale.ROOT, "[on-demand]   request %d took %.1f ms%n", i, t.get());
+                }
             } else {
                 failures.add("request " + i);
             }
         }
-        assertTrue(e.logHas(Pattern.quote("[emperor] reload the uwsgi instance od.ini")), "the touch reloaded it\n" + e.diagnostics());
         Collections.sort(times);
         System.out.printf(Locale.ROOT, "[on-demand] 200 sequential requests across a reload and an idle return: %d failed,"
                 + " median %.2f ms, max %.1f ms%n", failures.size(), times.get(times.size() / 2), times.get(times.size() - 1));
