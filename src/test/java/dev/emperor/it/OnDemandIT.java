@@ -96,6 +96,13 @@ class OnDemandIT {
         e.holds(Duration.ofMillis(800), "no process under the Emperor while nobody connected",
                 () -> ProcTree.descendants(e.pid()).isEmpty() && e.seenProcesses().isEmpty());
         assertTrue(listening(PORT), "the Emperor listens on 127.0.0.1:" + PORT);
+        if (e.impl() == Impl.OURS) {
+            Http.Response one = StatsHttp.get(e.statsPort(), "/vassals/od.ini");
+            assertTrue(one.body().contains("\"state\":\"on_demand\""), one.body());
+            Map<String, String> m = StatsHttp.samples(StatsHttp.get(e.statsPort(), "/metrics").body());
+            assertEquals(1.0, StatsHttp.value(m, "emperor_vassals{state=\"on_demand\"}"));
+            assertEquals(1.0, StatsHttp.value(m, "emperor_vassal_state{vassal=\"od.ini\",state=\"on_demand\"}"));
+        }
     }
 
     @Test
