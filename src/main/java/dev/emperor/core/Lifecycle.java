@@ -45,11 +45,13 @@ import dev.emperor.protocol.PipeByte;
  * on-demand vassal in other states:
  *   RUNNING + byte 22 → byte 0/2 → STOPPING(ON_DEMAND), "bringing back instance" line
  *   STOPPING(ON_DEMAND) reaped → ON_DEMAND (pipe closed, pid -1, ready/accepting reset, socket watched
- *                     again — pending connections spawn it again at once, level-triggered), "back to" line
+ *                     again — pending connections spawn it again at once, level-triggered; no blacklist check,
+ *                     as uWSGI), "back to" line; removed or Ragnarok meanwhile → forget as any STOPPING vassal
  *   crash(*)        → blacklist as usual, socket kept; ON_DEMAND (watched) at once or after the window
  *                     (THROTTLED, tick → ON_DEMAND) — a crash never respawns by itself; exit 26 → EXILED, socket closed
  *   THROTTLED tick  → ON_DEMAND (bind again if needed) instead of a spawn
  *   EXILED + file newer → ON_DEMAND again
+ *   SUSPENDED (wait-for-command wins, as in uWSGI master) → a start command puts it to ON_DEMAND
  * loyal (17) also removes the name from the blacklist.
  * (*) crash: exit 26 → EXILED; else blacklist if never loyal (unless emperor-no-blacklist),
  *     fresh record (uWSGI's emperor_add), spawn or THROTTLED.
