@@ -247,4 +247,14 @@ class OnDemandLifecycleTest {
         assertEquals(before, fx.calls.size());
         assertEquals(now / 1000, v.view(0).lastMod());
     }
+
+    @Test
+    void suspendedOnDemandVassalGoesToSleepOnTheSpawnCommand() {
+        Vassal v = lc.fileAppeared(file("a.ini", 1, "/run/a.sock"), now, true);
+        assertEquals(VassalState.SUSPENDED, v.state);
+        assertTrue(fx.calls.isEmpty(), "nothing bound while waiting for the command");
+        new Control(lc, blacklist, new EmperorLog(null, () -> now)).apply(Control.Action.SPAWN, v, now);
+        assertEquals(VassalState.ON_DEMAND, v.state);
+        assertEquals(List.of("bind a.ini /run/a.sock", "watch a.ini"), fx.calls);
+    }
 }
