@@ -392,12 +392,12 @@ public final class EmperorLoop implements Effects {
 
     @Override
     public String bindOnDemand(Vassal v) {
-        int fd = OnDemandSockets.bind(nat, v.socketName, onDemandBacklog);
+        int fd = OnDemandSockets.bind(nat, v.socketName, v.file.cwd(), onDemandBacklog);
         if (fd < 0) {
             return nat.strerror(-fd);
         }
         v.listenFd = fd;
-        v.listenFileKey = OnDemandSockets.fileKey(v.socketName);
+        v.listenFileKey = OnDemandSockets.fileKey(v.socketName, v.file.cwd());
         return null;
     }
 
@@ -424,7 +424,7 @@ public final class EmperorLoop implements Effects {
         watchOnDemand(v, false);
         nat.close(v.listenFd);
         v.listenFd = -1;
-        OnDemandSockets.unlinkIfOurs(v.socketName, v.listenFileKey, log);
+        OnDemandSockets.unlinkIfOurs(v.socketName, v.file.cwd(), v.listenFileKey, log);
         v.listenFileKey = null;
     }
 

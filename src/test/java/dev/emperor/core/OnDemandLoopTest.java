@@ -161,6 +161,14 @@ class OnDemandLoopTest {
     }
 
     @Test
+    void relativeUnixNameBindsInTheVassalsDirectoryAsUwsgisScanDoes() {
+        scan(file("r.ini", "r.sock"));
+        Await.until("asleep", () -> vassal("r.ini") != null && "on_demand".equals(vassal("r.ini").state()));
+        assertTrue(nat.calls.contains("listen unix /v/r.sock backlog 42"), nat.calls.toString());
+        assertEquals("r.sock", vassal("r.ini").onDemand(), "the stats keep the name as given");
+    }
+
+    @Test
     void bindFailureIsThrottledAndHidden() {
         nat.listenResult = -98;
         scan(file("a.ini", "/run/a.sock"));
