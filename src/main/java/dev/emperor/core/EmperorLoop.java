@@ -5,6 +5,7 @@ import dev.emperor.internal.Reaped;
 import dev.emperor.monitor.ScanResult;
 import dev.emperor.monitor.VassalFile;
 import dev.emperor.spawn.ForkServerSession;
+import dev.emperor.spawn.HelperChildren;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +39,7 @@ public final class EmperorLoop implements Effects {
     /** Listening sockets of sleeping on-demand vassals, while watched. */
     private final Map<Integer, Vassal> byListenFd = new HashMap<>();
     private volatile int onDemandBacklog = 100;
-    private volatile dev.emperor.spawn.HelperChildren helpers;
+    private volatile HelperChildren helpers;
     private final Adoptions adoptions;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicReference<EmperorSnapshot> published = new AtomicReference<>();
@@ -93,7 +94,7 @@ public final class EmperorLoop implements Effects {
         this.scanDiff = new ScanDiff(lifecycle, log, name -> suspendsNew.test(name));
         this.control = new Control(lifecycle, blacklist, log);
         this.adoptions = new Adoptions(nat, poller, lifecycle, byPid, parentCheckMs);
-        this.helpers = new dev.emperor.spawn.HelperChildren(nat);
+        this.helpers = new HelperChildren(nat);
         publish();
     }
 
@@ -106,7 +107,7 @@ public final class EmperorLoop implements Effects {
      * Helper processes started by other threads (emperor-on-demand-exec) whose exits this loop's
      * waitpid(-1) must hand over rather than take; set before {@link #run}.
      */
-    public void helperChildren(dev.emperor.spawn.HelperChildren children) {
+    public void helperChildren(HelperChildren children) {
         this.helpers = children;
     }
 
