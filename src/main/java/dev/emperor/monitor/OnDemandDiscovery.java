@@ -87,12 +87,22 @@ public final class OnDemandDiscovery {
             Set<String> seen = new HashSet<>();
             for (VassalFile f : r.vassals()) {
                 seen.add(key(f));
-                files.add(f.withOnDemandSocket(lookup(f)));
+                files.add(f.withOnDemandSocket(safeLookup(f)));
             }
             execCache.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
             out.add(new ScanResult(r.monitor(), true, null, files, r.skipped()));
         }
         return out;
+    }
+
+    /** An unexpected failure (e.g. out of fds) must not kill the scanner thread: that vassal is a normal one. */
+    private String safeLookup(VassalFile f) {
+        try {
+            return lookup(f);
+        } catch (RuntimeException e) {
+            LOG.error("[emperor] on-demand socket lookup for {} failed ({}): it starts as a normal vassal", f.name(), e.toString());
+            return null;
+        }
     }
 
     /** The socket name of one vassal, or null for a normal vassal. */
