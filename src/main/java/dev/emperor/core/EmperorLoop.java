@@ -394,6 +394,9 @@ public final class EmperorLoop implements Effects {
     @Override
     public String bindOnDemand(Vassal v) {
         int fd = OnDemandSockets.bind(nat, v.socketName, v.file.cwd(), onDemandBacklog);
+        if (fd == -Native.ENAMETOOLONG && v.socketName.indexOf(':') < 0) {
+            return nat.strerror(-fd) + " (a UNIX socket path holds at most 107 bytes; uWSGI would silently cut it to 102)";
+        }
         if (fd < 0) {
             return nat.strerror(-fd);
         }
