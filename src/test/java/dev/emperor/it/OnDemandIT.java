@@ -156,14 +156,21 @@ class OnDemandIT {
     void requestWhileTheVassalGoesBackToSleepIsServed() throws Exception {
         int mark = e.log().mark();
         e.awaitLog(mark, Pattern.quote("[emperor] bringing back instance od.ini to on-demand mode"), Duration.ofSeconds(IDLE_SECONDS + 15));
+        long old = e.stats().vassal("od.ini").orElseThrow().pid();
         // the vassal is being stopped: this connection waits in the backlog of the socket the Emperor
-        // keeps, and is served by the next instance (spawned at once when the socket is still readable)
+        // keeps and wakes the next instance at the re-arm (level-triggered) — unless the old instance
+        // still accepted it in its last milliseconds; either way it must be answered
         double ms = timedHello(PORT, "od").orElseThrow(() -> new AssertionError("request during the return failed\n" + e.diagnostics()));
-        // normally the dying instance no longer accepts and the pending connection wakes a new one at the
-        // re-arm (level-triggered); were it served by the old one in its last milliseconds, it is asleep now
-        boolean respawned = e.tryStats().flatMap(st -> st.vassal("od.ini")).map(v -> v.pid() > 0).orElse(false);
+        e.awaitLog(mark, BACK, TempEmperor.SHORT);
+        boolean woke;
+        try {
+            e.awaitVassal("od.ini", Duration.ofSeconds(3), "a new instance", v -> v.pid() > 0 && v.pid() != old);
+            woke = true;
+        } catch (AssertionError stillAsleep) {
+            woke = false;
+        }
         System.out.printf(Locale.ROOT, "[on-demand] request sent while the vassal was going back to sleep: %.1f ms (%s)%n", ms,
-                respawned ? "pending connection woke a new instance at once" : "served by the old instance");
+                woke ? "the pending connection woke a new instance at once" : "served by the old instance");
     }
 
     @Test

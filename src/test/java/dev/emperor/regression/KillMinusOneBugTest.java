@@ -90,7 +90,9 @@ class KillMinusOneBugTest {
                 new VassalFile("stubborn.ini", Path.of("/v/stubborn.ini"), Path.of("/v"), 1, 0, 0, "/v"));
         loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
         long deadline = System.currentTimeMillis() + 5000;
-        while ((nat.spawns.size() < 1 || nat.listening.size() < 2) && System.currentTimeMillis() < deadline) {
+        // the snapshot is published at the end of the loop iteration: wait for it, not only for the calls
+        while ((nat.spawns.size() < 1 || nat.listening.size() < 2
+                || loop.snapshot().vassals().stream().filter(v -> v.pid() == -1).count() < 2) && System.currentTimeMillis() < deadline) {
             Thread.onSpinWait();
         }
         assertEquals(2, loop.snapshot().vassals().stream().filter(v -> v.pid() == -1).count(), "two sleepers listed with pid -1");
