@@ -60,6 +60,9 @@ import java.util.Map;
  * @param tyrantInitgroups     {@code emperor-tyrant-initgroups}: the owner's supplementary groups instead of none
  * @param caps                 {@code emperor-cap}: capability names kept in the vassals' bounding set (+ setpcap); empty = unchanged
  * @param namespaces           {@code emperor-use-clone}: namespaces unshared for vassals (mount, uts, ipc, net); empty = none
+ * @param onDemandExtension    {@code emperor-on-demand-extension}/{@code -ext}: sidecar suffix, null = none
+ * @param onDemandDirectory    {@code emperor-on-demand-directory}/{@code -dir}: socket directory, null = none
+ * @param onDemandExec         {@code emperor-on-demand-exec}: command printing the socket name, null = none
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -113,7 +116,10 @@ public record EmperorConfig(
         boolean tyrantNofollow,
         boolean tyrantInitgroups,
         List<String> caps,
-        List<String> namespaces) {
+        List<String> namespaces,
+        String onDemandExtension,
+        String onDemandDirectory,
+        String onDemandExec) {
 
     public EmperorConfig {
         caps = List.copyOf(caps);

@@ -179,6 +179,9 @@ final class TypedOptions {
                 bool("emperor-tyrant-nofollow"),
                 bool("emperor-tyrant-initgroups"),
                 caps,
-                namespaces);
+                namespaces,
+                strings.get("emperor-on-demand-extension"),
+                strings.get("emperor-on-demand-directory"),
+                strings.get("emperor-on-demand-exec"));
     }
 }

@@ -69,7 +69,7 @@ public final class Control {
                     return "already active (" + s.label() + ")";
                 }
                 log.plain("[uwsgi-emperor] INFO: requested the spawn of vassal \"" + v.name + "\"");
-                lifecycle.trySpawn(v, now);
+                lifecycle.start(v, now);
             }
             case RESPAWN -> {
                 log.plain("[uwsgi-emperor] INFO: requested the respawn of vassal \"" + v.name + "\"");
@@ -100,7 +100,7 @@ public final class Control {
                 } else if (s == VassalState.SUSPENDED || s == VassalState.THROTTLED || s == VassalState.EXILED) {
                     blacklist.remove(v.name);
                     v.newRecord(now);
-                    lifecycle.trySpawn(v, now);
+                    lifecycle.start(v, now); // an on-demand vassal goes back to waiting on its socket
                 } else {
                     return "cannot " + action.verb() + " a vassal that is " + s.label();
                 }

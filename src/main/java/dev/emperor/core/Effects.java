@@ -51,4 +51,16 @@ public interface Effects {
 
     /** Drops the record from the table. */
     void forget(Vassal v);
+
+    /**
+     * Binds v's on-demand socket ({@code v.socketName}, uWSGI's {@code on_demand_bind}) into
+     * {@code v.listenFd}: null when done, else the error text (strerror) for the log.
+     */
+    String bindOnDemand(Vassal v);
+
+    /** Starts (true) or stops (false) watching v's listening socket for a first connection. */
+    void watchOnDemand(Vassal v, boolean on);
+
+    /** Closes v's listening socket (if open); a UNIX socket file is unlinked only if it is still the one we bound. */
+    void closeOnDemand(Vassal v);
 }

@@ -5,6 +5,7 @@ import dev.emperor.internal.Reaped;
 import dev.emperor.monitor.ScanResult;
 import dev.emperor.monitor.VassalFile;
 import dev.emperor.spawn.ForkServerSession;
+import dev.emperor.spawn.HelperChildren;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,6 +36,10 @@ public final class EmperorLoop implements Effects {
     private final Map<String, Vassal> table = new LinkedHashMap<>();
     private final Map<Integer, Vassal> byFd = new HashMap<>();
     private final Map<Integer, Vassal> byPid = new HashMap<>();
+    /** Listening sockets of sleeping on-demand vassals, while watched. */
+    private final Map<Integer, Vassal> byListenFd = new HashMap<>();
+    private volatile int onDemandBacklog = 100;
+    private volatile HelperChildren helpers;
     private final Adoptions adoptions;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicReference<EmperorSnapshot> published = new AtomicReference<>();
@@ -56,6 +61,14 @@ public final class EmperorLoop implements Effects {
     /** Starts one vassal; the loop registers what it returns. */
     public interface VassalStarter {
         Start start(VassalFile file);
+
+        /**
+         * Starts an on-demand vassal with its listening socket ({@code onDemandFd} &ge; 0) on fd 0, or
+         * as the third SCM_RIGHTS fd of a fork-server session. Starters that know no sockets ignore it.
+         */
+        default Start start(VassalFile file, int onDemandFd) {
+            return start(file);
+        }
     }
 
     /** A spawn's outcome, plus the fork-server session when the vassal is being adopted. */
@@ -81,7 +94,21 @@ public final class EmperorLoop implements Effects {
         this.scanDiff = new ScanDiff(lifecycle, log, name -> suspendsNew.test(name));
         this.control = new Control(lifecycle, blacklist, log);
         this.adoptions = new Adoptions(nat, poller, lifecycle, byPid, parentCheckMs);
+        this.helpers = new HelperChildren(nat);
         publish();
+    }
+
+    /** The {@code listen} backlog of on-demand sockets (default 100); set before {@link #run}. */
+    public void onDemandBacklog(int backlog) {
+        this.onDemandBacklog = backlog;
+    }
+
+    /**
+     * Helper processes started by other threads (emperor-on-demand-exec) whose exits this loop's
+     * waitpid(-1) must hand over rather than take; set before {@link #run}.
+     */
+    public void helperChildren(HelperChildren children) {
+        this.helpers = children;
     }
 
     private volatile java.util.function.Predicate<String> suspendsNew = name -> false;
@@ -136,8 +163,11 @@ public final class EmperorLoop implements Effects {
             long busySince = System.nanoTime();
             for (int fd : ready) {
                 Vassal v = byFd.get(fd);
+                Vassal sleeper = byListenFd.get(fd);
                 if (v != null) {
                     readPipe(v);
+                } else if (sleeper != null) {
+                    lifecycle.onDemandConnection(sleeper, clock.getAsLong());
                 } else {
                     adoptions.readable(fd, clock.getAsLong());
                 }
@@ -187,7 +217,7 @@ public final class EmperorLoop implements Effects {
 
     private void reap() {
         while (true) {
-            Reaped r = nat.reapAny();
+            Reaped r = helpers.reapAny();
             if (r.pid() <= 0) {
                 return;
             }
@@ -231,7 +261,7 @@ public final class EmperorLoop implements Effects {
 
     public void logStats() {
         for (Vassal v : table.values()) {
-            int status = v.state == VassalState.RUNNING ? 0 : 1;
+            int status = v.state == VassalState.RUNNING || v.state == VassalState.ON_DEMAND ? 0 : 1;
             log.plain("vassal instance " + v.name + " (last modified " + Math.floorDiv(v.lastModNanos, 1_000_000_000L)
                     + ") status " + status + " loyal " + (v.loyal ? 1 : 0) + " zerg 0");
         }
@@ -307,7 +337,7 @@ public final class EmperorLoop implements Effects {
 
     @Override
     public SpawnOutcome spawn(Vassal v) {
-        Start start = starter.start(v.file);
+        Start start = v.listenFd >= 0 ? starter.start(v.file, v.listenFd) : starter.start(v.file);
         SpawnOutcome o = start.outcome();
         if (o.ok()) {
             byPid.put(o.pid(), v);
@@ -359,6 +389,47 @@ public final class EmperorLoop implements Effects {
             nat.close(v.pipeFd);
             v.pipeFd = -1;
         }
+    }
+
+    @Override
+    public String bindOnDemand(Vassal v) {
+        int fd = OnDemandSockets.bind(nat, v.socketName, v.file.cwd(), onDemandBacklog);
+        if (fd == -Native.ENAMETOOLONG && v.socketName.indexOf(':') < 0) {
+            return nat.strerror(-fd) + " (a UNIX socket path holds at most 107 bytes; uWSGI would silently cut it to 102)";
+        }
+        if (fd < 0) {
+            return nat.strerror(-fd);
+        }
+        v.listenFd = fd;
+        v.listenFileKey = OnDemandSockets.fileKey(v.socketName, v.file.cwd());
+        return null;
+    }
+
+    @Override
+    public void watchOnDemand(Vassal v, boolean on) {
+        if (v.listenFd < 0 || v.listenWatched == on) {
+            return;
+        }
+        if (on) {
+            byListenFd.put(v.listenFd, v);
+            poller.add(v.listenFd);
+        } else {
+            byListenFd.remove(v.listenFd);
+            poller.remove(v.listenFd);
+        }
+        v.listenWatched = on;
+    }
+
+    @Override
+    public void closeOnDemand(Vassal v) {
+        if (v.listenFd < 0) {
+            return;
+        }
+        watchOnDemand(v, false);
+        nat.close(v.listenFd);
+        v.listenFd = -1;
+        OnDemandSockets.unlinkIfOurs(v.socketName, v.file.cwd(), v.listenFileKey, log);
+        v.listenFileKey = null;
     }
 
     @Override

@@ -36,10 +36,32 @@ import dev.emperor.protocol.PipeByte;
  *                   lifted, operator start — refusal line logged, blacklist entry (level 0) added;
  *                   file newer / owner changed → still refused: log again, once per change (uWSGI logs it at every
  *                   scan); acceptable now → unblacklist, fresh record, spawn; file gone / Ragnarok → forget + unblacklist;
- *                   bytes, reaped, tick, SIGHUP: –
+ *                   bytes, reaped, tick, SIGHUP: –; an on-demand vassal's socket is closed on refusal (also when
+ *                   refused while asleep, ON_DEMAND + file refused) and bound again once the file is acceptable
  * Tyrant, RUNNING : owner uid/gid changed, or the file became refused → "!!! permissions of file NAME changed.
  *                   stopping the instance... !!!", byte 0/2 → STOPPING(PERMISSIONS); reaped → forget, the next scan
  *                   re-adds it as the new owner (or REFUSED)
+ * ON_DEMAND (lifecycle §8; the vassal's file carried a socket name when its record was created):
+ *   (new file)      → bind (TCP if the name has ':', else UNIX) → ON_DEMAND, socket watched, "on demand" line;
+ *                     bind error → "emperor_add()/bind(): ERR", blacklist, THROTTLED (retried after the window);
+ *                     THROTTLED while the blacklist window is open (nothing bound yet)
+ *   connection      → stop watching, spawn with the socket on fd 0 (fork server: 3rd SCM_RIGHTS fd) → RUNNING;
+ *                     a failed spawn → blacklist, THROTTLED (socket kept, not watched)
+ *   file newer      → last_mod only, ready/accepting reset, "updated configuration" line
+ *   file gone       → forget, listening socket closed (UNIX file unlinked only if still ours)
+ *   Ragnarok        → forget (nothing to signal: pid -1, never kill(-1))
+ *   SIGHUP          → as file newer with last_mod = now
+ *   tick, pipe, reaped: –
+ * on-demand vassal in other states:
+ *   RUNNING + byte 22 → byte 0/2 → STOPPING(ON_DEMAND), "bringing back instance" line
+ *   STOPPING(ON_DEMAND) reaped → ON_DEMAND (pipe closed, pid -1, ready/accepting reset, socket watched
+ *                     again — pending connections spawn it again at once, level-triggered; no blacklist check,
+ *                     as uWSGI), "back to" line; removed or Ragnarok meanwhile → forget as any STOPPING vassal
+ *   crash(*)        → blacklist as usual, socket kept; ON_DEMAND (watched) at once or after the window
+ *                     (THROTTLED, tick → ON_DEMAND) — a crash never respawns by itself; exit 26 → EXILED, socket closed
+ *   THROTTLED tick  → ON_DEMAND (bind again if needed) instead of a spawn
+ *   EXILED + file newer → ON_DEMAND again
+ *   SUSPENDED (wait-for-command wins, as in uWSGI master) → a start command puts it to ON_DEMAND
  * loyal (17) also removes the name from the blacklist.
  * (*) crash: exit 26 → EXILED; else blacklist if never loyal (unless emperor-no-blacklist),
  *     fresh record (uWSGI's emperor_add), spawn or THROTTLED.
@@ -50,6 +72,7 @@ public final class Lifecycle {
     private final Blacklist blacklist;
     private final EmperorLog log;
     private final Settings settings;
+    private final OnDemandRows onDemand;
 
     /** The timing options the table needs, in milliseconds. */
     public record Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist,
@@ -69,6 +92,7 @@ public final class Lifecycle {
         this.blacklist = blacklist;
         this.log = log;
         this.settings = settings;
+        this.onDemand = new OnDemandRows(fx, blacklist, log, settings);
     }
 
     /** A monitor reports a name with no record: uWSGI's {@code emperor_add}. */
@@ -79,15 +103,34 @@ public final class Lifecycle {
     /** As above; {@code suspend}: emperor-wait-for-command applies to this name. */
     public Vassal fileAppeared(VassalFile f, long now, boolean suspend) {
         Vassal v = new Vassal(f, now);
+        v.socketName = f.onDemandSocket();
         if (f.refusal() != null) {
             refuse(v, now);
         } else if (suspend) {
             v.state = VassalState.SUSPENDED;
             log.plain("[uwsgi-emperor] " + v.name + " -> \"wait-for-command\" instance detected, waiting for the spawn command ...");
         } else {
-            trySpawn(v, now);
+            start(v, now);
         }
         return v;
+    }
+
+    /** A new or fresh record starts: asleep on its socket when on-demand, else spawned. */
+    void start(Vassal v, long now) {
+        if (v.socketName != null) {
+            onDemand.sleep(v, now, false);
+        } else {
+            trySpawn(v, now);
+        }
+    }
+
+    /** A client connected to the listening socket of a sleeping on-demand vassal: spawn it now. */
+    public void onDemandConnection(Vassal v, long now) {
+        if (v.state != VassalState.ON_DEMAND) {
+            return;
+        }
+        fx.watchOnDemand(v, false);
+        trySpawn(v, now);
     }
 
     public void fileSeen(Vassal v, VassalFile f, long now) {
@@ -99,11 +142,15 @@ public final class Lifecycle {
             if (f.refusal() == null) {
                 blacklist.unrefuse(v.name);
                 v.newRecord(now);
-                trySpawn(v, now);
+                start(v, now); // an on-demand vassal binds and sleeps again
             } else if (ownerChanged || f.mtimeNanos() > v.lastModNanos || !f.refusal().equals(before.refusal())) {
                 v.lastModNanos = Math.max(v.lastModNanos, f.mtimeNanos());
                 refuse(v, now);
             }
+            return;
+        }
+        if (settings.tyrant() && v.state == VassalState.ON_DEMAND && f.refusal() != null) {
+            refuse(v, now); // asleep: nothing to stop, the socket is closed so clients are refused, not left hanging
             return;
         }
         if (settings.tyrant() && v.state == VassalState.RUNNING && (ownerChanged || f.refusal() != null)) {
@@ -118,9 +165,10 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> reload(v, f.mtimeNanos(), now);
             case THROTTLED, SUSPENDED -> v.lastModNanos = f.mtimeNanos();
+            case ON_DEMAND -> onDemand.updatedWhileAsleep(v, f.mtimeNanos());
             case EXILED -> {
                 v.newRecord(now);
-                trySpawn(v, now);
+                start(v, now);
             }
             case STOPPING, CURSED, ADOPTING, WAITING_FOR_BASE, REFUSED -> { }
         }
@@ -135,7 +183,7 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.REMOVED, now);
             case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.REMOVED;
-            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED, REFUSED -> forget(v);
+            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED, REFUSED, ON_DEMAND -> forget(v);
         }
     }
 
@@ -159,7 +207,9 @@ public final class Lifecycle {
             }
             case PipeByte.HEARTBEAT -> v.lastHeartbeat = now;
             case PipeByte.VOLUNTARY_STOP -> {
-                if (v.state == VassalState.RUNNING) {
+                if (v.state == VassalState.RUNNING && v.socketName != null) {
+                    onDemand.backToOnDemand(v, now);
+                } else if (v.state == VassalState.RUNNING) {
                     stop(v, StopReason.VOLUNTARY, now);
                 }
             }
@@ -188,6 +238,8 @@ public final class Lifecycle {
             case RUNNING, CURSED, STOPPING -> {
                 if (goesAway) {
                     forget(v);
+                } else if (v.stopReason == StopReason.ON_DEMAND) {
+                    onDemand.sleep(v, now, true); // uWSGI status 2: the vassal asked for it
                 } else if (v.stopReason == StopReason.OPERATOR) {
                     log.plain("[emperor] vassal " + v.name + " stopped by the operator, waiting for a start command");
                     v.state = VassalState.SUSPENDED;
@@ -195,7 +247,7 @@ public final class Lifecycle {
                     crashed(v, r, now);
                 }
             }
-            case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE, SUSPENDED, REFUSED -> { }
+            case THROTTLED, EXILED, ADOPTING, WAITING_FOR_BASE, SUSPENDED, REFUSED, ON_DEMAND -> { }
         }
     }
 
@@ -252,7 +304,7 @@ public final class Lifecycle {
         switch (v.state) {
             case THROTTLED -> {
                 if (now >= v.spawnAt) {
-                    trySpawn(v, now);
+                    start(v, now);
                 }
             }
             case RUNNING -> {
@@ -276,7 +328,7 @@ public final class Lifecycle {
                     trySpawn(v, now);
                 }
             }
-            case EXILED, ADOPTING, SUSPENDED, REFUSED -> { }
+            case EXILED, ADOPTING, SUSPENDED, REFUSED, ON_DEMAND -> { }
         }
     }
 
@@ -289,7 +341,7 @@ public final class Lifecycle {
             // during Ragnarok only reload-mercy counts (the loop's deadline), as in uWSGI's royal_death
             case STOPPING, CURSED -> v.pid > 0 && v.stopReason != StopReason.RAGNAROK
                     ? v.cursedAt + settings.curseToleranceMs() : Long.MAX_VALUE;
-            case EXILED, SUSPENDED, REFUSED -> Long.MAX_VALUE;
+            case EXILED, SUSPENDED, REFUSED, ON_DEMAND -> Long.MAX_VALUE;
         };
     }
 
@@ -297,6 +349,8 @@ public final class Lifecycle {
     public void reloadAll(Vassal v, long now) {
         if (v.state == VassalState.RUNNING) {
             reload(v, Math.max(now * 1_000_000L, v.lastModNanos), now);
+        } else if (v.state == VassalState.ON_DEMAND) {
+            onDemand.updatedWhileAsleep(v, Math.max(now * 1_000_000L, v.lastModNanos));
         }
     }
 
@@ -305,7 +359,7 @@ public final class Lifecycle {
         switch (v.state) {
             case RUNNING -> stop(v, StopReason.RAGNAROK, now);
             case STOPPING, CURSED, ADOPTING -> v.stopReason = StopReason.RAGNAROK;
-            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED, REFUSED -> forget(v);
+            case THROTTLED, EXILED, WAITING_FOR_BASE, SUSPENDED, REFUSED, ON_DEMAND -> forget(v);
         }
     }
 
@@ -342,6 +396,7 @@ public final class Lifecycle {
         if (r.exited() && r.exitCode() == PipeByte.EXILE_CODE) {
             log.warn("[emperor] vassal " + v.name + " exited with code 26 (exile): not respawning it until its config changes");
             v.state = VassalState.EXILED;
+            fx.closeOnDemand(v); // nobody will serve it: clients are refused rather than left hanging
             return;
         }
         if (v.adopted && v.reloadPending && r.exited() && r.exitCode() == 0) {
@@ -358,7 +413,7 @@ public final class Lifecycle {
             blacklist.add(v.name, now);
         }
         v.newRecord(now);
-        trySpawn(v, now);
+        start(v, now); // on-demand: back to waiting (socket kept), never an immediate respawn loop
     }
 
     void trySpawn(Vassal v, long now) {
@@ -428,6 +483,7 @@ public final class Lifecycle {
      */
     private void refuse(Vassal v, long now) {
         log.error(v.file.refusal());
+        fx.closeOnDemand(v); // an on-demand socket nobody may serve: clients are refused rather than left hanging
         v.state = VassalState.REFUSED;
         v.pid = -1;
         blacklist.refuse(v.name, now);
@@ -438,6 +494,7 @@ public final class Lifecycle {
             blacklist.unrefuse(v.name);
         }
         fx.closePipe(v);
+        fx.closeOnDemand(v);
         fx.forget(v);
         log.verbose("[emperor] removed uwsgi instance " + v.name);
     }

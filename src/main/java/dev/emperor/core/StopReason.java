@@ -15,5 +15,7 @@ public enum StopReason {
     /** The vassal asked to stop (byte 22, die-on-idle): as in uWSGI, its config is still there, so it comes back. */
     VOLUNTARY,
     /** Tyrant: the owner of its config changed; the record goes away and the next scan re-adds it as the new owner. */
-    PERMISSIONS
+    PERMISSIONS,
+    /** An on-demand vassal sent byte 22: uWSGI's status 2; when reaped it sleeps again on its socket. */
+    ON_DEMAND
 }

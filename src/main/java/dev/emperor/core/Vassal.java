@@ -39,6 +39,14 @@ public final class Vassal {
     boolean reloadPending;
     /** When the fork-server wait was last logged, to say it once rather than at every retry. */
     boolean waitLogged;
+    /** The on-demand socket name (uWSGI {@code socket_name}), null for a normal vassal; kept across respawns. */
+    String socketName;
+    /** The Emperor's listening socket for it, -1 when not bound; stays open while the vassal runs. */
+    int listenFd = -1;
+    /** The listening socket is in the poller (only while ON_DEMAND). */
+    boolean listenWatched;
+    /** (dev, inode) of the UNIX socket file we bound, to unlink it at removal only if it is still ours. */
+    Object listenFileKey;
 
     Vassal(VassalFile file, long now) {
         this.name = file.name();
@@ -84,7 +92,8 @@ public final class Vassal {
     VassalView view(long throttleMs) {
         return new VassalView(name, pid, born / 1000, Math.floorDiv(lastModNanos, 1_000_000_000L),
                 lastHeartbeat / 1000, loyal, ready, accepting, lastLoyal / 1000, lastReady / 1000,
-                lastAccepting / 1000, firstRun / 1000, lastRun / 1000, cursedAt / 1000, false, "",
+                lastAccepting / 1000, firstRun / 1000, lastRun / 1000, cursedAt / 1000, false,
+                socketName == null ? "" : socketName,
                 state == VassalState.SUSPENDED, adopted, file.uid(), file.gid(), file.monitor(), file.attrs(), respawns,
                 state.label(), throttleMs);
     }

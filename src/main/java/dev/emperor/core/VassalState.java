@@ -26,7 +26,12 @@ public enum VassalState {
      * never spawned; re-judged when its owner or mtime changes, forgotten when the file goes. pid -1,
      * not listed by uWSGI's JSON (uWSGI keeps no record), shown in the blacklist.
      */
-    REFUSED;
+    REFUSED,
+    /**
+     * An on-demand vassal asleep: pid -1, the Emperor holds its bound listening socket in epoll (never
+     * accept()s); the first readable event spawns it with the socket on fd 0. uWSGI status 0, pid -1.
+     */
+    ON_DEMAND;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

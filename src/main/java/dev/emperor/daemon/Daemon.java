@@ -12,11 +12,13 @@ import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
 import dev.emperor.monitor.Monitor;
+import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
 import dev.emperor.monitor.TyrantCheck;
 import dev.emperor.monitor.VassalNames;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
+import dev.emperor.spawn.HelperChildren;
 import dev.emperor.spawn.Spawner;
 import dev.emperor.spawn.Trampoline;
 import dev.emperor.spawn.VassalEnvironment;
@@ -122,7 +124,17 @@ public final class Daemon {
                         arguments, config.tyrant()),
                 mercyMs, rescan, socketTimeoutMs());
         loop.suspendNewVassals(config::suspends);
-        scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> loop.execute(() -> loop.applyScan(results)));
+        loop.onDemandBacklog(config.listen());
+        HelperChildren helpers = new HelperChildren(nat);
+        loop.helperChildren(helpers);
+        // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
+        OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
+                config.onDemandExec(), nat, helpers, new VassalEnvironment(System.getenv(), config.env(), config.unenv())
+                        .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, System::currentTimeMillis);
+        scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
+            List<dev.emperor.monitor.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
+            loop.execute(() -> loop.applyScan(annotated));
+        });
 
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats = startStats(loop);

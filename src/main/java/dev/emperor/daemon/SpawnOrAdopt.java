@@ -32,10 +32,15 @@ public final class SpawnOrAdopt implements EmperorLoop.VassalStarter {
 
     @Override
     public EmperorLoop.Start start(VassalFile file) {
+        return start(file, -1);
+    }
+
+    @Override
+    public EmperorLoop.Start start(VassalFile file, int onDemandFd) {
         String socket = forkServerAttr != null && file.attrs().containsKey(forkServerAttr)
                 ? file.attrs().get(forkServerAttr) : forkServer;
         if (socket != null && !bases.contains(file.name())) {
-            Spawner.Adoption a = spawner.adopt(file, socket, clock.getAsLong() + sessionTimeoutMs);
+            Spawner.Adoption a = spawner.adopt(file, socket, clock.getAsLong() + sessionTimeoutMs, onDemandFd);
             if (a.waitForBase()) {
                 return EmperorLoop.Start.of(Effects.SpawnOutcome.waitForBase(socket));
             }
@@ -45,7 +50,7 @@ public final class SpawnOrAdopt implements EmperorLoop.VassalStarter {
             return new EmperorLoop.Start(Effects.SpawnOutcome.adopting(a.pipeFd()), a.session());
         }
         try {
-            Spawner.Spawned s = spawner.spawn(file);
+            Spawner.Spawned s = spawner.spawn(file, onDemandFd);
             return EmperorLoop.Start.of(Effects.SpawnOutcome.started(s.pid(), s.pipeFd()));
         } catch (Spawner.SpawnFailure e) {
             return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), e.exile()));

@@ -28,12 +28,14 @@ public final class JnrNative implements Native {
     private final Runtime rt;
     private final PosixSpawner spawner;
     private final FdPassing fdPassing;
+    private final ListenSockets listenSockets;
 
     private JnrNative(LibC c) {
         this.c = c;
         this.rt = Runtime.getRuntime(c);
         this.spawner = new PosixSpawner(c, rt);
         this.fdPassing = new FdPassing(c, rt);
+        this.listenSockets = new ListenSockets(c, rt);
     }
 
     /** The process-wide instance; libc is bound on first use (about 200 ms of jnr-ffi class generation). */
@@ -184,6 +186,38 @@ public final class JnrNative implements Native {
             if (errno == ECHILD) return Reaped.NO_CHILDREN;
             if (errno != LibC.EINTR) throw new NativeException("waitpid", errno);
         }
+    }
+
+    @Override
+    public Reaped reap(int pid) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("refusing waitpid(" + pid + "): only single pids > 0");
+        }
+        int[] status = new int[1];
+        while (true) {
+            int got = c.waitpid(pid, status, LibC.WNOHANG);
+            if (got > 0) return new Reaped(got, status[0]);
+            if (got == 0) return Reaped.NONE;
+            int errno = errno();
+            if (errno == ECHILD) return Reaped.NO_CHILDREN;
+            if (errno != LibC.EINTR) throw new NativeException("waitpid(" + pid + ")", errno);
+        }
+    }
+
+    @Override
+    public int listenTcp(String host, int port, int backlog) {
+        return listenSockets.tcp(host, port, backlog);
+    }
+
+    @Override
+    public int listenUnix(String path, int backlog) {
+        return listenSockets.unix(path, backlog);
+    }
+
+    @Override
+    public String strerror(int errno) {
+        String s = c.strerror(errno);
+        return s == null ? "errno " + errno : s;
     }
 
     @Override

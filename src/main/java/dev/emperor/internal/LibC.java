@@ -46,6 +46,8 @@ public interface LibC {
     int EINTR = 4;
     int EBADF = 9;
     int SOL_SOCKET = 1;
+    int SO_REUSEADDR = 2;
+    int AF_INET = 2;
     int SCM_RIGHTS = 1;
     int MSG_NOSIGNAL = 0x4000;
     int MSG_CMSG_CLOEXEC = 0x40000000;
@@ -85,6 +87,12 @@ public interface LibC {
     int socketpair(int domain, int type, int protocol, @Out int[] sv);
     int socket(int domain, int type, int protocol);
     int connect(int sockfd, @In byte[] addr, int addrlen);
+    int bind(int sockfd, @In byte[] addr, int addrlen);
+    int listen(int sockfd, int backlog);
+    int setsockopt(int sockfd, int level, int optname, @In int[] optval, int optlen);
+    int unlink(@In byte[] path);
+    int chmod(@In byte[] path, int mode);
+    String strerror(int errnum);
     /** Variadic in C; an int third argument is passed identically on the LP64 ABIs we support. */
     int fcntl(int fd, int cmd, int arg);
     @ssize_t long read(int fd, @Out byte[] buf, @size_t long count);

@@ -17,6 +17,8 @@ public interface Native {
     int ENOENT = 2;
     int ECONNREFUSED = 111;
     int EINPROGRESS = 115;
+    int EINVAL = 22;
+    int ENAMETOOLONG = 36;
     int SIGKILL = 9;
     int SIGTERM = 15;
 
@@ -95,6 +97,30 @@ public interface Native {
     default int markAllCloseOnExec() {
         return 0;
     }
+
+    /**
+     * waitpid(pid, WNOHANG) for one pid &gt; 0 (never -1 or a group): {@link Reaped#NONE} while it runs,
+     * {@link Reaped#NO_CHILDREN} when it is not (or no longer) our child.
+     */
+    Reaped reap(int pid);
+
+    /**
+     * A listening, blocking, close-on-exec AF_INET stream socket on {@code host:port} with
+     * SO_REUSEADDR (uWSGI's {@code on_demand_bind}): {@code host} is a dotted IPv4 address, "" = any.
+     * The fd, or a negative errno (an unparsable host gives -EINVAL).
+     */
+    int listenTcp(String host, int port, int backlog);
+
+    /**
+     * A listening, blocking, close-on-exec AF_UNIX stream socket bound to {@code path}: a file already
+     * there is unlinked first, the new socket file is chmod 0666 (as uWSGI's {@code on_demand_bind}).
+     * The fd, or a negative errno; a path longer than 107 bytes gives -ENAMETOOLONG instead of being
+     * truncated as uWSGI does.
+     */
+    int listenUnix(String path, int backlog);
+
+    /** strerror(errno): the C library's text for an errno value. */
+    String strerror(int errno);
 
     /** The readiness multiplexer of the event loop. Not thread-safe except {@link #wakeup()}. */
     interface Poller extends AutoCloseable {

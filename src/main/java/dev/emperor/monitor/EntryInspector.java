@@ -90,7 +90,7 @@ final class EntryInspector {
             refusal = owner.refusal();
         }
         return new VassalFile(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid, monitor,
-                Attributes.collect(path, name, attributeKeys), refusal);
+                Attributes.collect(path, name, attributeKeys), refusal, null);
     }
 
     /**

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param monitor    the monitor's argument, as the stats show it
  * @param attrs      collected attributes ({@code emperor-collect-attr}, from the {@code [emperor]} section)
  * @param refusal    Tyrant mode: why this file must not be run (the complete log line), null = acceptable
+ * @param onDemandSocket the on-demand socket name found for it ({@link OnDemandDiscovery}), null = a normal vassal;
+ *                   only read when a record is created (uWSGI looks it up for new instances only)
  */
 public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
-                         Map<String, String> attrs, String refusal) {
+                         Map<String, String> attrs, String refusal, String onDemandSocket) {
 
     public VassalFile {
         attrs = Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
@@ -27,7 +29,12 @@ public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int 
 
     public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
                       Map<String, String> attrs) {
-        this(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, null);
+        this(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, null, null);
+    }
+
+    /** The same file with an on-demand socket name (null = none). */
+    public VassalFile withOnDemandSocket(String socket) {
+        return new VassalFile(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, refusal, socket);
     }
 
     public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {

@@ -62,6 +62,15 @@ public final class Spawner {
     }
 
     public Spawned spawn(VassalFile file) throws SpawnFailure {
+        return spawn(file, -1);
+    }
+
+    /**
+     * @param onDemandFd the Emperor's listening socket of an on-demand vassal, dup2ed to the child's
+     *                   fd 0 by a file action instead of /dev/null (uWSGI then uses stdin as its
+     *                   socket); -1 for none. The Emperor keeps its own copy open.
+     */
+    public Spawned spawn(VassalFile file, int onDemandFd) throws SpawnFailure {
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         if (bin == null) {
             throw new SpawnFailure("no executable among " + binaries.candidates()
@@ -77,6 +86,9 @@ public final class Spawner {
         }
         Map<Integer, Integer> fds = new LinkedHashMap<>();
         fds.put(childFd, theirs);
+        if (onDemandFd >= 0) {
+            fds.put(0, onDemandFd);
+        }
         for (int fd : safeFds) {
             if (fd > 2) {
                 fds.put(fd, fd);
@@ -110,13 +122,21 @@ public final class Spawner {
      * copy of the child end is closed once sent, as uWSGI does after its session.
      */
     public Adoption adopt(VassalFile file, String socket, long deadline) {
+        return adopt(file, socket, deadline, -1);
+    }
+
+    /** As above; an on-demand socket ({@code onDemandFd} &ge; 0) travels as the third fd, modifier2 |= 0x04. */
+    public Adoption adopt(VassalFile file, String socket, long deadline, int onDemandFd) {
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         String argv0 = bin != null ? bin.executable() : binaries.primary();
         List<String> argv = argvBuilder.build(argv0, file.name(), null);
         int[] pair = nat.socketpair();
         int ours = pair[0];
         int theirs = pair[1];
-        ForkServerSession.Opened o = ForkServerSession.open(nat, socket, argv, ForkServerSession.PIPE, deadline, theirs);
+        ForkServerSession.Opened o = onDemandFd >= 0
+                ? ForkServerSession.open(nat, socket, argv, ForkServerSession.PIPE | ForkServerSession.ON_DEMAND, deadline,
+                        theirs, onDemandFd)
+                : ForkServerSession.open(nat, socket, argv, ForkServerSession.PIPE, deadline, theirs);
         nat.close(theirs);
         if (o.session() == null) {
             nat.close(ours);

@@ -49,8 +49,7 @@ class OptionStatusTest {
 
     @Test
     void everyNotYetOptionOfTheBriefIsRefused() throws Exception {
-        for (String key : List.of("emperor-on-demand-ext",
-                "emperor-on-demand-directory", "emperor-on-demand-exec", "emperor-broodlord", "emperor-magic-exec",
+        for (String key : List.of("emperor-broodlord", "emperor-magic-exec",
                 "vassals-start-hook", "vassals-stop-hook", "hook-emperor-start",
                 "hook-as-emperor", "exec-as-emperor", "mount-as-emperor", "umount-as-emperor", "call-as-emperor2",
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal3",

@@ -61,7 +61,7 @@ class LifecycleTyrantTest {
     }
 
     static VassalFile file(long mtimeNanos, int uid, int gid, String refusal) {
-        return new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), mtimeNanos, uid, gid, "/v", Map.of(), refusal);
+        return new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), mtimeNanos, uid, gid, "/v", Map.of(), refusal, null);
     }
 
     @Test
@@ -175,5 +175,39 @@ class LifecycleTyrantTest {
     void refusedVassalsAreHiddenFromUwsgiStatsButListedAsRefused() {
         Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
         assertEquals("refused", v.view(0).state());
+    }
+
+    static VassalFile onDemandFile(long mtimeNanos, int uid, String refusal) {
+        return new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), mtimeNanos, uid, uid, "/v", Map.of(), refusal,
+                "/run/a.sock");
+    }
+
+    @Test
+    void onDemandVassalRefusedWhileAsleepClosesItsSocketAndBindsAgainWhenAcceptable() {
+        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now);
+        assertEquals(VassalState.ON_DEMAND, v.state);
+        assertTrue(v.listenFd >= 0);
+        fx.calls.clear();
+        // chown root: asleep, nothing to stop; the socket must not stay bound for a vassal nobody may run
+        lc.fileSeen(v, onDemandFile(2, 0, ROOT_REFUSAL), now);
+        assertEquals(VassalState.REFUSED, v.state);
+        assertEquals(-1, v.listenFd, "socket closed");
+        assertTrue(fx.calls.contains("closeSocket a.ini"), fx.calls.toString());
+        assertFalse(fx.calls.stream().anyMatch(c -> c.startsWith("spawn")), fx.calls.toString());
+        // chown back to a user: bound and asleep again, still not spawned before a connection
+        lc.fileSeen(v, onDemandFile(3, 1001, null), now);
+        assertEquals(VassalState.ON_DEMAND, v.state);
+        assertTrue(v.listenFd >= 0, "bound again");
+        assertFalse(fx.calls.stream().anyMatch(c -> c.startsWith("spawn")), fx.calls.toString());
+    }
+
+    @Test
+    void connectionToAnOnDemandVassalWhoseFileTurnedRefusedSpawnsNothing() {
+        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now);
+        v.file = onDemandFile(1, 0, ROOT_REFUSAL); // the refusal arrives with the connection, before any scan
+        lc.onDemandConnection(v, now);
+        assertEquals(VassalState.REFUSED, v.state);
+        assertEquals(-1, v.listenFd);
+        assertFalse(fx.calls.stream().anyMatch(c -> c.startsWith("spawn")), fx.calls.toString());
     }
 }

@@ -52,6 +52,36 @@ final class RecordingEffects implements Effects {
         calls.add("forget " + v.name());
     }
 
+    /** The error text the next bindOnDemand answers, null = success. */
+    String bindError;
+
+    @Override
+    public String bindOnDemand(Vassal v) {
+        calls.add("bind " + v.name() + " " + v.socketName);
+        if (bindError != null) {
+            return bindError;
+        }
+        v.listenFd = nextFd++;
+        return null;
+    }
+
+    @Override
+    public void watchOnDemand(Vassal v, boolean on) {
+        if (v.listenFd >= 0 && v.listenWatched != on) {
+            calls.add((on ? "watch " : "unwatch ") + v.name());
+            v.listenWatched = on;
+        }
+    }
+
+    @Override
+    public void closeOnDemand(Vassal v) {
+        if (v.listenFd >= 0) {
+            calls.add("closeSocket " + v.name());
+            v.listenFd = -1;
+            v.listenWatched = false;
+        }
+    }
+
     String last() {
         return calls.isEmpty() ? null : calls.get(calls.size() - 1);
     }

@@ -39,6 +39,8 @@ public final class FakeNative implements Native {
     public volatile int connectResult = -ENOENT;
     public final Map<Integer, Integer> parents = Collections.synchronizedMap(new HashMap<>());
     public volatile int lastConnectFd = -1;
+    /** The data of the last sendWithFds (a fork-server request). */
+    public volatile byte[] lastSent;
 
     @Override
     public synchronized int connectUnix(String path) {
@@ -55,6 +57,7 @@ public final class FakeNative implements Native {
     @Override
     public synchronized int sendWithFds(int sock, byte[] data, int... fds) {
         calls.add("sendfds " + sock + " " + Arrays.toString(fds));
+        lastSent = data.clone();
         return data.length;
     }
 
@@ -145,6 +148,7 @@ public final class FakeNative implements Native {
     public synchronized void close(int fd) {
         calls.add("close " + fd);
         pending.remove(fd);
+        listening.remove(fd);
     }
 
     @Override
@@ -177,11 +181,66 @@ public final class FakeNative implements Native {
         return 0;
     }
 
+    /** What the next listenTcp/listenUnix answers: a negative errno, or 0 for a fresh fd. */
+    public volatile int listenResult = 0;
+    /** Listening sockets handed out: fd → "tcp host:port" / "unix path" (removed on close). */
+    public final Map<Integer, String> listening = Collections.synchronizedMap(new HashMap<>());
+    private final Set<Integer> polled = Collections.synchronizedSet(new HashSet<>());
+
+    @Override
+    public synchronized Reaped reap(int pid) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("waitpid(" + pid + ") refused");
+        }
+        for (Reaped r : exits) {
+            if (r.pid() == pid) {
+                exits.remove(r);
+                return r;
+            }
+        }
+        return alive.contains(pid) ? Reaped.NONE : Reaped.NO_CHILDREN;
+    }
+
+    @Override
+    public synchronized int listenTcp(String host, int port, int backlog) {
+        return listen("tcp " + host + ":" + port + " backlog " + backlog);
+    }
+
+    @Override
+    public synchronized int listenUnix(String path, int backlog) {
+        return listen("unix " + path + " backlog " + backlog);
+    }
+
+    private int listen(String what) {
+        calls.add("listen " + what);
+        if (listenResult < 0) {
+            return listenResult;
+        }
+        int fd = nextFd++;
+        listening.put(fd, what);
+        return fd;
+    }
+
+    /** The test side: a client connects to a listening socket (the loop sees it readable while it is polled). */
+    public void clientConnects(int listenFd) {
+        ready.add(listenFd);
+    }
+
+    /** Fds currently registered with a poller. */
+    public boolean isPolled(int fd) {
+        return polled.contains(fd);
+    }
+
+    @Override
+    public String strerror(int errno) {
+        return "errno " + errno;
+    }
+
     @Override
     public Poller newPoller() {
         return new Poller() {
-            @Override public void add(int fd) { }
-            @Override public void remove(int fd) { }
+            @Override public void add(int fd) { polled.add(fd); }
+            @Override public void remove(int fd) { polled.remove(fd); }
 
             @Override
             public List<Integer> await(long timeoutMs) {

@@ -60,6 +60,15 @@ final class ForkServerFixture implements AutoCloseable {
         return create(name, preloadSeconds, b -> { });
     }
 
+    /** As above with extra emperor.ini options given as key, value pairs. */
+    static ForkServerFixture create(String name, int preloadSeconds, String... extraOptions) throws IOException {
+        return create(name, preloadSeconds, b -> {
+            for (int i = 0; i + 1 < extraOptions.length; i += 2) {
+                b.option(extraOptions[i], extraOptions[i + 1]);
+            }
+        });
+    }
+
     /** As {@link #create(String, int)}, with extra emperor options set through {@code extra}. */
     static ForkServerFixture create(String name, int preloadSeconds,
             java.util.function.Consumer<TempEmperor.Builder> extra) throws IOException {

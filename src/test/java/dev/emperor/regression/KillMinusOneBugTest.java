@@ -73,4 +73,37 @@ class KillMinusOneBugTest {
         assertTrue(kills.contains("killGroup 5002 9"), kills.toString());
         assertEquals(0, kills.stream().filter(c -> c.contains(" -")).count());
     }
+
+    /** The spec's own reproduction: two sleeping on-demand vassals (pid -1) and one ignoring its stop byte. */
+    @Test
+    void ragnarokWithSleepingOnDemandVassalsSignalsOnlyTheStubbornOne() throws Exception {
+        FakeNative nat = new FakeNative();
+        EmperorLog log = EmperorLog.standard();
+        EmperorLoop loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                new Lifecycle.Settings(30_000, 30_000, false, false),
+                new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 1000);
+        Thread t = new Thread(loop::run);
+        t.start();
+        List<VassalFile> files = List.of(
+                new VassalFile("od1.ini", Path.of("/v/od1.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "/run/od1.sock"),
+                new VassalFile("od2.ini", Path.of("/v/od2.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "127.0.0.1:9"),
+                new VassalFile("stubborn.ini", Path.of("/v/stubborn.ini"), Path.of("/v"), 1, 0, 0, "/v"));
+        loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
+        long deadline = System.currentTimeMillis() + 5000;
+        // the snapshot is published at the end of the loop iteration: wait for it, not only for the calls
+        while ((nat.spawns.size() < 1 || nat.listening.size() < 2
+                || loop.snapshot().vassals().stream().filter(v -> v.pid() == -1).count() < 2) && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(2, loop.snapshot().vassals().stream().filter(v -> v.pid() == -1).count(), "two sleepers listed with pid -1");
+        loop.execute(loop::ragnarok);
+        t.join(10_000);
+        assertTrue(!t.isAlive(), "Ragnarok completed");
+        List<String> kills;
+        synchronized (nat.calls) {
+            kills = nat.calls.stream().filter(c -> c.startsWith("kill")).toList();
+        }
+        assertEquals(List.of("killGroup 5000 9", "kill 5000 9"), kills);
+        assertTrue(nat.listening.isEmpty(), "the sleepers' sockets were closed");
+    }
 }

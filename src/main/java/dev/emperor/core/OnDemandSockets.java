@@ -1,0 +1,68 @@
+package dev.emperor.core;
+
+import dev.emperor.internal.Native;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Naming rules of on-demand sockets (uWSGI {@code on_demand_bind}, lifecycle §8): a name with a
+ * ':' is TCP IPv4 {@code host:port} (empty host = any address), anything else a UNIX socket path;
+ * a relative path resolves against the vassal's directory (uWSGI binds during the scan, whose
+ * cwd is the monitored directory). Logs and stats keep the name as given.
+ *
+ * <p>Removal: uWSGI closes the socket but leaves the UNIX socket file behind. Here the file is
+ * unlinked when the vassal goes away, but only if it is still the very file we bound (same
+ * device and inode, still a socket): a file someone else has put there since is left alone.
+ */
+final class OnDemandSockets {
+    private OnDemandSockets() {
+    }
+
+    /** The listening fd or a negative errno. */
+    static int bind(Native nat, String name, Path cwd, int backlog) {
+        int colon = name.indexOf(':');
+        if (colon < 0) {
+            return nat.listenUnix(unixPath(name, cwd), backlog);
+        }
+        String port = name.substring(colon + 1);
+        if (!port.matches("[0-9]{1,5}")) {
+            return -Native.EINVAL; // uWSGI's atoi would bind port 0, i.e. a random one nobody knows
+        }
+        return nat.listenTcp(name.substring(0, colon), Integer.parseInt(port), backlog);
+    }
+
+    /** Identity of the UNIX socket file just bound, null for TCP or when it cannot be read. */
+    static String unixPath(String name, Path cwd) {
+        return name.startsWith("/") || cwd == null ? name : cwd.resolve(name).toString();
+    }
+
+    static Object fileKey(String name, Path cwd) {
+        if (name.indexOf(':') >= 0) {
+            return null;
+        }
+        try {
+            BasicFileAttributes a = Files.readAttributes(Path.of(unixPath(name, cwd)), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isOther() ? a.fileKey() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static void unlinkIfOurs(String name, Path cwd, Object key, EmperorLog log) {
+        if (key == null) {
+            return;
+        }
+        Path p = Path.of(unixPath(name, cwd));
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isOther() && key.equals(a.fileKey())) {
+                Files.delete(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("[emperor] on-demand socket file " + name + " not removed: " + e);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.emperor.monitor;
+
+import dev.emperor.internal.Native;
+import dev.emperor.spawn.HelperChildren;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On-demand socket names for dir/glob vassals (spec/imperial-monitors.md §6, uWSGI
+ * {@code emperor_check_on_demand_socket}); exactly one mechanism, in uWSGI's order of precedence:
+ * <ol>
+ *   <li>{@code emperor-on-demand-extension EXT}: the sidecar file NAME+EXT (next to the config)
+ *       holds the name, cut at its first byte below 32;</li>
+ *   <li>{@code emperor-on-demand-directory DIR}: DIR/&lt;basename of NAME up to its last dot&gt;.socket;</li>
+ *   <li>{@code emperor-on-demand-exec CMD}: the output of CMD run with NAME as an argument (no shell,
+ *       see {@link OnDemandExec}).</li>
+ * </ol>
+ * Runs on the scanner thread and annotates each scan's {@link VassalFile}s; the loop reads the
+ * name only when it creates a record (uWSGI: new instances only; a config change does not switch
+ * modes). The sidecar and directory lookups are cheap and done at every scan; the exec result is
+ * cached per name and mtime (dropped when the name disappears) so a helper does not run for every
+ * vassal at every scan.
+ *
+ * <p>Deliberate difference: uWSGI compares the bytes as signed chars, so every byte &ge; 0x80 also
+ * ends the name and UTF-8 paths are cut (spec BUG). Here only bytes 0..31 end it; the name must then
+ * be valid UTF-8 (it becomes a path or a host:port), else the vassal is a normal one with a log line.
+ */
+public final class OnDemandDiscovery {
+    private static final Logger LOG = LoggerFactory.getLogger("emperor");
+    /** How long an exec helper may take before it is killed (uWSGI waits forever, blocking its loop). */
+    public static final long EXEC_TIMEOUT_MS = 10_000;
+    private static final int MAX_SIDECAR = 4096;
+
+    private final String extension;
+    private final String directory;
+    private final OnDemandExec exec;
+    private final Map<String, Cached> execCache = new HashMap<>();
+
+    private record Cached(long mtimeNanos, String socket) {
+    }
+
+    private OnDemandDiscovery(String extension, String directory, OnDemandExec exec) {
+        this.extension = extension;
+        this.directory = directory;
+        this.exec = exec;
+    }
+
+    /** The discovery for these options, or null when none of them is set (every vassal is normal). */
+    public static OnDemandDiscovery of(String extension, String directory, String execCommand, Native nat,
+                                       HelperChildren children, List<String> env, long execTimeoutMs, LongSupplier clock) {
+        if (extension != null && !extension.isEmpty()) {
+            return new OnDemandDiscovery(extension, null, null);
+        }
+        if (directory != null && !directory.isEmpty()) {
+            return new OnDemandDiscovery(null, directory, null);
+        }
+        if (execCommand != null && !execCommand.isBlank()) {
+            return new OnDemandDiscovery(null, null, new OnDemandExec(nat, children, execCommand, env, execTimeoutMs, clock));
+        }
+        return null;
+    }
+
+    /** The same scan results with each vassal's socket name filled in (scanner thread). */
+    public List<ScanResult> annotate(List<ScanResult> results) {
+        List<ScanResult> out = new ArrayList<>(results.size());
+        for (ScanResult r : results) {
+            if (!r.ok()) {
+                out.add(r);
+                continue;
+            }
+            List<VassalFile> files = new ArrayList<>(r.vassals().size());
+            Set<String> seen = new HashSet<>();
+            for (VassalFile f : r.vassals()) {
+                seen.add(key(f));
+                files.add(f.withOnDemandSocket(safeLookup(f)));
+            }
+            execCache.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
+            out.add(new ScanResult(r.monitor(), true, null, files, r.skipped()));
+        }
+        return out;
+    }
+
+    /** An unexpected failure (e.g. out of fds) must not kill the scanner thread: that vassal is a normal one. */
+    private String safeLookup(VassalFile f) {
+        try {
+            return lookup(f);
+        } catch (RuntimeException e) {
+            LOG.error("[emperor] on-demand socket lookup for {} failed ({}): it starts as a normal vassal", f.name(), e.toString());
+            return null;
+        }
+    }
+
+    /** The socket name of one vassal, or null for a normal vassal. */
+    String lookup(VassalFile f) {
+        if (extension != null) {
+            return fromSidecar(f.cwd().resolve(f.name() + extension), f.name());
+        }
+        if (directory != null) {
+            return fromDirectory(directory, f.name());
+        }
+        Cached c = execCache.get(key(f));
+        if (c == null || c.mtimeNanos() != f.mtimeNanos()) {
+            c = new Cached(f.mtimeNanos(), exec.run(f));
+            execCache.put(key(f), c);
+        }
+        return c.socket();
+    }
+
+    private static String key(VassalFile f) {
+        return f.monitor() + "\0" + f.name();
+    }
+
+    /** NAME+EXT: missing, not a regular file (a FIFO would block the scanner) or empty → null. */
+    static String fromSidecar(Path sidecar, String vassal) {
+        if (!Files.isRegularFile(sidecar)) {
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(sidecar)) {
+            return socketName(in.readNBytes(MAX_SIDECAR), sidecar.toString());
+        } catch (IOException e) {
+            LOG.warn("[emperor] cannot read {} ({}): {} starts as a normal vassal", sidecar, e.getMessage(), vassal);
+            return null;
+        }
+    }
+
+    /** uWSGI: DIR + "/" + (basename of NAME up to its last '.') + ".socket"; no dot → null. */
+    static String fromDirectory(String dir, String name) {
+        String base = name.substring(name.lastIndexOf('/') + 1);
+        int dot = base.lastIndexOf('.');
+        if (dot < 0) {
+            return null;
+        }
+        return dir + "/" + base.substring(0, dot) + ".socket";
+    }
+
+    /** The bytes up to the first one below 32 (unsigned: UTF-8 stays whole), as UTF-8; empty → null. */
+    static String socketName(byte[] raw, String source) {
+        int len = 0;
+        while (len < raw.length && (raw[len] & 0xff) >= 32) {
+            len++;
+        }
+        if (len == 0) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw, 0, len)).toString();
+        } catch (CharacterCodingException e) {
+            LOG.warn("[emperor] on-demand socket name in {} is not valid UTF-8: ignored", source);
+            return null;
+        }
+    }
+}

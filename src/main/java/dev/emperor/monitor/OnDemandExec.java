@@ -1,0 +1,147 @@
+package dev.emperor.monitor;
+
+import dev.emperor.internal.Native;
+import dev.emperor.internal.Reaped;
+import dev.emperor.internal.SpawnException;
+import dev.emperor.internal.SpawnRequest;
+import dev.emperor.spawn.HelperChildren;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code emperor-on-demand-exec CMD}: the socket name is the helper's stdout. uWSGI runs
+ * {@code /bin/sh -c 'CMD "NAME"'}, so a vassal file named {@code $(touch pwned).ini} runs code as
+ * the Emperor (spec UNSAFE). Here there is no shell: CMD is split on whitespace into argv words
+ * (no quoting, no expansion) and the vassal name is appended as one more argument, byte for byte.
+ * The helper is posix_spawned in its own session with stdin on /dev/null and stdout on a
+ * socketpair; it gets {@link #timeoutMs} to answer, then it (and its process group) is SIGKILLed
+ * and the vassal starts as a normal one. Runs on the scanner thread, never on the loop.
+ */
+final class OnDemandExec {
+    private static final Logger LOG = LoggerFactory.getLogger("emperor");
+    /** Enough for any socket name; the rest of a chatty helper's output is read and dropped. */
+    private static final int KEEP = 4096;
+
+    private final Native nat;
+    private final HelperChildren children;
+    private final String command;
+    private final List<String> words;
+    private final List<String> env;
+    private final long timeoutMs;
+    private final LongSupplier clock;
+
+    OnDemandExec(Native nat, HelperChildren children, String command, List<String> env, long timeoutMs,
+                 LongSupplier clock) {
+        this.nat = nat;
+        this.children = children;
+        this.command = command;
+        this.words = Arrays.asList(command.trim().split("\\s+"));
+        this.env = List.copyOf(env);
+        this.timeoutMs = timeoutMs;
+        this.clock = clock;
+    }
+
+    /** The socket name printed by the helper for this vassal, or null (none, failure or timeout: a normal vassal). */
+    String run(VassalFile f) {
+        String exe = resolve(words.get(0), f.cwd());
+        if (exe == null) {
+            LOG.error("[emperor] emperor-on-demand-exec: {} not found (no shell is used: give a path or a command in PATH);"
+                    + " {} starts as a normal vassal", words.get(0), f.name());
+            return null;
+        }
+        List<String> argv = new ArrayList<>(words);
+        argv.add(f.name());
+        int[] pair = nat.socketpair();
+        int pid;
+        try {
+            pid = children.spawn(new SpawnRequest(exe, argv, env, f.cwd().toString(), Map.of(1, pair[1]), true));
+        } catch (SpawnException | RuntimeException e) {
+            nat.close(pair[0]);
+            nat.close(pair[1]);
+            LOG.error("[emperor] emperor-on-demand-exec: cannot run {}: {}; {} starts as a normal vassal", exe, e.getMessage(), f.name());
+            return null;
+        }
+        nat.close(pair[1]);
+        long deadline = clock.getAsLong() + timeoutMs;
+        byte[] out;
+        boolean finished;
+        try {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            finished = readUntilEof(pair[0], buf, deadline);
+            out = buf.toByteArray();
+            finished = finished && children.awaitExit(pid, deadline, clock) != null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out = new byte[0];
+            finished = false;
+        } finally {
+            nat.close(pair[0]);
+        }
+        if (!finished) {
+            children.kill(pid);
+            try {
+                children.awaitExit(pid, clock.getAsLong() + 2000, clock); // SIGKILLed: reaped within milliseconds
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.error("[emperor] emperor-on-demand-exec \"{}\" for {} did not finish within {} ms: killed it (pid {});"
+                    + " {} starts as a normal vassal", command, f.name(), timeoutMs, pid, f.name());
+            return null;
+        }
+        return OnDemandDiscovery.socketName(out, f.name() + " (emperor-on-demand-exec output)");
+    }
+
+    /** Reads the helper's stdout until EOF; false when the deadline passed first. */
+    private boolean readUntilEof(int fd, ByteArrayOutputStream buf, long deadline) {
+        nat.setNonBlocking(fd);
+        byte[] chunk = new byte[4096];
+        try (Native.Poller poller = nat.newPoller()) {
+            poller.add(fd);
+            while (true) {
+                int n = nat.read(fd, chunk, chunk.length);
+                if (n == 0) {
+                    return true;
+                }
+                if (n > 0) {
+                    buf.write(chunk, 0, Math.max(0, Math.min(n, KEEP - buf.size())));
+                    continue;
+                }
+                if (n != -Native.EAGAIN) {
+                    return true; // a read error ends the output like EOF
+                }
+                long left = deadline - clock.getAsLong();
+                if (left <= 0) {
+                    return false;
+                }
+                poller.await(left);
+            }
+        }
+    }
+
+    /** execvp's PATH rule without a shell: a word with a '/' is a path (relative to the scan cwd). */
+    private static String resolve(String word, Path cwd) {
+        if (word.isEmpty()) {
+            return null;
+        }
+        if (word.contains("/")) {
+            Path p = cwd.resolve(word);
+            return Files.isExecutable(p) ? p.toAbsolutePath().toString() : null;
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir).resolve(word);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p.toAbsolutePath().toString();
+            }
+        }
+        return null;
+    }
+}

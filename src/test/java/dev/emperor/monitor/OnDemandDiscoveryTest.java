@@ -1,0 +1,127 @@
+package dev.emperor.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emperor.internal.JnrNative;
+import dev.emperor.spawn.HelperChildren;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Socket-name discovery (imperial-monitors §6): sidecar extension, directory, exec without a shell. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class OnDemandDiscoveryTest {
+    @TempDir
+    Path dir;
+
+    final JnrNative nat = JnrNative.load();
+    final HelperChildren helpers = new HelperChildren(nat);
+
+    private VassalFile file(String name, long mtime) {
+        return new VassalFile(name, dir.resolve(name), dir, mtime, 0, 0, dir.toString());
+    }
+
+    private OnDemandDiscovery exec(String command, long timeoutMs) {
+        return OnDemandDiscovery.of(null, null, command, nat, helpers, List.of("PATH=/usr/bin:/bin"), timeoutMs,
+                System::currentTimeMillis);
+    }
+
+    private Path script(String name, String body) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+        return p;
+    }
+
+    @Test
+    void extensionReadsTheSidecarUpToTheFirstControlByte() throws Exception {
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        Files.writeString(dir.resolve("app.ini.socket"), "/run/app.sock\n127.0.0.1:1\n");
+        assertEquals("/run/app.sock", d.lookup(file("app.ini", 1)));
+        assertNull(d.lookup(file("missing.ini", 1)), "no sidecar: a normal vassal");
+        Files.writeString(dir.resolve("empty.ini.socket"), "\n/ignored");
+        assertNull(d.lookup(file("empty.ini", 1)), "empty name: a normal vassal");
+        Files.writeString(dir.resolve("tcp.ini.socket"), ":9090");
+        assertEquals(":9090", d.lookup(file("tcp.ini", 1)), "no newline needed");
+    }
+
+    @Test
+    void extensionKeepsUtf8WhereUwsgiCutsAtTheFirstByteAbove127() throws Exception {
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        Files.write(dir.resolve("u.ini.socket"), "/run/caf\u00e9/\u00fc.sock\r\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("/run/caf\u00e9/\u00fc.sock", d.lookup(file("u.ini", 1)));
+        Files.write(dir.resolve("bad.ini.socket"), new byte[] {'/', 'x', (byte) 0xff, 'y'});
+        assertNull(d.lookup(file("bad.ini", 1)), "not UTF-8: refused with a log line, a normal vassal");
+    }
+
+    @Test
+    void extensionDoesNotBlockOnAFifoSidecar() throws Exception {
+        Path fifo = dir.resolve("f.ini.socket");
+        new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor();
+        assertTrue(Files.exists(fifo));
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        assertNull(d.lookup(file("f.ini", 1)));
+    }
+
+    @Test
+    void directoryUsesTheNameUpToItsLastDot() {
+        assertEquals("/run/od/app.socket", OnDemandDiscovery.fromDirectory("/run/od", "app.ini"));
+        assertEquals("/run/od/a.b.socket", OnDemandDiscovery.fromDirectory("/run/od", "a.b.ini"));
+        assertEquals("/run/od/app.socket", OnDemandDiscovery.fromDirectory("/run/od", "/etc/vassals/app.ini"), "glob names: basename");
+        assertNull(OnDemandDiscovery.fromDirectory("/run/od", "noext"));
+        assertNull(OnDemandDiscovery.fromDirectory("/run/od", "/etc/v.d/noext"), "a dot in a directory does not count");
+        OnDemandDiscovery d = OnDemandDiscovery.of(null, "/run/od", "/bin/false", nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        assertEquals("/run/od/x.socket", d.lookup(file("x.xml", 1)), "directory wins over exec, as in uWSGI");
+    }
+
+    @Test
+    void execPrintsTheSocketNameAndGetsTheVassalNameAsOneArgument() throws Exception {
+        Path args = dir.resolve("args");
+        Path s = script("lookup", "printf '%s\\n' \"$#\" \"$1\" \"$2\" > " + args + "; echo \"127.0.0.1:8$2\"; echo ignored");
+        OnDemandDiscovery d = exec(s + "   --flag", 5000);
+        assertEquals("127.0.0.1:8my app.ini", d.lookup(file("my app.ini", 1)));
+        assertEquals(List.of("2", "--flag", "my app.ini"), Files.readAllLines(args));
+        assertEquals(0, helpers.pending(), "the helper was reaped");
+    }
+
+    @Test
+    void execFromPathAndEmptyOutputMeansNormalVassal() {
+        assertEquals("x.ini", exec("echo", 5000).lookup(file("x.ini", 1)), "a bare command is looked up in PATH");
+        assertNull(exec("true", 5000).lookup(file("x.ini", 1)));
+        assertNull(exec("/nonexistent/lookup", 5000).lookup(file("x.ini", 1)));
+    }
+
+    @Test
+    void execIsCachedPerNameAndMtime() throws Exception {
+        Path count = dir.resolve("runs.txt");
+        Path s = script("count", "echo x >> " + count + "; echo /run/$1.sock");
+        OnDemandDiscovery d = exec(s.toString(), 5000);
+        ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 1)), List.of());
+        assertEquals("/run/a.ini.sock", d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket());
+        d.annotate(List.of(scan));
+        assertEquals(1, Files.readAllLines(count).size(), "not run again for an unchanged file");
+        d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 2)), List.of())));
+        assertEquals(2, Files.readAllLines(count).size(), "run again for a newer file");
+    }
+
+    @Test
+    void execThatHangsIsKilledAfterTheTimeout() throws Exception {
+        Path pidFile = dir.resolve("pid");
+        Path s = script("hang", "echo $$ > " + pidFile + "; echo /run/late.sock; exec sleep 60");
+        long t0 = System.nanoTime();
+        assertNull(exec(s.toString(), 300).lookup(file("h.ini", 1)), "timed out: a normal vassal");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 300 && ms < 5000, "took " + ms + " ms");
+        int pid = Integer.parseInt(Files.readString(pidFile).trim());
+        assertTrue(!Files.exists(Path.of("/proc/" + pid)), "the helper was killed and reaped");
+        assertEquals(0, helpers.pending());
+    }
+}

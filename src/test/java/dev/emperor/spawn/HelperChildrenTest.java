@@ -1,0 +1,65 @@
+package dev.emperor.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emperor.internal.JnrNative;
+import dev.emperor.internal.Reaped;
+import dev.emperor.internal.SpawnRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Helper exits are never taken by the loop's waitpid(-1): {@link HelperChildren#reapAny} parks them
+ * for their waiter and hands every other exit through, whichever of the two reaps first.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class HelperChildrenTest {
+    final JnrNative nat = JnrNative.load();
+    final HelperChildren helpers = new HelperChildren(nat);
+
+    private static SpawnRequest exit(int code) {
+        return new SpawnRequest("/bin/sh", List.of("sh", "-c", "exit " + code), List.of(), null, Map.of(), false);
+    }
+
+    @Test
+    void loopReaperHandsHelperExitsToTheirWaiterAndKeepsTheOthers() throws Exception {
+        int helper = helpers.spawn(exit(7));
+        int vassal = nat.spawn(exit(3));
+        List<Reaped> loopSaw = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (loopSaw.stream().noneMatch(r -> r.pid() == vassal) && System.currentTimeMillis() < deadline) {
+            Reaped r = helpers.reapAny(); // what the loop calls
+            if (r.pid() > 0) {
+                loopSaw.add(r);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        assertTrue(loopSaw.stream().anyMatch(r -> r.pid() == vassal && r.exitCode() == 3), "the vassal's exit reached the loop");
+        assertTrue(loopSaw.stream().noneMatch(r -> r.pid() == helper), "the helper's exit never did: " + loopSaw);
+        Reaped mine = helpers.awaitExit(helper, System.currentTimeMillis() + 10_000, System::currentTimeMillis);
+        assertNotNull(mine);
+        assertEquals(7, mine.exitCode());
+        assertEquals(0, helpers.pending());
+    }
+
+    @Test
+    void waiterReapsItselfWithoutALoopAndKillOnlyHitsUnreapedHelpers() throws Exception {
+        int pid = helpers.spawn(new SpawnRequest("/bin/sleep", List.of("sleep", "30"), List.of(), null, Map.of(), true));
+        assertNull(helpers.awaitExit(pid, System.currentTimeMillis() + 100, System::currentTimeMillis), "still running");
+        helpers.kill(pid);
+        Reaped r = helpers.awaitExit(pid, System.currentTimeMillis() + 10_000, System::currentTimeMillis);
+        assertEquals(9, r.signal());
+        helpers.kill(pid); // reaped: a no-op, never a signal to a recycled pid
+        assertNotEquals(0, pid);
+        assertEquals(0, helpers.pending());
+    }
+}
