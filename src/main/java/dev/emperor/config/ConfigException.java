@@ -4,7 +4,7 @@ package dev.emperor.config;
  * A configuration the daemon refuses to start with (uWSGI would {@code exit(1)} in the same place,
  * or the option is valid uWSGI that this daemon does not implement yet).
  * The message always starts with the place, e.g.
- * {@code /etc/emperor.ini:12: option 'emperor-tyrant': not supported yet}.
+ * {@code /etc/emperor.ini:12: option 'emperor-broodlord': not supported yet}.
  */
 public final class ConfigException extends Exception {
 

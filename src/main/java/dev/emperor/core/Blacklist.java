@@ -92,10 +92,11 @@ public final class Blacklist {
         if (e == null) {
             e = new Entry();
             e.firstAttempt = now;
+            e.lastAttempt = now;
             entries.put(name, e);
         }
+        // an existing entry keeps its lastAttempt: a refusal must not push back a throttle window
         e.refused = true;
-        e.lastAttempt = now;
     }
 
     /** The refusal is over (file gone or acceptable now): drop the entry unless it also carries a throttle. */

@@ -85,8 +85,8 @@ public final class Control {
                 if (s == VassalState.RUNNING) {
                     lifecycle.stop(v, action == Action.STOP ? StopReason.COMMAND : StopReason.OPERATOR, now);
                 } else if (action == Action.HALT && (s == VassalState.THROTTLED || s == VassalState.EXILED
-                        || s == VassalState.WAITING_FOR_BASE)) {
-                    v.state = VassalState.SUSPENDED;
+                        || s == VassalState.WAITING_FOR_BASE || s == VassalState.ON_DEMAND)) {
+                    lifecycle.park(v);
                 } else if (s != VassalState.SUSPENDED) {
                     return "cannot stop a vassal that is " + s.label();
                 }

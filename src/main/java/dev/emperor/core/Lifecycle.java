@@ -46,11 +46,13 @@ import dev.emperor.protocol.PipeByte;
  *                     bind error → "emperor_add()/bind(): ERR", blacklist, THROTTLED (retried after the window);
  *                     THROTTLED while the blacklist window is open (nothing bound yet)
  *   connection      → stop watching, spawn with the socket on fd 0 (fork server: 3rd SCM_RIGHTS fd) → RUNNING;
- *                     a failed spawn → blacklist, THROTTLED (socket kept, not watched)
+ *                     a failed spawn → blacklist, THROTTLED (socket kept, not watched); no binary (exile) →
+ *                     EXILED, socket closed
  *   file newer      → last_mod only, ready/accepting reset, "updated configuration" line
  *   file gone       → forget, listening socket closed (UNIX file unlinked only if still ours)
  *   Ragnarok        → forget (nothing to signal: pid -1, never kill(-1))
  *   SIGHUP          → as file newer with last_mod = now
+ *   operator stop   → SUSPENDED, socket closed (clients refused); a start binds it again
  *   tick, pipe, reaped: –
  * on-demand vassal in other states:
  *   RUNNING + byte 22 → byte 0/2 → STOPPING(ON_DEMAND), "bringing back instance" line
@@ -59,7 +61,7 @@ import dev.emperor.protocol.PipeByte;
  *                     as uWSGI), "back to" line; removed or Ragnarok meanwhile → forget as any STOPPING vassal
  *   crash(*)        → blacklist as usual, socket kept; ON_DEMAND (watched) at once or after the window
  *                     (THROTTLED, tick → ON_DEMAND) — a crash never respawns by itself; exit 26 → EXILED, socket closed
- *   THROTTLED tick  → ON_DEMAND (bind again if needed) instead of a spawn
+ *   THROTTLED tick  → ON_DEMAND (bind again if needed) instead of a spawn; a refused file → REFUSED, nothing bound
  *   EXILED + file newer → ON_DEMAND again
  *   SUSPENDED (wait-for-command wins, as in uWSGI master) → a start command puts it to ON_DEMAND
  * loyal (17) also removes the name from the blacklist.
@@ -117,11 +119,24 @@ public final class Lifecycle {
 
     /** A new or fresh record starts: asleep on its socket when on-demand, else spawned. */
     void start(Vassal v, long now) {
+        if (v.file.refusal() != null) {
+            refuse(v, now); // before binding: a refused file gets no socket either (trySpawn checks the same)
+            return;
+        }
         if (v.socketName != null) {
             onDemand.sleep(v, now, false);
         } else {
             trySpawn(v, now);
         }
+    }
+
+    /**
+     * An operator stop of a vassal that is not running: SUSPENDED until a start. An on-demand socket
+     * is closed (clients are refused, not left hanging in the backlog); the start binds it again.
+     */
+    void park(Vassal v) {
+        fx.closeOnDemand(v);
+        v.state = VassalState.SUSPENDED;
     }
 
     /** A client connected to the listening socket of a sleeping on-demand vassal: spawn it now. */
@@ -466,6 +481,7 @@ public final class Lifecycle {
         }
         if (o.exile()) {
             log.error("[emperor] cannot start vassal " + v.name + ": " + o.error());
+            fx.closeOnDemand(v); // as for exit 26: nobody will serve it, clients are refused rather than left hanging
             v.state = VassalState.EXILED;
             return;
         }

@@ -210,4 +210,27 @@ class LifecycleTyrantTest {
         assertEquals(-1, v.listenFd);
         assertFalse(fx.calls.stream().anyMatch(c -> c.startsWith("spawn")), fx.calls.toString());
     }
+
+    @Test
+    void refusedOnDemandFileAfterAThrottleGetsNoSocket() {
+        // a crash put it in THROTTLED; its file turned refused meanwhile: the tick must not bind
+        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now);
+        lc.onDemandConnection(v, now);
+        assertEquals(VassalState.RUNNING, v.state);
+        v.file = onDemandFile(1, 0, ROOT_REFUSAL);
+        lc.reaped(v, Reaped.exit(v.pid, 1), now);
+        now += 200_000;
+        lc.tick(v, now);
+        assertEquals(VassalState.REFUSED, v.state);
+        assertEquals(-1, v.listenFd, "a refused file holds no socket");
+    }
+
+    @Test
+    void refusalKeepsTheThrottleWindowOfAnEarlierFailure() {
+        blacklist.add("a.ini", now);
+        long until = blacklist.blockedUntil("a.ini");
+        now += 500;
+        lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
+        assertEquals(until, blacklist.blockedUntil("a.ini"), "a refusal must not push back the window");
+    }
 }

@@ -257,4 +257,27 @@ class OnDemandLifecycleTest {
         assertEquals(VassalState.ON_DEMAND, v.state);
         assertEquals(List.of("bind a.ini /run/a.sock", "watch a.ini"), fx.calls);
     }
+
+    @Test
+    void spawnExiledForLackOfABinaryClosesTheSocket() {
+        Vassal v = asleep();
+        fx.nextOutcome = Effects.SpawnOutcome.failed("no executable among [uwsgi]", true);
+        lc.onDemandConnection(v, now);
+        assertEquals(VassalState.EXILED, v.state);
+        assertEquals(-1, v.listenFd, "nobody will serve it: clients are refused, not left in the backlog");
+        assertTrue(fx.calls.contains("closeSocket a.ini"), fx.calls.toString());
+    }
+
+    @Test
+    void operatorStopOfASleepingVassalParksItWithTheSocketClosedAndStartBindsAgain() {
+        Vassal v = asleep();
+        Control control = new Control(lc, blacklist, new EmperorLog(null, () -> now));
+        assertEquals(null, control.apply(Control.Action.HALT, v, now));
+        assertEquals(VassalState.SUSPENDED, v.state);
+        assertEquals(-1, v.listenFd);
+        assertEquals(null, control.apply(Control.Action.START, v, now));
+        assertEquals(VassalState.ON_DEMAND, v.state);
+        assertTrue(v.listenFd >= 0, "bound again");
+        assertFalse(fx.calls.stream().anyMatch(c -> c.startsWith("spawn")), fx.calls.toString());
+    }
 }
