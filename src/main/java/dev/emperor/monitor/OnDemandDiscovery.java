@@ -1,14 +1,15 @@
 package dev.emperor.monitor;
 
 import dev.emperor.internal.Native;
+import dev.emperor.internal.RegularFiles;
 import dev.emperor.spawn.HelperChildren;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,7 @@ public final class OnDemandDiscovery {
     private final String directory;
     private final OnDemandExec exec;
     private final Map<String, Cached> execCache = new HashMap<>();
+    private final Map<String, String> warned = new HashMap<>();
 
     private record Cached(long mtimeNanos, String socket) {
     }
@@ -90,6 +93,7 @@ public final class OnDemandDiscovery {
                 files.add(f.withOnDemandSocket(safeLookup(f)));
             }
             execCache.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
+            warned.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
             out.add(new ScanResult(r.monitor(), true, null, files, r.skipped()));
         }
         return out;
@@ -108,7 +112,16 @@ public final class OnDemandDiscovery {
     /** The socket name of one vassal, or null for a normal vassal. */
     String lookup(VassalFile f) {
         if (extension != null) {
-            return fromSidecar(f.cwd().resolve(f.name() + extension), f.name());
+            String k = key(f);
+            boolean[] complained = {false};
+            String socket = fromSidecar(f.cwd().resolve(f.name() + extension), f, msg -> {
+                complained[0] = true;
+                warnOnce(k, msg);
+            });
+            if (!complained[0]) {
+                warned.remove(k); // fixed: a new complaint later is logged again
+            }
+            return socket;
         }
         if (directory != null) {
             return fromDirectory(directory, f.name());
@@ -121,21 +134,42 @@ public final class OnDemandDiscovery {
         return c.socket();
     }
 
+    /** The sidecar is read at every scan: the same complaint about the same vassal is logged once. */
+    private void warnOnce(String key, String message) {
+        if (!message.equals(warned.put(key, message))) {
+            LOG.warn(message);
+        }
+    }
+
     private static String key(VassalFile f) {
         return f.monitor() + "\0" + f.name();
     }
 
-    /** NAME+EXT: missing, not a regular file (a FIFO would block the scanner) or empty → null. */
-    static String fromSidecar(Path sidecar, String vassal) {
-        if (!Files.isRegularFile(sidecar)) {
+    /**
+     * NAME+EXT: missing, not a regular file, or empty → null. Read through {@link RegularFiles}
+     * with O_NOFOLLOW: a FIFO swapped in does not block the scanner and a symlink (to /etc/shadow,
+     * say) is not followed, as its first line would become the socket name, logged and shown in the
+     * stats. The file read must belong to the vassal file's owner (or root): someone else's sidecar
+     * next to your config does not choose your socket.
+     */
+    static String fromSidecar(Path sidecar, VassalFile vassal, Consumer<String> warn) {
+        String name = vassal.name();
+        RegularFiles.Head head;
+        try {
+            head = RegularFiles.read(sidecar, MAX_SIDECAR, true);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+            warn.accept("[emperor] on-demand sidecar " + sidecar + " ignored (" + why + "): " + name + " starts as a normal vassal");
             return null;
         }
-        try (InputStream in = Files.newInputStream(sidecar)) {
-            return socketName(in.readNBytes(MAX_SIDECAR), sidecar.toString());
-        } catch (IOException e) {
-            LOG.warn("[emperor] cannot read {} ({}): {} starts as a normal vassal", sidecar, e.getMessage(), vassal);
+        if (head.uid() != vassal.uid() && head.uid() != 0) {
+            warn.accept("[emperor] on-demand sidecar " + sidecar + " ignored: owned by uid " + head.uid() + ", but the vassal file "
+                    + vassal.path() + " by uid " + vassal.uid() + "; " + name + " starts as a normal vassal");
             return null;
         }
+        return socketName(head.bytes(), sidecar.toString());
     }
 
     /** uWSGI: DIR + "/" + (basename of NAME up to its last '.') + ".socket"; no dot → null. */

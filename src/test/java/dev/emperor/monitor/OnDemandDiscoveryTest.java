@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.internal.JnrNative;
 import dev.emperor.spawn.HelperChildren;
+import dev.emperor.testing.TestUsers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,46 @@ class OnDemandDiscoveryTest {
         assertTrue(Files.exists(fifo));
         OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
         assertNull(d.lookup(file("f.ini", 1)));
+    }
+
+    /** uWSGI follows it: the first line of a root-only file would become the name, logged and in the stats. */
+    @Test
+    void aSidecarSymlinkIsNotFollowed() throws Exception {
+        Path secret = dir.resolve("shadow");
+        Files.writeString(secret, "root:$6$secret-hash:19000\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Files.createSymbolicLink(dir.resolve("s.ini.socket"), secret);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        assertNull(d.lookup(file("s.ini", 1)), "a symlink sidecar is ignored: a normal vassal");
+    }
+
+    /** Someone else's sidecar next to your config (a shared vassal dir) must not choose your socket. */
+    @Test
+    void aSidecarOwnedByAnotherUserIsIgnoredRootsCounts() throws Exception {
+        TestUsers.User a = TestUsers.ensure(TestUsers.A);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        TestUsers.writeOwned(dir.resolve("x.ini.socket"), "/run/x.sock\n", a);
+        VassalFile rootsVassal = file("x.ini", 1);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("emperor");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(rootsVassal), List.of());
+            assertNull(d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket(), "root's vassal, a's sidecar: ignored");
+            d.annotate(List.of(scan));
+        } finally {
+            logger.detachAppender(logs);
+        }
+        List<String> warnings = logs.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains("sidecar")).toList();
+        assertEquals(List.of("[emperor] on-demand sidecar " + dir.resolve("x.ini.socket") + " ignored: owned by uid " + a.uid()
+                + ", but the vassal file " + dir.resolve("x.ini") + " by uid 0; x.ini starts as a normal vassal"), warnings,
+                "both files named, once for two scans");
+        VassalFile asVassal = new VassalFile("x.ini", dir.resolve("x.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
+        assertEquals("/run/x.sock", d.lookup(asVassal), "the owner's own sidecar");
+        Files.writeString(dir.resolve("y.ini.socket"), "/run/y.sock");
+        VassalFile asOther = new VassalFile("y.ini", dir.resolve("y.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
+        assertEquals("/run/y.sock", d.lookup(asOther), "a root-owned sidecar is accepted");
     }
 
     @Test
