@@ -34,9 +34,12 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Runs on the scanner thread and annotates each scan's {@link VassalFile}s; the loop reads the
  * name only when it creates a record (uWSGI: new instances only; a config change does not switch
- * modes). The sidecar and directory lookups are cheap and done at every scan; the exec result is
- * cached per name and mtime (dropped when the name disappears) so a helper does not run for every
- * vassal at every scan.
+ * modes). The sidecar and directory lookups are cheap and done at every scan; the exec helper runs
+ * once per name: its result is kept until the name disappears from a scan (a touched config keeps
+ * its record, so its name would not be read again). The helpers of one scan share a budget of one
+ * helper timeout: a name that was never handed over yet and comes after the budget is spent is left
+ * out of this scan (the loop has no record of it, so for the loop it simply appears a scan later);
+ * a scan thus takes at most about two helper timeouts, however many new vassals hang their helper.
  *
  * <p>Deliberate difference: uWSGI compares the bytes as signed chars, so every byte &ge; 0x80 also
  * ends the name and UTF-8 paths are cut (spec BUG). Here only bytes 0..31 end it; the name must then
@@ -54,26 +57,33 @@ public final class OnDemandDiscovery {
     private final Map<String, Cached> execCache = new HashMap<>();
     private final Map<String, String> warned = new HashMap<>();
 
-    private record Cached(long mtimeNanos, String socket) {
+    private final long execBudgetMs;
+    private final LongSupplier clock;
+
+    /** What a name was handed over with (null = a normal vassal); a name in here is known to the loop. */
+    private record Cached(String socket) {
     }
 
-    private OnDemandDiscovery(String extension, String directory, OnDemandExec exec) {
+    private OnDemandDiscovery(String extension, String directory, OnDemandExec exec, long execBudgetMs, LongSupplier clock) {
         this.extension = extension;
         this.directory = directory;
         this.exec = exec;
+        this.execBudgetMs = execBudgetMs;
+        this.clock = clock;
     }
 
     /** The discovery for these options, or null when none of them is set (every vassal is normal). */
     public static OnDemandDiscovery of(String extension, String directory, String execCommand, Native nat,
                                        HelperChildren children, List<String> env, long execTimeoutMs, LongSupplier clock) {
         if (extension != null && !extension.isEmpty()) {
-            return new OnDemandDiscovery(extension, null, null);
+            return new OnDemandDiscovery(extension, null, null, 0, clock);
         }
         if (directory != null && !directory.isEmpty()) {
-            return new OnDemandDiscovery(null, directory, null);
+            return new OnDemandDiscovery(null, directory, null, 0, clock);
         }
         if (execCommand != null && !execCommand.isBlank()) {
-            return new OnDemandDiscovery(null, null, new OnDemandExec(nat, children, execCommand, env, execTimeoutMs, clock));
+            return new OnDemandDiscovery(null, null, new OnDemandExec(nat, children, execCommand, env, execTimeoutMs, clock),
+                    execTimeoutMs, clock);
         }
         return null;
     }
@@ -88,9 +98,25 @@ public final class OnDemandDiscovery {
             }
             List<VassalFile> files = new ArrayList<>(r.vassals().size());
             Set<String> seen = new HashSet<>();
+            long start = clock.getAsLong();
+            int deferred = 0;
             for (VassalFile f : r.vassals()) {
-                seen.add(key(f));
-                files.add(f.withOnDemandSocket(safeLookup(f)));
+                String k = key(f);
+                boolean newName = exec != null && !execCache.containsKey(k);
+                if (newName && clock.getAsLong() - start >= execBudgetMs) {
+                    deferred++; // not handed over: not in seen either, so nothing is dropped for it
+                    continue;
+                }
+                seen.add(k);
+                String socket = safeLookup(f);
+                if (newName) {
+                    execCache.putIfAbsent(k, new Cached(socket)); // a failed lookup too: handed over as a normal vassal
+                }
+                files.add(f.withOnDemandSocket(socket));
+            }
+            if (deferred > 0) {
+                LOG.warn("[emperor] emperor-on-demand-exec: {} ms of lookups used up in {}; {} new vassal(s) wait for the next scan",
+                        execBudgetMs, r.monitor(), deferred);
             }
             execCache.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
             warned.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
@@ -127,8 +153,8 @@ public final class OnDemandDiscovery {
             return fromDirectory(directory, f.name());
         }
         Cached c = execCache.get(key(f));
-        if (c == null || c.mtimeNanos() != f.mtimeNanos()) {
-            c = new Cached(f.mtimeNanos(), exec.run(f));
+        if (c == null) {
+            c = new Cached(exec.run(f));
             execCache.put(key(f), c);
         }
         return c.socket();

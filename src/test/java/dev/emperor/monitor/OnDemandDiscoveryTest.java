@@ -140,8 +140,9 @@ class OnDemandDiscoveryTest {
         assertNull(exec("/nonexistent/lookup", 5000).lookup(file("x.ini", 1)));
     }
 
+    /** The loop reads the name for new records only: a touched config must not run the helper again. */
     @Test
-    void execIsCachedPerNameAndMtime() throws Exception {
+    void execRunsOncePerNameUntilTheNameDisappears() throws Exception {
         Path count = dir.resolve("runs.txt");
         Path s = script("count", "echo x >> " + count + "; echo /run/$1.sock");
         OnDemandDiscovery d = exec(s.toString(), 5000);
@@ -149,8 +150,33 @@ class OnDemandDiscoveryTest {
         assertEquals("/run/a.ini.sock", d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket());
         d.annotate(List.of(scan));
         assertEquals(1, Files.readAllLines(count).size(), "not run again for an unchanged file");
-        d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 2)), List.of())));
-        assertEquals(2, Files.readAllLines(count).size(), "run again for a newer file");
+        ScanResult touched = new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 2)), List.of());
+        assertEquals("/run/a.ini.sock", d.annotate(List.of(touched)).get(0).vassals().get(0).onDemandSocket());
+        assertEquals(1, Files.readAllLines(count).size(), "not run again for a touched file either");
+        d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(), List.of())));
+        d.annotate(List.of(touched));
+        assertEquals(2, Files.readAllLines(count).size(), "run again once the name was gone and is back");
+    }
+
+    /** A scan's helpers share one timeout's worth of time: new names after that wait for the next scan. */
+    @Test
+    void newNamesPastTheScanBudgetAreHandedOverAtALaterScan() throws Exception {
+        Path count = dir.resolve("runs.txt");
+        Path s = script("slow", "echo x >> " + count + "; sleep 0.6; echo /run/$1.sock");
+        OnDemandDiscovery d = exec(s.toString(), 1000);
+        ScanResult scan = new ScanResult(dir.toString(), true, null,
+                List.of(file("a.ini", 1), file("b.ini", 1), file("c.ini", 1)), List.of());
+        List<VassalFile> first = d.annotate(List.of(scan)).get(0).vassals();
+        assertTrue(!first.isEmpty() && first.size() < 3, "one or two lookups fit in 1000 ms, not three: " + first);
+        List<VassalFile> all = first;
+        for (int i = 0; i < 3 && all.size() < 3; i++) {
+            all = d.annotate(List.of(scan)).get(0).vassals();
+        }
+        assertEquals(List.of("a.ini", "b.ini", "c.ini"), all.stream().map(VassalFile::name).toList());
+        for (VassalFile f : all) {
+            assertEquals("/run/" + f.name() + ".sock", f.onDemandSocket());
+        }
+        assertEquals(3, Files.readAllLines(count).size(), "each helper ran once");
     }
 
     @Test
