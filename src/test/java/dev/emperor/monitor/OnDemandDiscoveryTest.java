@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.internal.JnrNative;
+import dev.emperor.internal.Native;
+import dev.emperor.internal.NativeException;
 import dev.emperor.spawn.HelperChildren;
 import dev.emperor.testing.TestUsers;
 import java.nio.charset.StandardCharsets;
@@ -177,6 +179,32 @@ class OnDemandDiscoveryTest {
             assertEquals("/run/" + f.name() + ".sock", f.onDemandSocket());
         }
         assertEquals(3, Files.readAllLines(count).size(), "each helper ran once");
+    }
+
+    /** Reading the output fails (no fd left for the poller): the helper is still killed and reaped, not leaked. */
+    @Test
+    void execWhoseOutputCannotBeReadIsKilledAndReaped() throws Exception {
+        Native failing = (Native) java.lang.reflect.Proxy.newProxyInstance(Native.class.getClassLoader(),
+                new Class<?>[] {Native.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("newPoller")) {
+                        throw new NativeException("epoll_create1", 24); // EMFILE
+                    }
+                    try {
+                        return method.invoke(nat, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        HelperChildren children = new HelperChildren(failing);
+        Path s = script("slow", "exec sleep 5");
+        OnDemandDiscovery d = OnDemandDiscovery.of(null, null, s.toString(), failing, children, List.of("PATH=/usr/bin:/bin"),
+                5000, System::currentTimeMillis);
+        ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(file("e.ini", 1)), List.of());
+        long t0 = System.nanoTime();
+        assertNull(d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket(), "a normal vassal");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, children.pending(), "the helper was killed and reaped, not left in HelperChildren");
+        assertTrue(ms < 4000, "killed, not waited for: " + ms + " ms");
     }
 
     @Test
