@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
 
 /**
  * Naming rules of on-demand sockets (uWSGI {@code on_demand_bind}, lifecycle §8): a name with a
@@ -15,9 +15,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  *
  * <p>Removal: uWSGI closes the socket but leaves the UNIX socket file behind. Here the file is
  * unlinked when the vassal goes away, but only if it is still the very file we bound (same
- * device and inode, still a socket): a file someone else has put there since is left alone.
+ * device and inode, still a socket, seen by lstat): a file someone else has put there since is left alone.
  */
 final class OnDemandSockets {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
     private OnDemandSockets() {
     }
 
@@ -44,25 +47,36 @@ final class OnDemandSockets {
             return null;
         }
         try {
-            BasicFileAttributes a = Files.readAttributes(Path.of(unixPath(name, cwd)), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.isOther() ? a.fileKey() : null;
+            return socketKey(Path.of(unixPath(name, cwd)));
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
+    /**
+     * Unlinks the socket file only if the entry at the path itself (lstat: a symlink swapped in is
+     * not followed) is still a socket with the (dev, inode) we bound. Accepted residual race: the
+     * name can be swapped between this lstat and the unlink by whoever can write its directory; the
+     * unlink then removes that entry of a directory they control anyway (unlink never follows the
+     * last component). A directory on the path swapped for a symlink in that window is not covered.
+     */
     static void unlinkIfOurs(String name, Path cwd, Object key, EmperorLog log) {
         if (key == null) {
             return;
         }
         Path p = Path.of(unixPath(name, cwd));
         try {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (a.isOther() && key.equals(a.fileKey())) {
+            if (key.equals(socketKey(p))) {
                 Files.delete(p);
             }
         } catch (IOException | RuntimeException e) {
             log.debug("[emperor] on-demand socket file " + name + " not removed: " + e);
         }
+    }
+
+    /** (dev, inode) of the entry at p when it is a socket (S_ISSOCK, lstat), else null. */
+    private static Object socketKey(Path p) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,fileKey", LinkOption.NOFOLLOW_LINKS);
+        return ((Integer) a.get("mode") & S_IFMT) == S_IFSOCK ? a.get("fileKey") : null;
     }
 }

@@ -1,6 +1,9 @@
 package dev.emperor.internal;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import jnr.ffi.Runtime;
 
 /**
@@ -12,13 +15,25 @@ import jnr.ffi.Runtime;
 final class ListenSockets {
     private static final int ENOENT = 2;
     private static final int SOCK_STREAM_CLOEXEC = LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC;
+    private static final int O_PATH = 010000000;
+    /** Differs by architecture (asm-generic vs x86), as in RegularFiles. */
+    private static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0100000 : 0400000;
+    private static final int S_IFMT = 0170000;
+    static final int S_IFSOCK = 0140000;
 
     private final LibC c;
     private final Runtime rt;
+    /** Runs between bind and chmod: tests swap the new socket file there. */
+    private final Runnable afterBind;
 
     ListenSockets(LibC c, Runtime rt) {
+        this(c, rt, () -> { });
+    }
+
+    ListenSockets(LibC c, Runtime rt, Runnable afterBind) {
         this.c = c;
         this.rt = rt;
+        this.afterBind = afterBind;
     }
 
     int tcp(String host, int port, int backlog) {
@@ -51,7 +66,19 @@ final class ListenSockets {
         }
         byte[] cpath = new byte[name.length + 1];
         System.arraycopy(name, 0, cpath, 0, name.length);
-        if (c.unlink(cpath) != 0 && rt.getLastError() != ENOENT) {
+        // The path comes from a vassal file's owner and we may be root: uWSGI unlinks whatever is
+        // there (/etc/shadow included); here only a stale socket is removed, anything else makes the
+        // bind fail with EADDRINUSE. Accepted residual race: whoever can write a directory on the
+        // path can swap the name (or that directory) between this check and the unlink; closing it
+        // would need a directory fd for every step (openat/unlinkat/bind via /proc/self/fd).
+        int type = entryType(cpath);
+        if (type < 0) {
+            return type;
+        }
+        if (type != 0 && type != S_IFSOCK) {
+            return -Native.EADDRINUSE;
+        }
+        if (type == S_IFSOCK && c.unlink(cpath) != 0 && rt.getLastError() != ENOENT) {
             return -rt.getLastError();
         }
         int fd = c.socket(LibC.AF_UNIX, SOCK_STREAM_CLOEXEC, 0);
@@ -61,10 +88,37 @@ final class ListenSockets {
         byte[] addr = new byte[2 + cpath.length];
         addr[0] = (byte) LibC.AF_UNIX;
         System.arraycopy(cpath, 0, addr, 2, cpath.length);
-        if (c.bind(fd, addr, addr.length) != 0 || c.chmod(cpath, 0666) != 0 || c.listen(fd, backlog) != 0) {
+        if (c.bind(fd, addr, addr.length) != 0) {
+            return fail(fd);
+        }
+        afterBind.run();
+        // chmod(2) would follow a symlink swapped in since the bind (root chmods any file 0666);
+        // with AT_SYMLINK_NOFOLLOW glibc fails on a symlink instead
+        if (c.fchmodat(LibC.AT_FDCWD, cpath, 0666, LibC.AT_SYMLINK_NOFOLLOW) != 0 || c.listen(fd, backlog) != 0) {
             return fail(fd);
         }
         return fd;
+    }
+
+    /**
+     * The file-type bits of the entry at {@code cpath} itself (a symlink is not followed), 0 when there
+     * is none, or a negative errno. open(O_PATH|O_NOFOLLOW) never blocks and needs no permission on
+     * the entry; the fd's stat through /proc is the entry's own (an fstat without struct layouts),
+     * and the name reaches the kernel as exactly the bytes we unlink and bind.
+     */
+    private int entryType(byte[] cpath) {
+        int fd = c.open(cpath, O_PATH | O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+        if (fd < 0) {
+            int errno = rt.getLastError();
+            return errno == ENOENT ? 0 : -errno;
+        }
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:mode") & S_IFMT;
+        } catch (IOException | RuntimeException e) {
+            return -Native.EINVAL;
+        } finally {
+            c.close(fd);
+        }
     }
 
     private int fail(int fd) {

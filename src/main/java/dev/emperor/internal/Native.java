@@ -19,6 +19,7 @@ public interface Native {
     int EINPROGRESS = 115;
     int EINVAL = 22;
     int ENAMETOOLONG = 36;
+    int EADDRINUSE = 98;
     int SIGKILL = 9;
     int SIGTERM = 15;
 
@@ -112,8 +113,10 @@ public interface Native {
     int listenTcp(String host, int port, int backlog);
 
     /**
-     * A listening, blocking, close-on-exec AF_UNIX stream socket bound to {@code path}: a file already
-     * there is unlinked first, the new socket file is chmod 0666 (as uWSGI's {@code on_demand_bind}).
+     * A listening, blocking, close-on-exec AF_UNIX stream socket bound to {@code path}: a stale socket
+     * already there is unlinked first, the new socket file is chmod 0666 (as uWSGI's {@code on_demand_bind});
+     * unlike uWSGI, anything else there (a regular file, a symlink, ...) is left alone and gives
+     * -EADDRINUSE, and the chmod never follows a symlink (the path is chosen by a vassal's owner).
      * The fd, or a negative errno; a path longer than 107 bytes gives -ENAMETOOLONG instead of being
      * truncated as uWSGI does.
      */

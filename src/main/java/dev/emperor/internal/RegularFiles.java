@@ -52,6 +52,15 @@ public final class RegularFiles {
      * @throws IOException               on any other failure
      */
     public static byte[] readHead(Path path, int max, boolean nofollow) throws IOException {
+        return read(path, max, nofollow).bytes();
+    }
+
+    /** What {@link #read} got: the bytes and the owner of the file they came from (same fstat). */
+    public record Head(byte[] bytes, int uid) {
+    }
+
+    /** {@link #readHead} plus the owner uid of the very file that was read (not of a name re-resolved later). */
+    public static Head read(Path path, int max, boolean nofollow) throws IOException {
         JnrNative nat = JnrNative.load();
         LibC c = nat.libc();
         byte[] name = (path.toString() + "\0").getBytes(PATH_CHARSET);
@@ -71,7 +80,7 @@ public final class RegularFiles {
             throw new FileSystemException(path.toString(), null, "open: errno " + errno);
         }
         try {
-            Map<String, Object> st = Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:mode,size");
+            Map<String, Object> st = Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:mode,size,uid");
             int type = (Integer) st.get("mode") & 0170000;
             if (type != 0100000) {
                 throw new NotRegularFileException(path, typeName(type));
@@ -96,7 +105,7 @@ public final class RegularFiles {
                 }
                 n += r;
             }
-            return n == want ? buf : Arrays.copyOf(buf, n);
+            return new Head(n == want ? buf : Arrays.copyOf(buf, n), (Integer) st.get("uid"));
         } finally {
             nat.close(fd);
         }

@@ -1,14 +1,15 @@
 package dev.emperor.monitor;
 
 import dev.emperor.internal.Native;
+import dev.emperor.internal.RegularFiles;
 import dev.emperor.spawn.HelperChildren;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +34,12 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Runs on the scanner thread and annotates each scan's {@link VassalFile}s; the loop reads the
  * name only when it creates a record (uWSGI: new instances only; a config change does not switch
- * modes). The sidecar and directory lookups are cheap and done at every scan; the exec result is
- * cached per name and mtime (dropped when the name disappears) so a helper does not run for every
- * vassal at every scan.
+ * modes). The sidecar and directory lookups are cheap and done at every scan; the exec helper runs
+ * once per name: its result is kept until the name disappears from a scan (a touched config keeps
+ * its record, so its name would not be read again). The helpers of one scan share a budget of one
+ * helper timeout: a name that was never handed over yet and comes after the budget is spent is left
+ * out of this scan (the loop has no record of it, so for the loop it simply appears a scan later);
+ * a scan thus takes at most about two helper timeouts, however many new vassals hang their helper.
  *
  * <p>Deliberate difference: uWSGI compares the bytes as signed chars, so every byte &ge; 0x80 also
  * ends the name and UTF-8 paths are cut (spec BUG). Here only bytes 0..31 end it; the name must then
@@ -50,27 +55,35 @@ public final class OnDemandDiscovery {
     private final String directory;
     private final OnDemandExec exec;
     private final Map<String, Cached> execCache = new HashMap<>();
+    private final Map<String, String> warned = new HashMap<>();
 
-    private record Cached(long mtimeNanos, String socket) {
+    private final long execBudgetMs;
+    private final LongSupplier clock;
+
+    /** What a name was handed over with (null = a normal vassal); a name in here is known to the loop. */
+    private record Cached(String socket) {
     }
 
-    private OnDemandDiscovery(String extension, String directory, OnDemandExec exec) {
+    private OnDemandDiscovery(String extension, String directory, OnDemandExec exec, long execBudgetMs, LongSupplier clock) {
         this.extension = extension;
         this.directory = directory;
         this.exec = exec;
+        this.execBudgetMs = execBudgetMs;
+        this.clock = clock;
     }
 
     /** The discovery for these options, or null when none of them is set (every vassal is normal). */
     public static OnDemandDiscovery of(String extension, String directory, String execCommand, Native nat,
                                        HelperChildren children, List<String> env, long execTimeoutMs, LongSupplier clock) {
         if (extension != null && !extension.isEmpty()) {
-            return new OnDemandDiscovery(extension, null, null);
+            return new OnDemandDiscovery(extension, null, null, 0, clock);
         }
         if (directory != null && !directory.isEmpty()) {
-            return new OnDemandDiscovery(null, directory, null);
+            return new OnDemandDiscovery(null, directory, null, 0, clock);
         }
         if (execCommand != null && !execCommand.isBlank()) {
-            return new OnDemandDiscovery(null, null, new OnDemandExec(nat, children, execCommand, env, execTimeoutMs, clock));
+            return new OnDemandDiscovery(null, null, new OnDemandExec(nat, children, execCommand, env, execTimeoutMs, clock),
+                    execTimeoutMs, clock);
         }
         return null;
     }
@@ -85,11 +98,28 @@ public final class OnDemandDiscovery {
             }
             List<VassalFile> files = new ArrayList<>(r.vassals().size());
             Set<String> seen = new HashSet<>();
+            long start = clock.getAsLong();
+            int deferred = 0;
             for (VassalFile f : r.vassals()) {
-                seen.add(key(f));
-                files.add(f.withOnDemandSocket(safeLookup(f)));
+                String k = key(f);
+                boolean newName = exec != null && !execCache.containsKey(k);
+                if (newName && clock.getAsLong() - start >= execBudgetMs) {
+                    deferred++; // not handed over: not in seen either, so nothing is dropped for it
+                    continue;
+                }
+                seen.add(k);
+                String socket = safeLookup(f);
+                if (newName) {
+                    execCache.putIfAbsent(k, new Cached(socket)); // a failed lookup too: handed over as a normal vassal
+                }
+                files.add(f.withOnDemandSocket(socket));
+            }
+            if (deferred > 0) {
+                LOG.warn("[emperor] emperor-on-demand-exec: {} ms of lookups used up in {}; {} new vassal(s) wait for the next scan",
+                        execBudgetMs, r.monitor(), deferred);
             }
             execCache.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
+            warned.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
             out.add(new ScanResult(r.monitor(), true, null, files, r.skipped()));
         }
         return out;
@@ -108,34 +138,64 @@ public final class OnDemandDiscovery {
     /** The socket name of one vassal, or null for a normal vassal. */
     String lookup(VassalFile f) {
         if (extension != null) {
-            return fromSidecar(f.cwd().resolve(f.name() + extension), f.name());
+            String k = key(f);
+            boolean[] complained = {false};
+            String socket = fromSidecar(f.cwd().resolve(f.name() + extension), f, msg -> {
+                complained[0] = true;
+                warnOnce(k, msg);
+            });
+            if (!complained[0]) {
+                warned.remove(k); // fixed: a new complaint later is logged again
+            }
+            return socket;
         }
         if (directory != null) {
             return fromDirectory(directory, f.name());
         }
         Cached c = execCache.get(key(f));
-        if (c == null || c.mtimeNanos() != f.mtimeNanos()) {
-            c = new Cached(f.mtimeNanos(), exec.run(f));
+        if (c == null) {
+            c = new Cached(exec.run(f));
             execCache.put(key(f), c);
         }
         return c.socket();
+    }
+
+    /** The sidecar is read at every scan: the same complaint about the same vassal is logged once. */
+    private void warnOnce(String key, String message) {
+        if (!message.equals(warned.put(key, message))) {
+            LOG.warn(message);
+        }
     }
 
     private static String key(VassalFile f) {
         return f.monitor() + "\0" + f.name();
     }
 
-    /** NAME+EXT: missing, not a regular file (a FIFO would block the scanner) or empty → null. */
-    static String fromSidecar(Path sidecar, String vassal) {
-        if (!Files.isRegularFile(sidecar)) {
+    /**
+     * NAME+EXT: missing, not a regular file, or empty → null. Read through {@link RegularFiles}
+     * with O_NOFOLLOW: a FIFO swapped in does not block the scanner and a symlink (to /etc/shadow,
+     * say) is not followed, as its first line would become the socket name, logged and shown in the
+     * stats. The file read must belong to the vassal file's owner (or root): someone else's sidecar
+     * next to your config does not choose your socket.
+     */
+    static String fromSidecar(Path sidecar, VassalFile vassal, Consumer<String> warn) {
+        String name = vassal.name();
+        RegularFiles.Head head;
+        try {
+            head = RegularFiles.read(sidecar, MAX_SIDECAR, true);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+            warn.accept("[emperor] on-demand sidecar " + sidecar + " ignored (" + why + "): " + name + " starts as a normal vassal");
             return null;
         }
-        try (InputStream in = Files.newInputStream(sidecar)) {
-            return socketName(in.readNBytes(MAX_SIDECAR), sidecar.toString());
-        } catch (IOException e) {
-            LOG.warn("[emperor] cannot read {} ({}): {} starts as a normal vassal", sidecar, e.getMessage(), vassal);
+        if (head.uid() != vassal.uid() && head.uid() != 0) {
+            warn.accept("[emperor] on-demand sidecar " + sidecar + " ignored: owned by uid " + head.uid() + ", but the vassal file "
+                    + vassal.path() + " by uid " + vassal.uid() + "; " + name + " starts as a normal vassal");
             return null;
         }
+        return socketName(head.bytes(), sidecar.toString());
     }
 
     /** uWSGI: DIR + "/" + (basename of NAME up to its last '.') + ".socket"; no dot → null. */

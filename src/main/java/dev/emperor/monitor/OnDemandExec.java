@@ -71,8 +71,9 @@ final class OnDemandExec {
         }
         nat.close(pair[1]);
         long deadline = clock.getAsLong() + timeoutMs;
-        byte[] out;
-        boolean finished;
+        byte[] out = new byte[0];
+        boolean finished = false;
+        RuntimeException failure = null;
         try {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             finished = readUntilEof(pair[0], buf, deadline);
@@ -80,8 +81,8 @@ final class OnDemandExec {
             finished = finished && children.awaitExit(pid, deadline, clock) != null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            out = new byte[0];
-            finished = false;
+        } catch (RuntimeException e) {
+            failure = e; // e.g. no fd left for the poller: the helper must still be killed and reaped
         } finally {
             nat.close(pair[0]);
         }
@@ -92,8 +93,13 @@ final class OnDemandExec {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            LOG.error("[emperor] emperor-on-demand-exec \"{}\" for {} did not finish within {} ms: killed it (pid {});"
-                    + " {} starts as a normal vassal", command, f.name(), timeoutMs, pid, f.name());
+            if (failure != null) {
+                LOG.error("[emperor] emperor-on-demand-exec \"{}\" for {}: reading its output failed ({}): killed it (pid {});"
+                        + " {} starts as a normal vassal", command, f.name(), failure.toString(), pid, f.name());
+            } else {
+                LOG.error("[emperor] emperor-on-demand-exec \"{}\" for {} did not finish within {} ms: killed it (pid {});"
+                        + " {} starts as a normal vassal", command, f.name(), timeoutMs, pid, f.name());
+            }
             return null;
         }
         return OnDemandDiscovery.socketName(out, f.name() + " (emperor-on-demand-exec output)");

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,21 +26,65 @@ class ListenSocketsTest {
     Path tmp;
 
     @Test
-    void unixSocketReplacesAStaleFileIsWorldWritableAndCloseOnExec() throws Exception {
+    void unixSocketReplacesAStaleSocketIsWorldWritableAndCloseOnExec() throws Exception {
         Path p = tmp.resolve("od.sock");
-        Files.writeString(p, "stale");
+        try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            stale.bind(UnixDomainSocketAddress.of(p)); // closing it leaves the socket file behind
+        }
         int fd = nat.listenUnix(p.toString(), 100);
         try {
             assertTrue(fd > 2, "fd " + fd);
             assertTrue(nat.isCloseOnExec(fd));
-            assertTrue(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther());
+            assertTrue(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther());
             assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
             try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                assertTrue(c.connect(UnixDomainSocketAddress.of(p)), "connects without anyone accepting (backlog)");
+                assertTrue(c.connect(UnixDomainSocketAddress.of(p)), "connects without anyone accepting (backlog), so not the stale socket (inode numbers get reused)");
             }
         } finally {
             nat.close(fd);
         }
+    }
+
+    /** uWSGI unlinks whatever is at the path, and the path is chosen by a vassal file's owner. */
+    @Test
+    void anythingButASocketAtThePathIsLeftAloneWithAddressInUse() throws Exception {
+        Path file = tmp.resolve("shadow");
+        Files.writeString(file, "secret");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertEquals(-Native.EADDRINUSE, nat.listenUnix(file.toString(), 100));
+        assertEquals("secret", Files.readString(file));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        Path link = Files.createSymbolicLink(tmp.resolve("link.sock"), file);
+        assertEquals(-Native.EADDRINUSE, nat.listenUnix(link.toString(), 100));
+        assertTrue(Files.isSymbolicLink(link), "the symlink itself is not removed either");
+
+        Path dir = Files.createDirectory(tmp.resolve("d.sock"));
+        assertEquals(-Native.EADDRINUSE, nat.listenUnix(dir.toString(), 100));
+        assertTrue(Files.isDirectory(dir));
+    }
+
+    /** A symlink swapped in between bind and chmod: chmod(2) would make its target 0666 (as root: any file). */
+    @Test
+    void chmodDoesNotFollowASymlinkSwappedInAfterTheBind() throws Exception {
+        Path target = tmp.resolve("shadow");
+        Files.writeString(target, "secret");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+        Path p = tmp.resolve("od.sock");
+        ListenSockets swapping = new ListenSockets(nat.libc(), jnr.ffi.Runtime.getRuntime(nat.libc()), () -> {
+            try {
+                Files.delete(p);
+                Files.createSymbolicLink(p, target);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        int fd = swapping.unix(p.toString(), 100);
+        if (fd >= 0) {
+            nat.close(fd);
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertTrue(fd < 0, "a failed chmod is a failed bind: " + fd);
     }
 
     @Test

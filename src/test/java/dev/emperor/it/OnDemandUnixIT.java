@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code emperor-on-demand-directory DIR}: {@code u.ini} sleeps on the UNIX socket DIR/u.socket
- * (a stale file there is replaced; mode 0666), a request over it starts the vassal, and removing
+ * (a stale socket file there is replaced; mode 0666), a request over it starts the vassal, and removing
  * the config closes the socket and removes the file the Emperor created (uWSGI leaves it behind).
+ * A regular file at a socket path is left alone (uWSGI unlinks whatever is there).
  */
 @Timeout(60)
 class OnDemandUnixIT {
@@ -32,11 +34,24 @@ class OnDemandUnixIT {
         Path root = Files.createTempDirectory("emperor-it-ondemand-unix-");
         Path sockets = Files.createDirectory(root.resolve("sockets"));
         Path sock = sockets.resolve("u.socket");
-        Files.writeString(sock, "stale");
+        try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            stale.bind(UnixDomainSocketAddress.of(sock)); // closing it leaves the socket file behind
+        }
+        Path notASocket = sockets.resolve("r.socket");
+        Files.writeString(notASocket, "precious");
         try (TempEmperor e = TempEmperor.prepare("ondemand-unix").root(root, false)
                 .option("emperor-on-demand-directory", sockets.toString()).build()) {
             Path config = OnDemandIT.onDemandVassal("u").writeTo(e);
+            boolean ours = e.impl() != Impl.UWSGI;
+            if (ours) {
+                OnDemandIT.onDemandVassal("r").writeTo(e);
+            }
             e.start();
+            if (ours) {
+                e.awaitLog(java.util.regex.Pattern.quote("emperor_add()/bind(): Address already in use [socket \""
+                        + notASocket + "\" of vassal r.ini]"), TempEmperor.SHORT);
+                assertEquals("precious", Files.readString(notASocket), "a regular file is not unlinked");
+            }
             e.awaitLog(java.util.regex.Pattern.quote("[uwsgi-emperor] u.ini -> \"on demand\" instance detected, waiting for connections on socket \""
                     + sock + "\" ..."), TempEmperor.SHORT);
             assertTrue(Files.readAttributes(sock, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther(), "a socket now");

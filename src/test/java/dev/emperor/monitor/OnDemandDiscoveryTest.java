@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.internal.JnrNative;
+import dev.emperor.internal.Native;
+import dev.emperor.internal.NativeException;
 import dev.emperor.spawn.HelperChildren;
+import dev.emperor.testing.TestUsers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +74,46 @@ class OnDemandDiscoveryTest {
         assertNull(d.lookup(file("f.ini", 1)));
     }
 
+    /** uWSGI follows it: the first line of a root-only file would become the name, logged and in the stats. */
+    @Test
+    void aSidecarSymlinkIsNotFollowed() throws Exception {
+        Path secret = dir.resolve("shadow");
+        Files.writeString(secret, "root:$6$secret-hash:19000\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Files.createSymbolicLink(dir.resolve("s.ini.socket"), secret);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        assertNull(d.lookup(file("s.ini", 1)), "a symlink sidecar is ignored: a normal vassal");
+    }
+
+    /** Someone else's sidecar next to your config (a shared vassal dir) must not choose your socket. */
+    @Test
+    void aSidecarOwnedByAnotherUserIsIgnoredRootsCounts() throws Exception {
+        TestUsers.User a = TestUsers.ensure(TestUsers.A);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        TestUsers.writeOwned(dir.resolve("x.ini.socket"), "/run/x.sock\n", a);
+        VassalFile rootsVassal = file("x.ini", 1);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("emperor");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(rootsVassal), List.of());
+            assertNull(d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket(), "root's vassal, a's sidecar: ignored");
+            d.annotate(List.of(scan));
+        } finally {
+            logger.detachAppender(logs);
+        }
+        List<String> warnings = logs.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains("sidecar")).toList();
+        assertEquals(List.of("[emperor] on-demand sidecar " + dir.resolve("x.ini.socket") + " ignored: owned by uid " + a.uid()
+                + ", but the vassal file " + dir.resolve("x.ini") + " by uid 0; x.ini starts as a normal vassal"), warnings,
+                "both files named, once for two scans");
+        VassalFile asVassal = new VassalFile("x.ini", dir.resolve("x.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
+        assertEquals("/run/x.sock", d.lookup(asVassal), "the owner's own sidecar");
+        Files.writeString(dir.resolve("y.ini.socket"), "/run/y.sock");
+        VassalFile asOther = new VassalFile("y.ini", dir.resolve("y.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
+        assertEquals("/run/y.sock", d.lookup(asOther), "a root-owned sidecar is accepted");
+    }
+
     @Test
     void directoryUsesTheNameUpToItsLastDot() {
         assertEquals("/run/od/app.socket", OnDemandDiscovery.fromDirectory("/run/od", "app.ini"));
@@ -99,8 +142,9 @@ class OnDemandDiscoveryTest {
         assertNull(exec("/nonexistent/lookup", 5000).lookup(file("x.ini", 1)));
     }
 
+    /** The loop reads the name for new records only: a touched config must not run the helper again. */
     @Test
-    void execIsCachedPerNameAndMtime() throws Exception {
+    void execRunsOncePerNameUntilTheNameDisappears() throws Exception {
         Path count = dir.resolve("runs.txt");
         Path s = script("count", "echo x >> " + count + "; echo /run/$1.sock");
         OnDemandDiscovery d = exec(s.toString(), 5000);
@@ -108,8 +152,59 @@ class OnDemandDiscoveryTest {
         assertEquals("/run/a.ini.sock", d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket());
         d.annotate(List.of(scan));
         assertEquals(1, Files.readAllLines(count).size(), "not run again for an unchanged file");
-        d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 2)), List.of())));
-        assertEquals(2, Files.readAllLines(count).size(), "run again for a newer file");
+        ScanResult touched = new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 2)), List.of());
+        assertEquals("/run/a.ini.sock", d.annotate(List.of(touched)).get(0).vassals().get(0).onDemandSocket());
+        assertEquals(1, Files.readAllLines(count).size(), "not run again for a touched file either");
+        d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(), List.of())));
+        d.annotate(List.of(touched));
+        assertEquals(2, Files.readAllLines(count).size(), "run again once the name was gone and is back");
+    }
+
+    /** A scan's helpers share one timeout's worth of time: new names after that wait for the next scan. */
+    @Test
+    void newNamesPastTheScanBudgetAreHandedOverAtALaterScan() throws Exception {
+        Path count = dir.resolve("runs.txt");
+        Path s = script("slow", "echo x >> " + count + "; sleep 0.6; echo /run/$1.sock");
+        OnDemandDiscovery d = exec(s.toString(), 1000);
+        ScanResult scan = new ScanResult(dir.toString(), true, null,
+                List.of(file("a.ini", 1), file("b.ini", 1), file("c.ini", 1)), List.of());
+        List<VassalFile> first = d.annotate(List.of(scan)).get(0).vassals();
+        assertTrue(!first.isEmpty() && first.size() < 3, "one or two lookups fit in 1000 ms, not three: " + first);
+        List<VassalFile> all = first;
+        for (int i = 0; i < 3 && all.size() < 3; i++) {
+            all = d.annotate(List.of(scan)).get(0).vassals();
+        }
+        assertEquals(List.of("a.ini", "b.ini", "c.ini"), all.stream().map(VassalFile::name).toList());
+        for (VassalFile f : all) {
+            assertEquals("/run/" + f.name() + ".sock", f.onDemandSocket());
+        }
+        assertEquals(3, Files.readAllLines(count).size(), "each helper ran once");
+    }
+
+    /** Reading the output fails (no fd left for the poller): the helper is still killed and reaped, not leaked. */
+    @Test
+    void execWhoseOutputCannotBeReadIsKilledAndReaped() throws Exception {
+        Native failing = (Native) java.lang.reflect.Proxy.newProxyInstance(Native.class.getClassLoader(),
+                new Class<?>[] {Native.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("newPoller")) {
+                        throw new NativeException("epoll_create1", 24); // EMFILE
+                    }
+                    try {
+                        return method.invoke(nat, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        HelperChildren children = new HelperChildren(failing);
+        Path s = script("slow", "exec sleep 5");
+        OnDemandDiscovery d = OnDemandDiscovery.of(null, null, s.toString(), failing, children, List.of("PATH=/usr/bin:/bin"),
+                5000, System::currentTimeMillis);
+        ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(file("e.ini", 1)), List.of());
+        long t0 = System.nanoTime();
+        assertNull(d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket(), "a normal vassal");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, children.pending(), "the helper was killed and reaped, not left in HelperChildren");
+        assertTrue(ms < 4000, "killed, not waited for: " + ms + " ms");
     }
 
     @Test
