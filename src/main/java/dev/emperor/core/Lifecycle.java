@@ -157,6 +157,9 @@ public final class Lifecycle {
             if (f.refusal() == null) {
                 blacklist.unrefuse(v.name);
                 v.newRecord(now);
+                if (v.listenFd < 0) {
+                    v.socketName = f.onDemandSocket(); // a refusal may have been about the socket: take the checked one
+                }
                 start(v, now); // an on-demand vassal binds and sleeps again
             } else if (ownerChanged || f.mtimeNanos() > v.lastModNanos || !f.refusal().equals(before.refusal())) {
                 v.lastModNanos = Math.max(v.lastModNanos, f.mtimeNanos());

@@ -131,6 +131,9 @@ public final class Daemon {
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
                 config.onDemandExec(), nat, helpers, new VassalEnvironment(System.getenv(), config.env(), config.unenv())
                         .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, System::currentTimeMillis);
+        if (onDemand != null) {
+            onDemand.underTyrant(config.tyrant());
+        }
         scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.monitor.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
             loop.execute(() -> loop.applyScan(annotated));

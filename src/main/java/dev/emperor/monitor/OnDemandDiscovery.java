@@ -58,6 +58,7 @@ public final class OnDemandDiscovery {
     private final Map<String, String> warned = new HashMap<>();
 
     private final long execBudgetMs;
+    private boolean tyrant;
     private final LongSupplier clock;
 
     /** What a name was handed over with (null = a normal vassal); a name in here is known to the loop. */
@@ -112,7 +113,7 @@ public final class OnDemandDiscovery {
                 if (newName) {
                     execCache.putIfAbsent(k, new Cached(socket)); // a failed lookup too: handed over as a normal vassal
                 }
-                files.add(f.withOnDemandSocket(socket));
+                files.add(tyrant ? underTyrant(f, socket) : f.withOnDemandSocket(socket));
             }
             if (deferred > 0) {
                 LOG.warn("[emperor] emperor-on-demand-exec: {} ms of lookups used up in {}; {} new vassal(s) wait for the next scan",
@@ -123,6 +124,18 @@ public final class OnDemandDiscovery {
             out.add(new ScanResult(r.monitor(), true, null, files, r.skipped()));
         }
         return out;
+    }
+
+    /** Tyrant: a UNIX socket only in a directory only root controls, bound by its symlink-free path ({@link TyrantSocketCheck}). */
+    private static VassalFile underTyrant(VassalFile f, String socket) {
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(f, socket);
+        return o.refusal() != null ? f.withOnDemandSocket(socket).withRefusal(o.refusal()) : f.withOnDemandSocket(o.socket());
+    }
+
+    /** Tyrant mode is on: socket names are checked by {@link TyrantSocketCheck} (set once, before the first scan). */
+    public OnDemandDiscovery underTyrant(boolean on) {
+        this.tyrant = on;
+        return this;
     }
 
     /** An unexpected failure (e.g. out of fds) must not kill the scanner thread: that vassal is a normal one. */

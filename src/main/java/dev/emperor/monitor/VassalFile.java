@@ -37,6 +37,11 @@ public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int 
         return new VassalFile(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, refusal, socket);
     }
 
+    /** The same file refused by Tyrant mode for {@code why} (an earlier refusal is kept: it came first). */
+    public VassalFile withRefusal(String why) {
+        return refusal != null ? this : new VassalFile(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, why, onDemandSocket);
+    }
+
     public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {
         this(name, path, cwd, mtimeNanos, uid, gid, monitor, Map.of());
     }

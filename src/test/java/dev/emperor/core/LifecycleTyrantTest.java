@@ -233,4 +233,19 @@ class LifecycleTyrantTest {
         lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
         assertEquals(until, blacklist.blockedUntil("a.ini"), "a refusal must not push back the window");
     }
+
+    @Test
+    void socketRefusedThenAcceptedSleepsOnTheCheckedSocket() {
+        // Tyrant refused the socket's directory: the record has no usable name yet
+        VassalFile refused = new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 1001, 1001, "/v", Map.of(),
+                "[emperor-tyrant] invalid permissions for vassal a.ini: on-demand socket \"/tmp/a.sock\" refused", "/tmp/a.sock");
+        Vassal v = lc.fileAppeared(refused, now);
+        assertEquals(VassalState.REFUSED, v.state);
+        assertEquals(-1, v.listenFd);
+        // the sidecar now names a socket in a root-only directory: bound there, asleep, not spawned
+        lc.fileSeen(v, onDemandFile(2, 1001, null), now);
+        assertEquals(VassalState.ON_DEMAND, v.state);
+        assertEquals("/run/a.sock", v.socketName);
+        assertFalse(fx.calls.stream().anyMatch(c -> c.startsWith("spawn")), fx.calls.toString());
+    }
 }
