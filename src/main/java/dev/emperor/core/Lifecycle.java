@@ -256,6 +256,8 @@ public final class Lifecycle {
             case RUNNING, CURSED, STOPPING -> {
                 if (goesAway) {
                     forget(v);
+                } else if (v.stopReason == StopReason.ON_DEMAND && v.file.refusal() != null) {
+                    refuse(v, now); // its file turned refused while it was going back to sleep: no socket
                 } else if (v.stopReason == StopReason.ON_DEMAND) {
                     onDemand.sleep(v, now, true); // uWSGI status 2: the vassal asked for it
                 } else if (v.stopReason == StopReason.OPERATOR) {

@@ -39,7 +39,13 @@ final class OnDemandSockets {
 
     /** Identity of the UNIX socket file just bound, null for TCP or when it cannot be read. */
     static String unixPath(String name, Path cwd) {
-        return name.startsWith("/") || cwd == null ? name : cwd.resolve(name).toString();
+        if (name.startsWith("/") || cwd == null) {
+            return name;
+        }
+        // string concatenation, not Path.resolve: a UTF-8 name the JVM's file-name charset cannot
+        // encode (a service started without LANG) must not throw on the loop thread
+        String dir = cwd.toString();
+        return dir.endsWith("/") ? dir + name : dir + "/" + name;
     }
 
     static Object fileKey(String name, Path cwd) {

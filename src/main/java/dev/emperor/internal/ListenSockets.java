@@ -17,7 +17,8 @@ final class ListenSockets {
     private static final int SOCK_STREAM_CLOEXEC = LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC;
     private static final int O_PATH = 010000000;
     /** Differs by architecture (asm-generic vs x86), as in RegularFiles. */
-    private static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0100000 : 0400000;
+    private static final int O_NOFOLLOW = RegularFiles.O_NOFOLLOW;
+    private static final int SOCK_NONBLOCK = 04000;
     private static final int S_IFMT = 0170000;
     static final int S_IFSOCK = 0140000;
 
@@ -78,26 +79,83 @@ final class ListenSockets {
         if (type != 0 && type != S_IFSOCK) {
             return -Native.EADDRINUSE;
         }
-        if (type == S_IFSOCK && c.unlink(cpath) != 0 && rt.getLastError() != ENOENT) {
-            return -rt.getLastError();
+        byte[] addr = new byte[2 + cpath.length];
+        addr[0] = (byte) LibC.AF_UNIX;
+        System.arraycopy(cpath, 0, addr, 2, cpath.length);
+        if (type == S_IFSOCK) {
+            // only a stale socket goes: one somebody listens on (D-Bus's, docker's...) is not ours to replace
+            int live = probe(addr);
+            if (live != 0) {
+                return live;
+            }
+            if (c.unlink(cpath) != 0 && rt.getLastError() != ENOENT) {
+                return -rt.getLastError();
+            }
         }
         int fd = c.socket(LibC.AF_UNIX, SOCK_STREAM_CLOEXEC, 0);
         if (fd < 0) {
             return -rt.getLastError();
         }
-        byte[] addr = new byte[2 + cpath.length];
-        addr[0] = (byte) LibC.AF_UNIX;
-        System.arraycopy(cpath, 0, addr, 2, cpath.length);
         if (c.bind(fd, addr, addr.length) != 0) {
             return fail(fd);
         }
         afterBind.run();
-        // chmod(2) would follow a symlink swapped in since the bind (root chmods any file 0666);
-        // with AT_SYMLINK_NOFOLLOW glibc fails on a symlink instead
-        if (c.fchmodat(LibC.AT_FDCWD, cpath, 0666, LibC.AT_SYMLINK_NOFOLLOW) != 0 || c.listen(fd, backlog) != 0) {
-            return fail(fd);
+        int err = chmodSocket(cpath);
+        if (err == 0 && c.listen(fd, backlog) != 0) {
+            err = -rt.getLastError();
+        }
+        if (err != 0) {
+            c.close(fd);
+            if (entryType(cpath) == S_IFSOCK) {
+                c.unlink(cpath); // the file our bind made: not left behind
+            }
+            return err;
         }
         return fd;
+    }
+
+    /**
+     * 0 when nobody listens on the socket at {@code addr} (connect refused: stale), else -EADDRINUSE.
+     * Non-blocking, so a full backlog answers EAGAIN (live) instead of blocking the loop.
+     */
+    private int probe(byte[] addr) {
+        int s = c.socket(LibC.AF_UNIX, SOCK_STREAM_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (s < 0) {
+            return -rt.getLastError();
+        }
+        try {
+            if (c.connect(s, addr, addr.length) != 0 && rt.getLastError() == Native.ECONNREFUSED) {
+                return 0;
+            }
+            return -Native.EADDRINUSE;
+        } finally {
+            c.close(s);
+        }
+    }
+
+    /**
+     * chmod 0666 of the socket our bind made, through an O_PATH|O_NOFOLLOW fd and its /proc link:
+     * chmod(2) of the name would follow a symlink swapped in since the bind (root would chmod any
+     * file 0666), and a hard link swapped in is no socket; fchmodat(AT_SYMLINK_NOFOLLOW) would need
+     * glibc 2.32 and still follow hard links.
+     */
+    private int chmodSocket(byte[] cpath) {
+        int pfd = c.open(cpath, O_PATH | O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+        if (pfd < 0) {
+            return -rt.getLastError();
+        }
+        try {
+            Path link = Path.of("/proc/self/fd/" + pfd);
+            if (((Integer) Files.getAttribute(link, "unix:mode") & S_IFMT) != S_IFSOCK) {
+                return -Native.EADDRINUSE;
+            }
+            byte[] p = (link + "\0").getBytes(StandardCharsets.US_ASCII);
+            return c.chmod(p, 0666) != 0 ? -rt.getLastError() : 0;
+        } catch (IOException | RuntimeException e) {
+            return -Native.EINVAL;
+        } finally {
+            c.close(pfd);
+        }
     }
 
     /**

@@ -23,7 +23,21 @@ public final class RegularFiles {
     private static final int O_RDONLY = 0;
     private static final int O_NOCTTY = 0400;
     /** Differs by architecture (asm-generic vs x86). */
-    private static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0100000 : 0400000;
+    static final int O_NOFOLLOW = oNofollow();
+
+    /**
+     * O_NOFOLLOW differs by architecture (asm-generic 0400000; arm, arm64 and powerpc 0100000, where
+     * 0400000 is O_DIRECT): an unknown one fails loudly rather than silently following symlinks.
+     */
+    private static int oNofollow() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64", "riscv64", "s390x", "loongarch64" -> 0400000;
+            case "aarch64", "arm", "ppc64le", "ppc64" -> 0100000;
+            default -> throw new IllegalStateException("O_NOFOLLOW unknown for architecture " + arch);
+        };
+    }
+
     private static final int ENOENT = 2;
     private static final int EACCES = 13;
     private static final int ELOOP = 40;

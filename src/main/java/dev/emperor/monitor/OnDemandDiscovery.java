@@ -127,8 +127,8 @@ public final class OnDemandDiscovery {
     }
 
     /** Tyrant: a UNIX socket only in a directory only root controls, bound by its symlink-free path ({@link TyrantSocketCheck}). */
-    private static VassalFile underTyrant(VassalFile f, String socket) {
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(f, socket);
+    private VassalFile underTyrant(VassalFile f, String socket) {
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(f, socket, directory);
         return o.refusal() != null ? f.withOnDemandSocket(socket).withRefusal(o.refusal()) : f.withOnDemandSocket(o.socket());
     }
 

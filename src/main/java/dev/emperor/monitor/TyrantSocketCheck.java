@@ -13,9 +13,12 @@ import java.util.Map;
  * with a vassal can make root unlink (and re-create as 0666) any existing socket of the system,
  * say {@code /run/dbus/system_bus_socket}, or race a symlinked directory between check and bind.
  * <p>
- * Rule here: the socket's directory, resolved without symlinks, and each of its ancestors are
- * owned by root and writable by nobody else. Only root can then change anything along that path,
- * so the check cannot be raced, and the resolved path is what gets bound. A name failing the rule
+ * Rule here: the socket's directory, resolved without symlinks, is the vassal's own directory (or
+ * the operator's {@code emperor-on-demand-directory}), and it and each of its ancestors are owned by
+ * root and writable by nobody else. Only root can then change anything along that path, so the
+ * check cannot be raced, and the resolved path is what gets bound; a root-controlled system
+ * directory such as /run (where an absent socket could be squatted: /run/nscd/socket) is not
+ * the vassal's to choose. A live socket is never replaced anyway ({@code ListenSockets}). A name failing the rule
  * refuses the vassal (a Tyrant refusal: logged, blacklisted, shown as {@code refused}); it is
  * re-judged at the next change of its file. TCP names ({@code host:port}) are not files and are
  * bound as uWSGI does.
@@ -30,9 +33,23 @@ final class TyrantSocketCheck {
     }
 
     static Outcome check(VassalFile f, String socket) {
+        return check(f, socket, null);
+    }
+
+    /** @param operatorDir the {@code emperor-on-demand-directory}, null when not set */
+    static Outcome check(VassalFile f, String socket, String operatorDir) {
         if (socket == null || socket.indexOf(':') >= 0) {
             return new Outcome(socket, null);
         }
+        try {
+            return checkUnix(f, socket, operatorDir);
+        } catch (RuntimeException e) {
+            // e.g. InvalidPathException: a UTF-8 name the JVM's file-name charset cannot encode
+            return refused(f, socket, "unusable name (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Outcome checkUnix(VassalFile f, String socket, String operatorDir) {
         Path p = f.cwd().resolve(socket).normalize();
         Path parent = p.getParent();
         if (parent == null || p.getFileName() == null) {
@@ -43,6 +60,16 @@ final class TyrantSocketCheck {
             real = parent.toRealPath();
         } catch (IOException e) {
             return refused(f, socket, "its directory " + parent + " cannot be resolved (" + e.getMessage() + ")");
+        }
+        try {
+            boolean own = real.equals(f.cwd().toRealPath());
+            boolean operators = operatorDir != null && real.equals(f.cwd().resolve(operatorDir).toRealPath());
+            if (!own && !operators) {
+                return refused(f, socket, "it is outside the vassal's directory" + (operatorDir != null
+                        ? " and " + operatorDir : "") + ": a vassal does not choose where root binds");
+            }
+        } catch (IOException e) {
+            return refused(f, socket, "the vassal's directory cannot be resolved (" + e.getMessage() + ")");
         }
         for (Path d = real; d != null; d = d.getParent()) {
             Map<String, Object> a;

@@ -248,4 +248,16 @@ class LifecycleTyrantTest {
         assertEquals("/run/a.sock", v.socketName);
         assertFalse(fx.calls.stream().anyMatch(c -> c.startsWith("spawn")), fx.calls.toString());
     }
+
+    @Test
+    void refusedWhileGoingBackToSleepIsNotReArmed() {
+        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now);
+        lc.onDemandConnection(v, now);
+        lc.pipeByte(v, dev.emperor.protocol.PipeByte.VOLUNTARY_STOP, now); // byte 22: back to on-demand
+        assertEquals(VassalState.STOPPING, v.state);
+        v.file = onDemandFile(2, 0, ROOT_REFUSAL); // seen by a scan while it stops (fileSeen ignores STOPPING)
+        lc.reaped(v, Reaped.exit(v.pid, 0), now);
+        assertEquals(VassalState.REFUSED, v.state);
+        assertEquals(-1, v.listenFd, "not listening for a vassal nobody may run");
+    }
 }

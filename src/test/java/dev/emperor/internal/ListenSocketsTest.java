@@ -87,6 +87,46 @@ class ListenSocketsTest {
         assertTrue(fd < 0, "a failed chmod is a failed bind: " + fd);
     }
 
+    /** A hard link swapped in between bind and chmod is no socket: nothing is chmodded, the bind fails. */
+    @Test
+    void chmodDoesNotTouchAHardLinkSwappedInAfterTheBind() throws Exception {
+        Path target = tmp.resolve("shadow");
+        Files.writeString(target, "secret");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+        Path p = tmp.resolve("od.sock");
+        ListenSockets swapping = new ListenSockets(nat.libc(), jnr.ffi.Runtime.getRuntime(nat.libc()), () -> {
+            try {
+                Files.delete(p);
+                Files.createLink(p, target);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        int fd = swapping.unix(p.toString(), 100);
+        if (fd >= 0) {
+            nat.close(fd);
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertTrue(fd < 0, "a failed chmod is a failed bind: " + fd);
+        assertEquals("secret", Files.readString(p), "the swapped-in link is not ours to remove");
+    }
+
+    /** A socket somebody listens on (D-Bus's, docker's) is never replaced: uWSGI unlinks it. */
+    @Test
+    void aLiveSocketIsNotReplaced() throws Exception {
+        Path p = tmp.resolve("live.sock");
+        try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            live.bind(UnixDomainSocketAddress.of(p));
+            Object key = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            assertEquals(-Native.EADDRINUSE, nat.listenUnix(p.toString(), 100));
+            assertEquals(key, Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey(),
+                    "the live socket's file is still there");
+            try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                assertTrue(c.connect(UnixDomainSocketAddress.of(p)), "its owner still gets the connections");
+            }
+        }
+    }
+
     @Test
     void tooLongUnixPathIsRefusedNotTruncated() {
         String longPath = tmp.resolve("x".repeat(120)).toString();

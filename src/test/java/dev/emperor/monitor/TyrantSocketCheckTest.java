@@ -54,18 +54,30 @@ class TyrantSocketCheckTest {
     }
 
     @Test
-    void aDirectoryOnlyRootControlsIsAcceptedAndBoundByItsRealPath() throws IOException {
+    void theVassalsRootControlledDirectoryIsAcceptedAndBoundByItsRealPath() throws IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("link"), rootOnly);
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(tmp), link + "/app.sock");
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(rootOnly), link + "/app.sock");
         assertNull(o.refusal(), o.refusal());
         assertEquals(rootOnly.toRealPath().resolve("app.sock").toString(), o.socket(),
                 "the symlink-free path is bound: nobody but root can change it between check and bind");
     }
 
     @Test
+    void aRootControlledSystemDirectoryIsNotTheVassalsToChoose() throws IOException {
+        // /run is root's and 0755, but an absent socket there (/run/nscd/socket) could be squatted
+        Path vassals = Files.createDirectory(rootOnly.resolve("vassals"));
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(vassals), rootOnly + "/nscd.sock");
+        assertNull(o.socket());
+        assertTrue(o.refusal().contains("outside the vassal's directory"), o.refusal());
+        // ... unless it is the operator's emperor-on-demand-directory
+        TyrantSocketCheck.Outcome op = TyrantSocketCheck.check(vassal(vassals), rootOnly + "/app.sock", rootOnly.toString());
+        assertEquals(rootOnly.toRealPath().resolve("app.sock").toString(), op.socket(), op.refusal());
+    }
+
+    @Test
     void aWorldWritableDirectoryIsRefused() {
         // /tmp is 1777: anyone could have put a socket or a symlink there
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(tmp), "/tmp/app.sock");
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(Path.of("/tmp")), "/tmp/app.sock");
         assertNull(o.socket());
         assertNotNull(o.refusal());
         assertTrue(o.refusal().startsWith("[emperor-tyrant] invalid permissions for vassal app.ini"), o.refusal());
@@ -77,7 +89,7 @@ class TyrantSocketCheckTest {
         TestUsers.User a = TestUsers.ensure(TestUsers.A);
         Path hers = Files.createDirectory(rootOnly.resolve("hers"));
         Files.setAttribute(hers, "unix:uid", a.uid());
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(tmp), hers + "/app.sock");
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(hers), hers + "/app.sock");
         assertNull(o.socket());
         assertTrue(o.refusal().contains("owned by uid " + a.uid()), o.refusal());
     }
