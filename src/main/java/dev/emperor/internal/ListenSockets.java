@@ -133,50 +133,48 @@ final class ListenSockets {
         }
     }
 
-    /**
-     * chmod 0666 of the socket our bind made, through an O_PATH|O_NOFOLLOW fd and its /proc link:
-     * chmod(2) of the name would follow a symlink swapped in since the bind (root would chmod any
-     * file 0666), and a hard link swapped in is no socket; fchmodat(AT_SYMLINK_NOFOLLOW) would need
-     * glibc 2.32 and still follow hard links.
-     */
-    private int chmodSocket(byte[] cpath) {
-        int pfd = c.open(cpath, O_PATH | O_NOFOLLOW | LibC.O_CLOEXEC, 0);
-        if (pfd < 0) {
-            return -rt.getLastError();
-        }
-        try {
-            Path link = Path.of("/proc/self/fd/" + pfd);
-            if (((Integer) Files.getAttribute(link, "unix:mode") & S_IFMT) != S_IFSOCK) {
-                return -Native.EADDRINUSE;
-            }
-            byte[] p = (link + "\0").getBytes(StandardCharsets.US_ASCII);
-            return c.chmod(p, 0666) != 0 ? -rt.getLastError() : 0;
-        } catch (IOException | RuntimeException e) {
-            return -Native.EINVAL;
-        } finally {
-            c.close(pfd);
-        }
+    /** What to do with the O_PATH fd of an entry: its /proc link and its file-type bits. */
+    @FunctionalInterface
+    private interface OnEntry {
+        int apply(Path procLink, int type) throws IOException;
     }
 
     /**
-     * The file-type bits of the entry at {@code cpath} itself (a symlink is not followed), 0 when there
-     * is none, or a negative errno. open(O_PATH|O_NOFOLLOW) never blocks and needs no permission on
-     * the entry; the fd's stat through /proc is the entry's own (an fstat without struct layouts),
-     * and the name reaches the kernel as exactly the bytes we unlink and bind.
+     * Opens the entry at {@code cpath} itself with O_PATH|O_NOFOLLOW (never blocks, needs no
+     * permission on the entry, a symlink is not followed; the name reaches the kernel as exactly the
+     * bytes we unlink and bind) and hands its /proc link and type (the fd's own stat, an fstat
+     * without struct layouts) to {@code then}. {@code missing}: the result when there is no entry.
      */
-    private int entryType(byte[] cpath) {
+    private int withEntry(byte[] cpath, int missing, OnEntry then) {
         int fd = c.open(cpath, O_PATH | O_NOFOLLOW | LibC.O_CLOEXEC, 0);
         if (fd < 0) {
             int errno = rt.getLastError();
-            return errno == ENOENT ? 0 : -errno;
+            return errno == ENOENT ? missing : -errno;
         }
         try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:mode") & S_IFMT;
+            Path link = Path.of("/proc/self/fd/" + fd);
+            return then.apply(link, (Integer) Files.getAttribute(link, "unix:mode") & S_IFMT);
         } catch (IOException | RuntimeException e) {
             return -Native.EINVAL;
         } finally {
             c.close(fd);
         }
+    }
+
+    /**
+     * chmod 0666 of the socket our bind made, through its O_PATH fd's /proc link: chmod(2) of the
+     * name would follow a symlink swapped in since the bind (root would chmod any file 0666), and a
+     * hard link swapped in is no socket; fchmodat(AT_SYMLINK_NOFOLLOW) would need glibc 2.32 and
+     * still follow hard links.
+     */
+    private int chmodSocket(byte[] cpath) {
+        return withEntry(cpath, -ENOENT, (link, type) -> type != S_IFSOCK ? -Native.EADDRINUSE
+                : c.chmod((link + "\0").getBytes(StandardCharsets.US_ASCII), 0666) != 0 ? -rt.getLastError() : 0);
+    }
+
+    /** The file-type bits of the entry at {@code cpath} itself, 0 when there is none, or a negative errno. */
+    private int entryType(byte[] cpath) {
+        return withEntry(cpath, 0, (link, type) -> type);
     }
 
     private int fail(int fd) {

@@ -64,17 +64,20 @@ class ListenSocketsTest {
         assertTrue(Files.isDirectory(dir));
     }
 
-    /** A symlink swapped in between bind and chmod: chmod(2) would make its target 0666 (as root: any file). */
-    @Test
-    void chmodDoesNotFollowASymlinkSwappedInAfterTheBind() throws Exception {
-        Path target = tmp.resolve("shadow");
+    /** How a test swaps the fresh socket file for something else between bind and chmod. */
+    interface Swap {
+        void swap(Path socket, Path target) throws java.io.IOException;
+    }
+
+    /** Binds od.sock with {@code swap} run right after the bind; returns the result; the target must stay 0600. */
+    private int bindWhileSwapping(Path target, Swap swap) throws Exception {
         Files.writeString(target, "secret");
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
         Path p = tmp.resolve("od.sock");
         ListenSockets swapping = new ListenSockets(nat.libc(), jnr.ffi.Runtime.getRuntime(nat.libc()), () -> {
             try {
                 Files.delete(p);
-                Files.createSymbolicLink(p, target);
+                swap.swap(p, target);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -84,31 +87,22 @@ class ListenSocketsTest {
             nat.close(fd);
         }
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        return fd;
+    }
+
+    /** A symlink swapped in between bind and chmod: chmod(2) would make its target 0666 (as root: any file). */
+    @Test
+    void chmodDoesNotFollowASymlinkSwappedInAfterTheBind() throws Exception {
+        int fd = bindWhileSwapping(tmp.resolve("shadow"), (p, t) -> Files.createSymbolicLink(p, t));
         assertTrue(fd < 0, "a failed chmod is a failed bind: " + fd);
     }
 
     /** A hard link swapped in between bind and chmod is no socket: nothing is chmodded, the bind fails. */
     @Test
     void chmodDoesNotTouchAHardLinkSwappedInAfterTheBind() throws Exception {
-        Path target = tmp.resolve("shadow");
-        Files.writeString(target, "secret");
-        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
-        Path p = tmp.resolve("od.sock");
-        ListenSockets swapping = new ListenSockets(nat.libc(), jnr.ffi.Runtime.getRuntime(nat.libc()), () -> {
-            try {
-                Files.delete(p);
-                Files.createLink(p, target);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        int fd = swapping.unix(p.toString(), 100);
-        if (fd >= 0) {
-            nat.close(fd);
-        }
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        int fd = bindWhileSwapping(tmp.resolve("shadow"), (p, t) -> Files.createLink(p, t));
         assertTrue(fd < 0, "a failed chmod is a failed bind: " + fd);
-        assertEquals("secret", Files.readString(p), "the swapped-in link is not ours to remove");
+        assertEquals("secret", Files.readString(tmp.resolve("od.sock")), "the swapped-in link is not ours to remove");
     }
 
     /** A socket somebody listens on (D-Bus's, docker's) is never replaced: uWSGI unlinks it. */
