@@ -90,7 +90,7 @@ public interface Native {
     /**
      * Sets FD_CLOEXEC on every open fd above 2 that lacks it; returns how many were changed. The
      * JDK opens its own fds without O_CLOEXEC (jars, /dev/random, NIO listeners, the selector's
-     * eventfd, the WatchService's inotify fd and socketpair), relying on its ProcessBuilder to close
+     * eventfd, the WatchService's inotify fd and socketpair), relying on its own process launcher to close
      * them in the child. Spawns do not depend on this (posix_spawn closes every fd above the mapped
      * ones), but no fd of this process may survive an exec it did not ask for. A default no-op for
      * fakes.
