@@ -88,9 +88,14 @@ final class OnDemandExec {
         }
         if (!finished) {
             children.kill(pid);
+            // an interrupt (shutdown) must not skip the reap: the pid would stay in HelperChildren for good
+            boolean interrupted = Thread.interrupted();
             try {
                 children.awaitExit(pid, clock.getAsLong() + 2000, clock); // SIGKILLed: reaped within milliseconds
             } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
             if (failure != null) {
@@ -124,10 +129,10 @@ final class OnDemandExec {
                     return true; // a read error ends the output like EOF
                 }
                 long left = deadline - clock.getAsLong();
-                if (left <= 0) {
-                    return false;
+                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                    return false; // timed out, or the daemon shuts down: the caller kills and reaps the helper
                 }
-                poller.await(left);
+                poller.await(Math.min(left, 200)); // epoll is not interruptible: look at the interrupt flag now and then
             }
         }
     }

@@ -219,4 +219,23 @@ class OnDemandDiscoveryTest {
         assertTrue(!Files.exists(Path.of("/proc/" + pid)), "the helper was killed and reaped");
         assertEquals(0, helpers.pending());
     }
+
+    @Test
+    void execInterruptedWhileWaitingIsStillKilledAndReaped() throws Exception {
+        Path pidFile = dir.resolve("pid");
+        Path s = script("hang", "echo $$ > " + pidFile + "; exec sleep 60");
+        Thread scanner = new Thread(() -> exec(s.toString(), 30_000).lookup(file("i.ini", 1)), "scanner");
+        scanner.start();
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!(Files.exists(pidFile) && Files.size(pidFile) > 0) && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait(); // polling for the helper to be up, bounded by the deadline
+        }
+        assertTrue(Files.exists(pidFile), "the helper started");
+        scanner.interrupt(); // shutdown interrupts the scanner thread while it waits for the helper
+        scanner.join(5000);
+        assertTrue(!scanner.isAlive(), "the lookup returned");
+        int pid = Integer.parseInt(Files.readString(pidFile).trim());
+        assertTrue(!Files.exists(Path.of("/proc/" + pid)), "the helper was killed and reaped");
+        assertEquals(0, helpers.pending(), "nothing left in HelperChildren");
+    }
 }
