@@ -1,6 +1,7 @@
 package dev.emperor.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
@@ -131,37 +132,40 @@ class FuzzTest {
         Files.writeString(tmp.resolve("other.ini"), "[uwsgi]\nemperor = %n\nx = 1\n");
         Path file = tmp.resolve("fuzz.ini");
         Map<String, String> environ = Map.of("HOME", "/home/fuzz", "UWSGI_EMPEROR", "/e");
-        int run = 0;
+        java.util.concurrent.atomic.AtomicInteger loaded = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
         for (int i = 0; i < CASES; i++) {
             byte[] content = randomConfig(rnd);
             Files.write(file, content);
             runCase(i, content, () -> {
                 try {
                     ConfigLoader.load(List.of(RawOption.of("ini", "fuzz.ini")), environ, tmp, ConfigFixture.FACTS);
+                    loaded.incrementAndGet();
                 } catch (ConfigException expected) {
-                    // a refusal is a fine answer to garbage
+                    refused.incrementAndGet(); // a refusal is a fine answer to garbage
                 }
                 return null;
             });
-            run++;
         }
-        assertEquals(CASES, run);
+        // counted inside the cases: every case ran to an answer, and both answers occur (the fuzzer gets past line 1)
+        assertEquals(CASES, loaded.get() + refused.get());
+        assertTrue(loaded.get() > 0 && refused.get() > 0, "loaded " + loaded + ", refused " + refused);
     }
 
     @Test
     void iniReaderNeverThrows() {
         Random rnd = new Random(SEED + 1);
-        int run = 0;
+        java.util.concurrent.atomic.AtomicInteger parsed = new java.util.concurrent.atomic.AtomicInteger();
         for (int i = 0; i < CASES; i++) {
             byte[] content = randomConfig(rnd);
             runCase(i, content, () -> {
                 String text = IniReader.decode(content);
                 IniReader.parse(text, "uwsgi");
                 new MagicVars(ConfigFixture.FACTS, tmp).substitute(text);
+                parsed.incrementAndGet();
                 return null;
             });
-            run++;
         }
-        assertEquals(CASES, run);
+        assertEquals(CASES, parsed.get(), "every case parsed to the end");
     }
 }

@@ -161,10 +161,10 @@ public final class FakeNative implements Native {
 
     @Override
     public synchronized int kill(int pid, int sig) {
+        calls.add("kill " + pid + " " + sig); // recorded first: a test must see the call even though it is refused
         if (pid <= 0) {
             throw new IllegalArgumentException("kill(" + pid + ") refused");
         }
-        calls.add("kill " + pid + " " + sig);
         if (sig == SIGKILL && alive.remove(pid)) {
             exits.add(Reaped.killed(pid, sig));
             ready.add(-1);
@@ -174,10 +174,10 @@ public final class FakeNative implements Native {
 
     @Override
     public synchronized int killGroup(int pgid, int sig) {
+        calls.add("killGroup " + pgid + " " + sig); // recorded first, as kill
         if (pgid <= 1) {
             throw new IllegalArgumentException("killGroup(" + pgid + ") refused");
         }
-        calls.add("killGroup " + pgid + " " + sig);
         return 0;
     }
 

@@ -46,8 +46,8 @@ class KillMinusOneBugTest {
         EmperorLoop loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
                 new Lifecycle.Settings(30_000, 30_000, false, false),
                 new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 1000);
-        Thread t = new Thread(loop::run);
-        t.start();
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = runLoop(loop, outcome);
         List<VassalFile> files = List.of("a.ini", "b.ini", "c.ini").stream()
                 .map(n -> new VassalFile(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
         loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
@@ -55,16 +55,19 @@ class KillMinusOneBugTest {
         while (nat.spawns.size() < 3 && System.currentTimeMillis() < deadline) {
             Thread.onSpinWait();
         }
+        assertEquals(3, nat.spawns.size(), "three vassals spawned");
         nat.vassalExits(5000, 1); // a.ini and b.ini crash before loyalty: throttled, pid -1
         nat.vassalExits(5001, 1);
         deadline = System.currentTimeMillis() + 5000;
         while (loop.snapshot().blacklist().size() < 2 && System.currentTimeMillis() < deadline) {
             Thread.onSpinWait();
         }
+        assertEquals(2, loop.snapshot().blacklist().size(), "a.ini and b.ini crashed and are throttled, pid-less");
         nat.spawnErrno = 11; // their respawns fail: they stay pid-less
         loop.execute(loop::ragnarok); // c.ini ignores its stop byte: NO MERCY after 1 s
         t.join(10_000);
         assertTrue(!t.isAlive(), "Ragnarok completed");
+        assertEquals(0, outcome.get(), "the loop ended normally (a refused kill(-1) would end it with an exception)");
         List<String> kills;
         synchronized (nat.calls) {
             kills = nat.calls.stream().filter(c -> c.startsWith("kill")).toList();
@@ -82,8 +85,8 @@ class KillMinusOneBugTest {
         EmperorLoop loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
                 new Lifecycle.Settings(30_000, 30_000, false, false),
                 new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 1000);
-        Thread t = new Thread(loop::run);
-        t.start();
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = runLoop(loop, outcome);
         List<VassalFile> files = List.of(
                 new VassalFile("od1.ini", Path.of("/v/od1.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "/run/od1.sock"),
                 new VassalFile("od2.ini", Path.of("/v/od2.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "127.0.0.1:9"),
@@ -99,11 +102,25 @@ class KillMinusOneBugTest {
         loop.execute(loop::ragnarok);
         t.join(10_000);
         assertTrue(!t.isAlive(), "Ragnarok completed");
+        assertEquals(0, outcome.get(), "the loop ended normally (a refused kill(-1) would end it with an exception)");
         List<String> kills;
         synchronized (nat.calls) {
             kills = nat.calls.stream().filter(c -> c.startsWith("kill")).toList();
         }
         assertEquals(List.of("killGroup 5000 9", "kill 5000 9"), kills);
         assertTrue(nat.listening.isEmpty(), "the sleepers' sockets were closed");
+    }
+
+    /** Runs the loop on its own thread; {@code outcome} gets its exit status, or the Throwable that ended it. */
+    private static Thread runLoop(EmperorLoop loop, java.util.concurrent.atomic.AtomicReference<Object> outcome) {
+        Thread t = new Thread(() -> {
+            try {
+                outcome.set(loop.run());
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, "loop");
+        t.start();
+        return t;
     }
 }

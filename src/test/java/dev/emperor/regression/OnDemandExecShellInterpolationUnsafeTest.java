@@ -39,8 +39,13 @@ class OnDemandExecShellInterpolationUnsafeTest {
         // the control: the same names through uWSGI's shell command line do create the file
         for (String name : HOSTILE) {
             Path sub = Files.createDirectory(dir.resolve("uwsgi-" + HOSTILE.indexOf(name)));
-            new ProcessBuilder("/bin/sh", "-c", "echo \"" + name + "\"").directory(sub.toFile())
-                    .redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
+            Process sh = new ProcessBuilder("/bin/sh", "-c", "echo \"" + name + "\"").directory(sub.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                assertTrue(sh.waitFor(10, TimeUnit.SECONDS), "sh finished");
+            } finally {
+                sh.destroyForcibly();
+            }
             assertTrue(Files.exists(sub.resolve("pwned")), "payload of " + name + " must be live in a shell");
         }
     }

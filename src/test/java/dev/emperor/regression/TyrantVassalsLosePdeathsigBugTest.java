@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.emperor.spawn.Trampoline;
 import dev.emperor.testing.TestUsers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,10 +38,9 @@ class TyrantVassalsLosePdeathsigBugTest {
         Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rw-r--r--"));
         Trampoline t = new Trampoline("/usr/bin/setpriv", null, true, false, List.of(), List.of());
         List<String> argv = t.argv(List.of("/usr/bin/python3", probe.toString()), a.uid(), a.gid());
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor(10, TimeUnit.SECONDS);
-        assertEquals(0, p.exitValue(), out);
+        dev.emperor.testing.Probe.Result r = dev.emperor.testing.Probe.run(argv, 10);
+        String out = r.out();
+        assertEquals(0, r.exit(), out);
         assertEquals("9 " + a.uid() + " " + a.uid() + " " + a.gid() + " []", out,
                 "pdeathsig SIGKILL (9) survives the uid/gid drop; groups cleared");
     }
@@ -58,9 +56,7 @@ class TyrantVassalsLosePdeathsigBugTest {
                 + "sig = ctypes.c_int(-1)\n"
                 + "libc.prctl(2, ctypes.byref(sig), 0, 0, 0)\n"
                 + "print(sig.value)\n";
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", uwsgiOrder).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor(10, TimeUnit.SECONDS);
+        String out = dev.emperor.testing.Probe.run(List.of("/usr/bin/python3", "-c", uwsgiOrder), 10).out();
         assertEquals("0", out, "PR_SET_PDEATHSIG, setgid, setuid (uWSGI's order) leaves pdeathsig 0");
     }
 }

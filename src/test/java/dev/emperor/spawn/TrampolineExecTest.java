@@ -3,7 +3,6 @@ package dev.emperor.spawn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.emperor.testing.TestUsers;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,11 +18,9 @@ class TrampolineExecTest {
             + " echo ns $(readlink /proc/self/ns/uts)";
 
     static String run(Trampoline t, int uid, int gid) throws Exception {
-        Process p = new ProcessBuilder(t.argv(List.of("/bin/sh", "-c", PROBE), uid, gid)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor(10, TimeUnit.SECONDS);
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        dev.emperor.testing.Probe.Result r = dev.emperor.testing.Probe.run(t.argv(List.of("/bin/sh", "-c", PROBE), uid, gid), 10);
+        assertEquals(0, r.exit(), r.out());
+        return r.out();
     }
 
     @Test
