@@ -159,12 +159,21 @@ class TyrantIT {
         try (TempEmperor e = TempEmperor.prepare("tyrant-not-root").option("emperor-tyrant", "true")
                 .option("uid", TestUsers.A).option("gid", TestUsers.A).build()) {
             TestUsers.openUp(e.root(), e.vassalsDir());
-            Process p = new ProcessBuilder(e.command()).directory(e.root().toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), out);
-            assertEquals(1, p.exitValue(), out);
-            assertTrue(out.contains("[emperor] emperor-tyrant need(s) an Emperor running as root (it runs as uid " + a.uid()
-                    + "): refusing to start"), out);
+            // output to a file, not a pipe read to EOF: an Emperor that wrongly starts must fail the bounded wait,
+            // not block the test until the class timeout, and is killed in finally
+            Path outFile = e.root().resolve("not-root.out");
+            Process p = new ProcessBuilder(e.command()).directory(e.root().toFile()).redirectErrorStream(true)
+                    .redirectOutput(outFile.toFile()).start();
+            try {
+                boolean exited = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                String out = Files.readString(outFile);
+                assertTrue(exited, "the non-root Tyrant Emperor is still running after 30 s:\n" + out);
+                assertEquals(1, p.exitValue(), out);
+                assertTrue(out.contains("[emperor] emperor-tyrant need(s) an Emperor running as root (it runs as uid " + a.uid()
+                        + "): refusing to start"), out);
+            } finally {
+                p.destroyForcibly();
+            }
         }
     }
 
