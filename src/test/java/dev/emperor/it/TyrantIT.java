@@ -110,6 +110,7 @@ class TyrantIT {
             e.awaitAnswer(pz, "uidzero", TempEmperor.SHORT);
             long zMaster = e.stats().vassal("uidzero.ini").orElseThrow().pid();
             assertRunsAs(zMaster, a, "uid=0 vassal master");
+            e.await(TempEmperor.SHORT, "uidzero.ini has its 1 worker (processes = 1)", () -> workers(zMaster).size() == 1);
             for (long w : workers(zMaster)) {
                 assertRunsAs(w, a, "uid=0 vassal worker");
             }
