@@ -75,6 +75,10 @@ class HostileFilesIT {
             assertEquals("{}", attrs(s, "big.ini"), "over the 1 MiB attribute limit: not read, no attributes");
             assertEquals("{owner=long}", attrs(s, "long.ini"));
             assertTrue(attrs(s, "utf.ini").matches("\\{owner=b.se\\}"), attrs(s, "utf.ini"));
+            // the name is bad-<0xff>.ini: under any decoding that replaces the byte (U+FFFD, '?') the id starts "bad-"
+            assertTrue(s.vassals().stream().noneMatch(v -> v.id().startsWith("bad-"))
+                    && s.blacklist().stream().noneMatch(b -> b.id().startsWith("bad-")),
+                    "no vassal (nor blacklist entry) under a mangled bad-*.ini name: " + s);
             assertEquals(goodPid, s.vassal("good.ini").orElseThrow().pid(), "the good vassal untouched");
             assertTrue(Http.answers(good, "good"));
 
