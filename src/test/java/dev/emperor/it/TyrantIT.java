@@ -147,7 +147,10 @@ class TyrantIT {
             }
             // ta and tb (master + 2 workers each) and uidzero (master + 1 worker) run now: a loop that found
             // fewer checked nothing worth the name
+            System.out.println("[tyrant] " + checked + " live uwsgi processes checked: none runs as root");
             assertTrue(checked >= 6, "only " + checked + " live uwsgi processes checked of " + e.seenProcesses() + "\n" + e.diagnostics());
+            // the record works (it holds the running ones) before its silence about the refused ones means anything
+            assertTrue(e.vassalsSeenRunning().containsAll(List.of("ta.ini", "tb.ini", "uidzero.ini")), e.vassalsSeenRunning().toString());
             for (String refused : List.of("rooted.ini", "stolen.ini")) {
                 assertFalse(e.vassalsSeenRunning().contains(refused), refused + " was listed with a pid in some stats document");
             }
