@@ -28,7 +28,15 @@ class ManyFilesIT {
     @Test
     void tenThousandFilesAtOnceAreAllSeenAndTheRealOnesStart() throws Exception {
         int[] ports = {Ports.free(), Ports.free(), Ports.free()};
-        Path sock = Files.createTempDirectory("emperor-it-many-cmd").resolve("cmd.sock");
+        Path sockDir = Files.createTempDirectory("emperor-it-many-cmd");
+        try {
+            run(ports, sockDir.resolve("cmd.sock"));
+        } finally {
+            TempEmperor.deleteTree(sockDir);
+        }
+    }
+
+    private static void run(int[] ports, Path sock) throws Exception {
         TempEmperor.Builder b = TempEmperor.prepare("many-files")
                 .option("emperor-command-socket", sock.toString())
                 .option("emperor-wait-for-command", "true");

@@ -1,6 +1,7 @@
 package dev.emperor.it;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,9 @@ class OnDemandExecIT {
         int plainPort = Ports.free();
         Path root = Files.createTempDirectory("emperor-it-ondemand-exec-");
         Path lookup = root.resolve("lookup.sh");
-        Files.writeString(lookup, "#!/bin/sh\ncase \"$1\" in od.ini) echo 127.0.0.1:" + odPort + " ;; esac\n");
+        Path seen = root.resolve("lookup-args.txt"); // one line per call: the helper's "$1", proving what it got
+        Files.writeString(lookup, "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '" + seen + "'\n"
+                + "case \"$1\" in od.ini) echo 127.0.0.1:" + odPort + " ;; esac\n");
         Files.setPosixFilePermissions(lookup, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (TempEmperor e = TempEmperor.prepare("ondemand-exec").root(root, false)
                 .option("emperor-on-demand-exec", lookup.toString()).build()) {
@@ -37,6 +40,10 @@ class OnDemandExecIT {
                     + odPort + "\" ..."), TempEmperor.SHORT);
             e.awaitAnswer(plainPort, "plain", TempEmperor.SHORT); // no socket name for it: a normal vassal
             OnDemandIT.timedHello(odPort, "od").orElseThrow(() -> new AssertionError("od.ini did not answer\n" + e.diagnostics()));
+            // the payload checks below mean something only if the helper really got the hostile name, whole, as $1
+            assertTrue(Files.exists(seen) && Files.readAllLines(seen).contains(hostile),
+                    "the helper ran with the hostile file name as one argument; it saw: "
+                            + (Files.exists(seen) ? Files.readAllLines(seen) : "nothing") + "\n" + e.diagnostics());
             assertFalse(Files.exists(e.vassalsDir().resolve("pwned")), "the file name was not run by a shell");
             assertFalse(Files.exists(e.vassalsDir().resolve("pwned2")), "the file name was not run by a shell");
             assertFalse(e.logHas("emperor-on-demand-exec"), "no helper failed or timed out\n" + e.diagnostics());

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * stops real uWSGI instances. Two end up present, two end up renamed away. Then, once settled: exactly the two
  * present ones run, each with exactly one master (no duplicate instance), nothing runs for the other two, no
  * zombie children, no orphan anywhere on the machine (processes with this test's unique names outside the
- * Emperor's tree), and the same pids over a further 2 s. The stats stay responsive during the storm.
+ * Emperor's tree), and the same pids over a further 2 s. The stats stay responsive during the storm, and its
+ * log shows more stops than there are vassals (some instance was spawned again and stopped mid-storm).
  * The blacklist penalty is capped at 2 s here (a vassal stopped while starting counts as a failure), so that
  * "settled" comes within seconds.
  */
@@ -50,6 +51,7 @@ class RenameStormIT {
             e.start();
             for (int i = 0; i < n; i++) e.awaitAnswer(ports[i], tag + i, TempEmperor.SHORT);
 
+            int stormStart = e.log().mark();
             long renames = 0;
             long slowestStatsMs = 0;
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
@@ -75,6 +77,13 @@ class RenameStormIT {
                     nextStats = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
                 }
             }
+            // the storm must really have made the Emperor stop and spawn instances, not merely rename files by it
+            List<String> stormLog = e.log().lines(stormStart).subList(0, e.log().mark() - stormStart);
+            long stops = stormLog.stream().filter(l -> l.matches(".*\\[emperor\\] stop the uwsgi instance " + tag + "\\d\\.ini$")).count();
+            // the first pass alone stops the n running instances; more stops mean instances were spawned again
+            // mid-storm and stopped again
+            assertTrue(stops > n, "the storm made the Emperor stop only " + stops + " instances: nothing was respawned"
+                    + " and stopped again during it\n" + e.diagnostics());
             if (!on) { // the last pass renamed them away: bring all back first
                 for (int i = 0; i < n; i++) Files.move(dir.resolve(names[i] + ".off"), dir.resolve(names[i]), StandardCopyOption.ATOMIC_MOVE);
             }
@@ -102,7 +111,8 @@ class RenameStormIT {
             assertTrue(orphans.isEmpty(), "no orphans outside the Emperor's tree: " + orphans);
             assertTrue(e.isRunning());
             assertTrue(slowestStatsMs < 2000, "stats answered within 2 s during the storm: " + slowestStatsMs + " ms");
-            System.out.println("[RenameStormIT] " + renames + " renames in 3 s; slowest HTTP stats answer during the storm "
+            System.out.println("[RenameStormIT] " + renames + " renames in 3 s (" + stops + " instances stopped meanwhile);"
+                    + " slowest HTTP stats answer during the storm "
                     + slowestStatsMs + " ms; settled " + settledMs + " ms after the last rename");
         }
     }

@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,6 +76,7 @@ public final class TempEmperor implements AutoCloseable {
     private ProcTree.Proc self;
     private ScheduledExecutorService tracker;
     private volatile Stats lastStats;
+    private final Set<String> seenRunning = ConcurrentHashMap.newKeySet();
     private Path logFile;
 
     private TempEmperor(Builder b) throws IOException {
@@ -323,9 +325,17 @@ public final class TempEmperor implements AutoCloseable {
         Stats s = Stats.fetch(statsPort);
         lastStats = s;
         for (Stats.Vassal v : s.vassals()) {
-            if (v.pid() > 0) ProcTree.read(v.pid()).ifPresent(this::remember);
+            if (v.pid() > 0) {
+                seenRunning.add(v.id());
+                ProcTree.read(v.pid()).ifPresent(this::remember);
+            }
         }
         return s;
+    }
+
+    /** Ids of the vassals listed with a pid &gt; 0 in any stats document {@link #stats()} fetched so far. */
+    public Set<String> vassalsSeenRunning() {
+        return Set.copyOf(seenRunning);
     }
 
     /** {@link #stats()} or empty on any failure. */

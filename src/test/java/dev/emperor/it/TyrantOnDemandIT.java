@@ -44,6 +44,8 @@ class TyrantOnDemandIT {
             System.out.printf(java.util.Locale.ROOT, "[tyrant+on-demand] first request %.1f ms%n", ms);
             long master = e.awaitVassal("tod.ini", TempEmperor.SHORT, "running", v -> v.pid() > 0).pid();
             TyrantIT.assertRunsAs(master, a, "on-demand vassal master");
+            e.await(TempEmperor.SHORT, "the on-demand vassal has its 1 worker (processes = 1)",
+                    () -> TyrantIT.workers(master).size() == 1);
             for (long w : TyrantIT.workers(master)) {
                 TyrantIT.assertRunsAs(w, a, "on-demand vassal worker");
             }
