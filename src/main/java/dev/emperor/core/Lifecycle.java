@@ -38,6 +38,7 @@ import dev.emperor.protocol.PipeByte;
  *                   scan); acceptable now → unblacklist, fresh record, spawn; file gone / Ragnarok → forget + unblacklist;
  *                   bytes, reaped, tick, SIGHUP: –; an on-demand vassal's socket is closed on refusal (also when
  *                   refused while asleep, ON_DEMAND + file refused) and bound again once the file is acceptable
+ * (the REFUSED and Tyrant rows are carried out by {@link TyrantRows}, the ON_DEMAND ones by {@link OnDemandRows})
  * Tyrant, RUNNING : owner uid/gid changed, or the file became refused → "!!! permissions of file NAME changed.
  *                   stopping the instance... !!!", byte 0/2 → STOPPING(PERMISSIONS); reaped → forget, the next scan
  *                   re-adds it as the new owner (or REFUSED)
@@ -75,6 +76,7 @@ public final class Lifecycle {
     private final EmperorLog log;
     private final Settings settings;
     private final OnDemandRows onDemand;
+    private final TyrantRows tyrantRows;
 
     /** The timing options the table needs, in milliseconds. */
     public record Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist,
@@ -95,6 +97,7 @@ public final class Lifecycle {
         this.log = log;
         this.settings = settings;
         this.onDemand = new OnDemandRows(fx, blacklist, log, settings);
+        this.tyrantRows = new TyrantRows(this, fx, blacklist, log, settings.tyrant());
     }
 
     /** A monitor reports a name with no record: uWSGI's {@code emperor_add}. */
@@ -107,7 +110,7 @@ public final class Lifecycle {
         Vassal v = new Vassal(f, now);
         v.socketName = f.onDemandSocket();
         if (f.refusal() != null) {
-            refuse(v, now);
+            tyrantRows.refuse(v, now);
         } else if (suspend) {
             v.state = VassalState.SUSPENDED;
             log.plain("[uwsgi-emperor] " + v.name + " -> \"wait-for-command\" instance detected, waiting for the spawn command ...");
@@ -120,7 +123,7 @@ public final class Lifecycle {
     /** A new or fresh record starts: asleep on its socket when on-demand, else spawned. */
     void start(Vassal v, long now) {
         if (v.file.refusal() != null) {
-            refuse(v, now); // before binding: a refused file gets no socket either (trySpawn checks the same)
+            tyrantRows.refuse(v, now); // before binding: a refused file gets no socket either (trySpawn checks the same)
             return;
         }
         if (v.socketName != null) {
@@ -152,29 +155,7 @@ public final class Lifecycle {
         VassalFile before = v.file;
         v.file = f;
         v.fileGone = false;
-        boolean ownerChanged = before.uid() != f.uid() || before.gid() != f.gid();
-        if (v.state == VassalState.REFUSED) {
-            if (f.refusal() == null) {
-                blacklist.unrefuse(v.name);
-                v.newRecord(now);
-                if (v.listenFd < 0) {
-                    v.socketName = f.onDemandSocket(); // a refusal may have been about the socket: take the checked one
-                }
-                start(v, now); // an on-demand vassal binds and sleeps again
-            } else if (ownerChanged || f.mtimeNanos() > v.lastModNanos || !f.refusal().equals(before.refusal())) {
-                v.lastModNanos = Math.max(v.lastModNanos, f.mtimeNanos());
-                refuse(v, now);
-            }
-            return;
-        }
-        if (settings.tyrant() && v.state == VassalState.ON_DEMAND && f.refusal() != null) {
-            refuse(v, now); // asleep: nothing to stop, the socket is closed so clients are refused, not left hanging
-            return;
-        }
-        if (settings.tyrant() && v.state == VassalState.RUNNING && (ownerChanged || f.refusal() != null)) {
-            // uWSGI prints this at every scan until the instance is gone; STOPPING is not re-checked here
-            log.plain("!!! permissions of file " + v.name + " changed. stopping the instance... !!!");
-            stop(v, StopReason.PERMISSIONS, now);
+        if (tyrantRows.fileSeen(v, before, f, now)) {
             return;
         }
         if (f.mtimeNanos() <= v.lastModNanos) {
@@ -257,7 +238,7 @@ public final class Lifecycle {
                 if (goesAway) {
                     forget(v);
                 } else if (v.stopReason == StopReason.ON_DEMAND && v.file.refusal() != null) {
-                    refuse(v, now); // its file turned refused while it was going back to sleep: no socket
+                    tyrantRows.refuse(v, now); // its file turned refused while it was going back to sleep: no socket
                 } else if (v.stopReason == StopReason.ON_DEMAND) {
                     onDemand.sleep(v, now, true); // uWSGI status 2: the vassal asked for it
                 } else if (v.stopReason == StopReason.OPERATOR) {
@@ -438,7 +419,7 @@ public final class Lifecycle {
 
     void trySpawn(Vassal v, long now) {
         if (v.file.refusal() != null) {
-            refuse(v, now); // every way into a spawn passes here: a changed owner can never slip through a respawn
+            tyrantRows.refuse(v, now); // every way into a spawn passes here: a changed owner can never slip through a respawn
             return;
         }
         long until = blacklist.blockedUntil(v.name);
@@ -496,18 +477,6 @@ public final class Lifecycle {
         }
         v.state = VassalState.THROTTLED;
         v.spawnAt = Math.max(blacklist.blockedUntil(v.name), now + 1000); // never retry in a tight loop
-    }
-
-    /**
-     * Tyrant refused the file: logged once per change of the file (uWSGI repeats the line at every
-     * scan, burying everything else in the log), listed in the blacklist, never spawned.
-     */
-    private void refuse(Vassal v, long now) {
-        log.error(v.file.refusal());
-        fx.closeOnDemand(v); // an on-demand socket nobody may serve: clients are refused rather than left hanging
-        v.state = VassalState.REFUSED;
-        v.pid = -1;
-        blacklist.refuse(v.name, now);
     }
 
     private void forget(Vassal v) {
