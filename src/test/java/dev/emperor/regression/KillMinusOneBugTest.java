@@ -42,10 +42,7 @@ class KillMinusOneBugTest {
     @Test
     void ragnarokWithPidlessAndStubbornVassalsSignalsOnlyRealPids() throws Exception {
         FakeNative nat = new FakeNative();
-        EmperorLog log = EmperorLog.standard();
-        EmperorLoop loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(30_000, 30_000, false, false),
-                new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 1000);
+        EmperorLoop loop = newLoop(nat);
         java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = runLoop(loop, outcome);
         List<VassalFile> files = List.of("a.ini", "b.ini", "c.ini").stream()
@@ -81,10 +78,7 @@ class KillMinusOneBugTest {
     @Test
     void ragnarokWithSleepingOnDemandVassalsSignalsOnlyTheStubbornOne() throws Exception {
         FakeNative nat = new FakeNative();
-        EmperorLog log = EmperorLog.standard();
-        EmperorLoop loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(30_000, 30_000, false, false),
-                new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 1000);
+        EmperorLoop loop = newLoop(nat);
         java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = runLoop(loop, outcome);
         List<VassalFile> files = List.of(
@@ -122,5 +116,13 @@ class KillMinusOneBugTest {
         }, "loop");
         t.start();
         return t;
+    }
+
+    /** A loop on the fake facade with reload-mercy 1 s (a vassal ignoring its stop byte gets NO MERCY quickly). */
+    private static EmperorLoop newLoop(FakeNative nat) {
+        EmperorLog log = EmperorLog.standard();
+        return new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                new Lifecycle.Settings(30_000, 30_000, false, false),
+                new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 1000);
     }
 }
