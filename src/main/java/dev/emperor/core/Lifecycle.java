@@ -229,6 +229,7 @@ public final class Lifecycle {
     }
 
     public void reaped(Vassal v, Reaped r, long now) {
+        v.exited(r, now); // before pid is cleared: the stats show how it ended and when
         fx.closePipe(v);
         v.pid = -1;
         boolean goesAway = v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK

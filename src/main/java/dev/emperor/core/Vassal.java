@@ -28,6 +28,13 @@ public final class Vassal {
     long respawns;
     /** Process starts of this name since the daemon started (not in uWSGI's document; for metrics). */
     long starts;
+    /** Processes of this name reaped while this record lived; never reset by {@link #newRecord}. */
+    long deaths;
+    /** {@code respawns} of the records before this one (a crash makes a fresh record): for a monotonic counter. */
+    long earlierRespawns;
+    /** The last reap's wait status, -1 = none yet; and its wall-clock time (epoch ms). */
+    int lastExitStatus = -1;
+    long lastExitAt;
     /** When a THROTTLED vassal may be spawned again. */
     long spawnAt;
     boolean fileGone;
@@ -64,9 +71,25 @@ public final class Vassal {
         lastLoyal = lastReady = lastAccepting = 0;
         lastHeartbeat = 0;
         cursedAt = 0;
+        earlierRespawns += respawns;
         respawns = 0;
         stopReason = StopReason.NONE;
         reloadPending = false;
+    }
+
+    /** Its master was reaped: counted and kept for the stats (docs/logging.md, "What operators see"). */
+    void exited(dev.emperor.internal.Reaped r, long wallMillis) {
+        deaths++;
+        lastExitStatus = r.status();
+        lastExitAt = wallMillis;
+    }
+
+    VassalExits exits() {
+        if (lastExitStatus < 0) {
+            return new VassalExits(starts, deaths, earlierRespawns, -1, 0, 0);
+        }
+        dev.emperor.internal.Reaped r = new dev.emperor.internal.Reaped(pid, lastExitStatus);
+        return new VassalExits(starts, deaths, earlierRespawns, r.exitCode(), r.signal(), lastExitAt);
     }
 
     public String name() {
@@ -95,6 +118,6 @@ public final class Vassal {
                 lastAccepting / 1000, firstRun / 1000, lastRun / 1000, cursedAt / 1000, false,
                 socketName == null ? "" : socketName,
                 state == VassalState.SUSPENDED, adopted, file.uid(), file.gid(), file.monitor(), file.attrs(), respawns,
-                state.label(), throttleMs);
+                state.label(), throttleMs, exits());
     }
 }

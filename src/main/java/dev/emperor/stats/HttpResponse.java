@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An HTTP response to encode. The server always adds {@code Content-Length},
- * {@code Connection: close} and {@code Access-Control-Allow-Origin: *}; {@code headers} holds any
- * others (e.g. {@code Allow}). Header names and values must not contain CR or LF.
+ * An HTTP response to encode. The server always adds {@code Content-Length} and
+ * {@code Connection: close}; {@code headers} holds any others (e.g. {@code Allow}). Header names and
+ * values must not contain CR or LF. There is deliberately no {@code Access-Control-Allow-Origin}:
+ * with {@code *} any web page open in an operator's browser could read vassal names, paths and pids
+ * from the stats address (docs/logging.md, "What operators see").
  */
 public record HttpResponse(int status, String contentType, Map<String, String> headers, byte[] body) {
 
@@ -62,8 +64,7 @@ public record HttpResponse(int status, String contentType, Map<String, String> h
                 .append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
                 .append("Content-Type: ").append(contentType).append("\r\n")
                 .append("Content-Length: ").append(body.length).append("\r\n")
-                .append("Connection: close\r\n")
-                .append("Access-Control-Allow-Origin: *\r\n");
+                .append("Connection: close\r\n");
         headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
         return sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -44,7 +44,7 @@ public final class MetricsEndpoint implements HttpHandler {
         double lag = lagSeconds();
         probe();
         String text = MetricsText.render(Objects.requireNonNull(snapshots.get(), "no snapshot published"),
-                new MetricsText.Readings(clock.getAsLong(), lag, openFds()));
+                new MetricsText.Readings(clock.getAsLong(), lag, openFds(), ProcessReadings.self()));
         return new HttpResponse(200, MetricsText.CONTENT_TYPE, Map.of(), text.getBytes(StandardCharsets.UTF_8));
     }
 

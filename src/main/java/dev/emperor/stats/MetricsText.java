@@ -1,5 +1,6 @@
 package dev.emperor.stats;
 
+import dev.emperor.Version;
 import dev.emperor.core.BlacklistView;
 import dev.emperor.core.EmperorSnapshot;
 import dev.emperor.core.LoopStats;
@@ -31,8 +32,12 @@ public final class MetricsText {
      * @param loopLagSeconds how long the event loop took to run the last probe task posted to it, NaN
      *                       when none has run yet
      * @param openFds        open file descriptors of the daemon, NaN when unknown
+     * @param process        the {@code process_*} readings ({@link ProcessReadings#UNKNOWN} when not taken)
      */
-    public record Readings(long nowMillis, double loopLagSeconds, double openFds) {
+    public record Readings(long nowMillis, double loopLagSeconds, double openFds, ProcessReadings process) {
+        public Readings(long nowMillis, double loopLagSeconds, double openFds) {
+            this(nowMillis, loopLagSeconds, openFds, ProcessReadings.UNKNOWN);
+        }
     }
 
     private final StringBuilder out;
@@ -44,7 +49,9 @@ public final class MetricsText {
     public static String render(EmperorSnapshot s, Readings r) {
         List<VassalView> vassals = VassalJson.all(s);
         MetricsText m = new MetricsText(2048 + vassals.size() * 1600 + s.blacklist().size() * 400);
+        m.buildInfo();
         m.emperor(s, r, vassals);
+        m.process(r.process());
         m.vassals(vassals, r.nowMillis());
         m.blacklist(s.blacklist());
         return m.out.toString();
@@ -86,6 +93,22 @@ public final class MetricsText {
         gauge("emperor_open_fds", "Open file descriptors of the Emperor process.", r.openFds());
     }
 
+    private void buildInfo() {
+        family("emperor_build_info", "gauge", "Always 1; the labels say which emperor and which Java runtime run.");
+        out.append("emperor_build_info{version=\"").append(escapeLabel(Version.VERSION)).append("\",java_version=\"")
+                .append(escapeLabel(String.valueOf(Runtime.version()))).append("\"} 1\n");
+    }
+
+    /** The names and meanings of the Prometheus client libraries' process collector. */
+    private void process(ProcessReadings p) {
+        counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", p.cpuSeconds());
+        gauge("process_resident_memory_bytes", "Resident memory size in bytes.", p.residentBytes());
+        gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", p.virtualBytes());
+        gauge("process_open_fds", "Number of open file descriptors.", p.openFds());
+        gauge("process_max_fds", "Maximum number of open file descriptors.", p.maxFds());
+        gauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", p.startTimeSeconds());
+    }
+
     private void vassals(List<VassalView> vassals, long nowMillis) {
         perVassal(vassals, "emperor_vassal_up", "gauge", "1 when the vassal is running (started and not being stopped).",
                 v -> VassalState.RUNNING.label().equals(v.state()) ? 1 : 0);
@@ -105,8 +128,24 @@ public final class MetricsText {
         perVassal(vassals, "emperor_vassal_pid", "gauge", "Process id of the vassal master, 0 when it has no process.",
                 v -> Math.max(0, v.pid()));
         perVassal(vassals, "emperor_vassal_respawns_total", "counter",
-                "uWSGI's respawns: reloads of the vassal since its record was (re)made; restarts at 0 after a crash.",
-                VassalView::respawns);
+                "uWSGI's respawns (reloads of the vassal), summed over its crashes: unlike the stats document's respawns"
+                        + " it does not restart at 0 when the vassal crashes.",
+                v -> v.exits().earlierRespawns() + v.respawns());
+        perVassal(vassals, "emperor_vassal_starts_total", "counter",
+                "Processes started (spawned or adopted) for this vassal since the Emperor first saw its file; survives crashes.",
+                v -> v.exits().starts());
+        perVassal(vassals, "emperor_vassal_deaths_total", "counter",
+                "Processes of this vassal that exited or were killed (any reason) since the Emperor first saw its file.",
+                v -> v.exits().deaths());
+        perVassal(vassals, "emperor_vassal_last_exit_code", "gauge",
+                "Exit status of the vassal's last process, -1 when it was killed by a signal, NaN when none exited yet.",
+                v -> v.exits().exitedOnce() ? v.exits().lastExitCode() : Double.NaN);
+        perVassal(vassals, "emperor_vassal_last_exit_signal", "gauge",
+                "Signal that killed the vassal's last process, 0 when it exited by itself, NaN when none exited yet.",
+                v -> v.exits().exitedOnce() ? v.exits().lastExitSignal() : Double.NaN);
+        perVassal(vassals, "emperor_vassal_last_exit_timestamp_seconds", "gauge",
+                "When the vassal's last process was reaped (epoch seconds), NaN when none exited yet.",
+                v -> v.exits().exitedOnce() ? v.exits().lastExitMillis() / 1000.0 : Double.NaN);
         perVassal(vassals, "emperor_vassal_throttle_seconds", "gauge", "Blacklist penalty in force for the vassal, 0 when none.",
                 v -> v.throttleMs() / 1000.0);
         perVassal(vassals, "emperor_vassal_heartbeat_age_seconds", "gauge",

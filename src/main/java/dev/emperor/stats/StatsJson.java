@@ -23,7 +23,8 @@ import java.util.Map;
  * <p>{@link Keys#MASTER} (the default) adds uWSGI master's {@code suspended} and {@code adopted}
  * (after {@code on_demand}) and {@code attrs} (after {@code monitor}) to each vassal; {@code attrs}
  * is a JSON object {@code {"k":"v"}}, where uWSGI master emits invalid JSON. {@link Keys#UWSGI_2_0}
- * writes exactly the 2.0.21 key set.
+ * writes exactly the 2.0.21 key set. {@link Keys#MASTER} also ends each vassal with this daemon's
+ * {@code last_exit_code}, {@code last_exit_signal} and {@code last_exit} (docs/logging.md).
  */
 public final class StatsJson {
 
@@ -106,8 +107,9 @@ public final class StatsJson {
     }
 
     /**
-     * One vassal object; {@code withState} appends this daemon's {@code state} and {@code throttle_ms}
-     * after uWSGI's keys (the {@code /vassals} endpoints).
+     * One vassal object: uWSGI's keys, then ours ({@code last_exit_code}, {@code last_exit_signal},
+     * {@code last_exit}); {@code withState} also appends {@code state}, {@code throttle_ms}, {@code starts}
+     * and {@code deaths} (the {@code /vassals} endpoints).
      */
     static void vassal(JsonGenerator g, VassalView v, Keys keys, boolean withState) throws IOException {
         g.writeStartObject();
@@ -142,9 +144,17 @@ public final class StatsJson {
             g.writeEndObject();
         }
         g.writeNumberField("respawns", v.respawns());
+        if (keys == Keys.MASTER) {
+            // ours, after every uWSGI key so that parsers of uWSGI's document see it unchanged (docs/logging.md)
+            g.writeNumberField("last_exit_code", v.exits().lastExitCode());
+            g.writeNumberField("last_exit_signal", v.exits().lastExitSignal());
+            g.writeNumberField("last_exit", v.exits().lastExitMillis() / 1000);
+        }
         if (withState) {
             string(g, "state", v.state());
             g.writeNumberField("throttle_ms", v.throttleMs());
+            g.writeNumberField("starts", v.exits().starts());
+            g.writeNumberField("deaths", v.exits().deaths());
         }
         g.writeEndObject();
     }

@@ -15,13 +15,17 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The same emperor.ini, run once under {@code uwsgi --ini} and once under our daemon: the stats documents have
  * the same field set. Top-level keys and blacklist keys are identical (same order); vassal keys are uWSGI's,
- * in uWSGI's order, and ours may additionally carry master's {@code suspended}, {@code adopted}, {@code attrs}.
+ * in uWSGI's order, and ours may additionally carry master's {@code suspended}, {@code adopted}, {@code attrs},
+ * and ends with our last-exit keys.
  * Types of the common fields match too. This test always runs both implementations.
  */
 @Timeout(120)
 class StatsFieldSetIT {
 
-    static final Set<String> OUR_EXTRAS = Set.of("suspended", "adopted", "attrs");
+    static final Set<String> OUR_EXTRAS = Set.of("suspended", "adopted", "attrs", "last_exit_code", "last_exit_signal",
+            "last_exit");
+    /** Ours that must come after every uWSGI key. */
+    static final List<String> OUR_TAIL = List.of("last_exit_code", "last_exit_signal", "last_exit");
 
     @Test
     void sameEmperorIniGivesTheSameStatsFields() throws Exception {
@@ -47,6 +51,7 @@ class StatsFieldSetIT {
             for (String k : ov) {
                 assertTrue(uv.contains(k) || OUR_EXTRAS.contains(k), "unexpected vassal key '" + k + "'");
             }
+            assertEquals(OUR_TAIL, ov.subList(ov.size() - OUR_TAIL.size(), ov.size()), "our last-exit keys come last");
             for (Stats.Vassal v : ours.vassals()) {
                 assertEquals(ov, v.obj().keys(), "every vassal object has the same keys");
             }

@@ -32,14 +32,14 @@ class UiBrowserIT {
 
     /** What the page shows in one row. */
     record Row(String id, String state, String pid, String uptime, String respawns, String throttle,
-            String heartbeat, List<String> buttons) {
+            String heartbeat, String exit, List<String> buttons) {
     }
 
     private static final String ROWS_JS = "Array.from(document.querySelectorAll('#vassals tbody tr[data-vassal]'))"
             + ".map(tr => [tr.dataset.vassal, tr.querySelector('td.state').textContent,"
             + " tr.querySelector('td.pid').textContent, tr.querySelector('td.uptime').textContent,"
             + " tr.querySelector('td.respawns').textContent, tr.querySelector('td.throttle').textContent,"
-            + " tr.querySelector('td.heartbeat').textContent,"
+            + " tr.querySelector('td.heartbeat').textContent, tr.querySelector('td.exit').textContent,"
             + " Array.from(tr.querySelectorAll('button[data-action]'))"
             + ".map(b => b.dataset.action + (b.disabled ? ':disabled' : ''))])";
 
@@ -53,9 +53,10 @@ class UiBrowserIT {
         Map<String, Row> rows = new LinkedHashMap<>();
         for (Object o : (List<?>) page.evalJson(ROWS_JS)) {
             List<?> r = (List<?>) o;
-            List<String> buttons = ((List<?>) r.get(7)).stream().map(String::valueOf).toList();
+            List<String> buttons = ((List<?>) r.get(8)).stream().map(String::valueOf).toList();
             rows.put((String) r.get(0), new Row((String) r.get(0), (String) r.get(1), (String) r.get(2),
-                    (String) r.get(3), (String) r.get(4), (String) r.get(5), (String) r.get(6), buttons));
+                    (String) r.get(3), (String) r.get(4), (String) r.get(5), (String) r.get(6), (String) r.get(7),
+                    buttons));
         }
         return rows;
     }
@@ -205,6 +206,8 @@ class UiBrowserIT {
                         && r.get("billing.ini").state().equals("suspended")
                         && r.get("api.ini").respawns().equals("1"));
                 assertNotEquals("never", rows.get("shop.ini").heartbeat());
+                assertTrue(rows.get("broken.ini").exit().startsWith("exit 22, "), "need-app failure: " + rows.get("broken.ini"));
+                assertEquals("—", rows.get("shop.ini").exit(), "never exited");
                 page.screenshot(1200, out);
                 System.out.println("[ui-screenshot] wrote " + out.toAbsolutePath() + ": " + rows.values());
             }

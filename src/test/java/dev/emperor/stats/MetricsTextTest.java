@@ -95,7 +95,7 @@ class MetricsTextTest {
             if (h.matches()) {
                 current = h.group(1);
                 assertTrue(seen.add(current), "family twice: " + current);
-                assertTrue(current.startsWith("emperor_"), current);
+                assertTrue(current.startsWith("emperor_") || current.startsWith("process_"), current);
                 Matcher t = type.matcher(lines.get(++i));
                 assertTrue(t.matches() && t.group(1).equals(current), "TYPE after HELP: " + lines.get(i));
                 currentType = t.group(2);
@@ -113,7 +113,11 @@ class MetricsTextTest {
                 "emperor_vassal_throttle_seconds", "emperor_vassal_heartbeat_age_seconds",
                 "emperor_vassal_born_timestamp_seconds", "emperor_vassal_last_run_timestamp_seconds",
                 "emperor_blacklist_entries", "emperor_blacklist_throttle_seconds", "emperor_blacklist_attempts",
-                "emperor_blacklist_last_attempt_timestamp_seconds")), seen.toString());
+                "emperor_blacklist_last_attempt_timestamp_seconds", "emperor_build_info", "emperor_vassal_starts_total",
+                "emperor_vassal_deaths_total", "emperor_vassal_last_exit_code", "emperor_vassal_last_exit_signal",
+                "emperor_vassal_last_exit_timestamp_seconds", "process_cpu_seconds_total", "process_resident_memory_bytes",
+                "process_virtual_memory_bytes", "process_open_fds", "process_max_fds", "process_start_time_seconds")),
+                seen.toString());
     }
 
     @Test
@@ -148,6 +152,46 @@ class MetricsTextTest {
         assertEquals("3.001", s.get("emperor_blacklist_throttle_seconds{vassal=\"broken.ini\"}"));
         assertEquals("4", s.get("emperor_blacklist_attempts{vassal=\"broken.ini\"}"));
         assertEquals("1795803190", s.get("emperor_blacklist_last_attempt_timestamp_seconds{vassal=\"broken.ini\"}"));
+    }
+
+    @Test
+    void lastExitsCountersBuildInfoAndProcessReadings() throws Exception {
+        VassalView base = view("crashy.ini", 4300, "running", 0, 0, 0);
+        VassalView crashy = new VassalView(base.id(), base.pid(), base.born(), base.lastMod(), base.lastHeartbeat(),
+                base.loyal(), base.ready(), base.accepting(), base.lastLoyal(), base.lastReady(), base.lastAccepting(),
+                base.firstRun(), base.lastRun(), base.cursed(), base.zerg(), base.onDemand(), base.suspended(),
+                base.adopted(), base.uid(), base.gid(), base.monitor(), base.attrs(), 0, base.state(), 0,
+                new dev.emperor.core.VassalExits(7, 6, 4, 22, 0, 1_795_803_190_500L));
+        VassalView killed = new VassalView("killed.ini", -1, 1, 1, 0, false, false, false, 0, 0, 0, 1, 1, 0, false, "",
+                false, false, 0, 0, "/srv/v", Map.of(), 0, "throttled", 1000,
+                new dev.emperor.core.VassalExits(1, 1, 0, -1, 9, 1_795_803_199_000L));
+        EmperorSnapshot s = snapshot();
+        EmperorSnapshot snap = new EmperorSnapshot(s.version(), s.pid(), 0, 0, "/", List.of(), false, 0,
+                List.of(crashy, s.vassals().get(0)), s.blacklist(), s.takenAtMillis(), List.of(killed), s.loop());
+        ProcessReadings p = new ProcessReadings(3.25, 2097152, 4096000, 17, 1024, 1795800123.45);
+        String text = MetricsText.render(snap, new MetricsText.Readings(NOW_MS, 0.5, 17, p));
+        Map<String, String> m = samples(text);
+        assertEquals("7", m.get("emperor_vassal_starts_total{vassal=\"crashy.ini\"}"));
+        assertEquals("6", m.get("emperor_vassal_deaths_total{vassal=\"crashy.ini\"}"));
+        assertEquals("4", m.get("emperor_vassal_respawns_total{vassal=\"crashy.ini\"}"), "summed over crashes, not uWSGI's 0");
+        assertEquals("22", m.get("emperor_vassal_last_exit_code{vassal=\"crashy.ini\"}"));
+        assertEquals("0", m.get("emperor_vassal_last_exit_signal{vassal=\"crashy.ini\"}"));
+        assertEquals(1795803190.5, Double.parseDouble(m.get("emperor_vassal_last_exit_timestamp_seconds{vassal=\"crashy.ini\"}")));
+        assertEquals("-1", m.get("emperor_vassal_last_exit_code{vassal=\"killed.ini\"}"));
+        assertEquals("9", m.get("emperor_vassal_last_exit_signal{vassal=\"killed.ini\"}"));
+        assertEquals("NaN", m.get("emperor_vassal_last_exit_code{vassal=\"app1.ini\"}"), "never exited");
+        assertEquals("NaN", m.get("emperor_vassal_last_exit_timestamp_seconds{vassal=\"app1.ini\"}"));
+        assertEquals("1", m.get("emperor_build_info{version=\"" + dev.emperor.Version.VERSION + "\",java_version=\""
+                + Runtime.version() + "\"}"), text);
+        assertEquals("3.25", m.get("process_cpu_seconds_total"));
+        assertEquals("2097152", m.get("process_resident_memory_bytes"));
+        assertEquals("4096000", m.get("process_virtual_memory_bytes"));
+        assertEquals("17", m.get("process_open_fds"));
+        assertEquals("1024", m.get("process_max_fds"));
+        assertEquals(1795800123.45, Double.parseDouble(m.get("process_start_time_seconds")));
+        Promtool.Result r = Promtool.check(text);
+        assertEquals(0, r.exitCode(), "promtool check metrics:\n" + r.output() + "\n---\n" + text);
+        assertEquals("", r.output().strip(), "no lint problem");
     }
 
     @Test

@@ -95,7 +95,8 @@ class StatsJsonTest {
                 .replace("\t\t\t\"on_demand\":\"\",\n",
                         "\t\t\t\"on_demand\":\"\",\n\t\t\t\"suspended\":0,\n\t\t\t\"adopted\":0,\n")
                 .replace("\t\t\t\"respawns\":0\n",
-                        "\t\t\t\"attrs\":{\n\n\t\t\t},\n\t\t\t\"respawns\":0\n");
+                        "\t\t\t\"attrs\":{\n\n\t\t\t},\n\t\t\t\"respawns\":0,\n"
+                        + "\t\t\t\"last_exit_code\":-1,\n\t\t\t\"last_exit_signal\":0,\n\t\t\t\"last_exit\":0\n");
         assertEquals(expected, StatsJson.toJson(sampleSnapshot(), false, StatsJson.Keys.MASTER));
         assertEquals(expected, new String(StatsJson.toBytes(sampleSnapshot(), false), StandardCharsets.UTF_8));
     }
@@ -110,7 +111,8 @@ class StatsJsonTest {
         String pretty = StatsJson.toJson(s, false, StatsJson.Keys.MASTER);
         assertTrue(pretty.contains("\t\t\t\"attrs\":{\n\t\t\t\t\"b\":\"2\",\n\t\t\t\t\"a\":\"x\\\"y\"\n\t\t\t},\n"), pretty);
         String min = StatsJson.toJson(s, true, StatsJson.Keys.MASTER);
-        assertTrue(min.contains("\"monitor\":\"/srv/demo/e1/vassals\",\"attrs\":{\"b\":\"2\",\"a\":\"x\\\"y\"},\"respawns\":0}"), min);
+        assertTrue(min.contains("\"monitor\":\"/srv/demo/e1/vassals\",\"attrs\":{\"b\":\"2\",\"a\":\"x\\\"y\"},\"respawns\":0,"
+                + "\"last_exit_code\":-1,\"last_exit_signal\":0,\"last_exit\":0}"), min);
         Map<String, Object> parsed = parse(min);
         @SuppressWarnings("unchecked")
         List<Object> vassals = (List<Object>) parsed.get("vassals");
@@ -176,7 +178,23 @@ class StatsJsonTest {
         assertTrue(doc.contains("\t\t\t\"pid\":-1,\n"), doc);
         assertTrue(doc.contains("\"zerg\":1,\n\t\t\t\"on_demand\":\"/srv/demo/e24/od.sock\",\n"
                 + "\t\t\t\"suspended\":1,\n\t\t\t\"adopted\":1,\n\t\t\t\"uid\":33,\n\t\t\t\"gid\":44,\n"), doc);
-        assertTrue(doc.contains("\"respawns\":3\n"), doc);
+        assertTrue(doc.contains("\"respawns\":3,\n"), doc);
+    }
+
+    @Test
+    void lastExitComesAfterEveryUwsgiKey() throws IOException {
+        VassalView v = new VassalView("crashy.ini", 9, 1, 1, 0, false, false, false, 0, 0, 0, 1, 1, 0, false, "",
+                false, false, 33, 44, "/srv", Map.of(), 0, "running", 0,
+                new dev.emperor.core.VassalExits(3, 2, 1, 22, 0, 1_795_803_190_900L));
+        EmperorSnapshot s = new EmperorSnapshot("2.0.21", 1, 0, 0, "/", List.of("/srv"), false, 0, List.of(v), List.of(), 0);
+        String doc = StatsJson.toJson(s, true, StatsJson.Keys.MASTER);
+        assertTrue(doc.endsWith("\"respawns\":0,\"last_exit_code\":22,\"last_exit_signal\":0,\"last_exit\":1795803190}],"
+                + "\"blacklist\":[]}"), doc);
+        assertFalse(StatsJson.toJson(s, true, StatsJson.Keys.UWSGI_2_0).contains("last_exit"), "exactly 2.0.21's keys");
+        assertEquals(parse(doc).keySet(), parse(StatsJson.toJson(s, false, StatsJson.Keys.MASTER)).keySet());
+        String one = new String(VassalJson.vassal(v), StandardCharsets.UTF_8);
+        assertTrue(one.endsWith("\"last_exit\":1795803190,\"state\":\"running\",\"throttle_ms\":0,\"starts\":3,"
+                + "\"deaths\":2}"), one);
     }
 
     @Test
