@@ -63,6 +63,9 @@ import java.util.Map;
  * @param onDemandExtension    {@code emperor-on-demand-extension}/{@code -ext}: sidecar suffix, null = none
  * @param onDemandDirectory    {@code emperor-on-demand-directory}/{@code -dir}: socket directory, null = none
  * @param onDemandExec         {@code emperor-on-demand-exec}: command printing the socket name, null = none
+ * @param logFormat            this daemon's {@code log-format}: "plain" (default) or "json" (docs/logging.md)
+ * @param vassalLogs           this daemon's {@code emperor-vassal-logs}: each vassal's output goes to DIR/NAME.log, null = inherited
+ * @param origins              where each option was last set ("emperor VALUE" for each monitor), for start-up errors
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -119,11 +122,29 @@ public record EmperorConfig(
         List<String> namespaces,
         String onDemandExtension,
         String onDemandDirectory,
-        String onDemandExec) {
+        String onDemandExec,
+        String logFormat,
+        String vassalLogs,
+        Map<String, Origin> origins) {
 
     public EmperorConfig {
         caps = List.copyOf(caps);
         namespaces = List.copyOf(namespaces);
+        origins = origins == null ? Map.of() : Map.copyOf(origins);
+    }
+
+    /** {@code log-format = json}: one JSON object per log line (docs/logging.md). */
+    public boolean jsonLogs() {
+        return LogFormats.JSON.equals(logFormat);
+    }
+
+    /**
+     * Where an option was set, for start-up errors: " (/etc/emperor/emperor.ini:4)", or "" when unknown.
+     * For a monitor pass "emperor " + its value.
+     */
+    public String where(String option) {
+        Origin o = origins.get(option);
+        return o == null ? "" : " (" + o.describe() + ")";
     }
 
     /** uWSGI: wait-for-command applies only when a command socket is configured. */

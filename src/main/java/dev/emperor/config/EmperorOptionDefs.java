@@ -116,6 +116,10 @@ final class EmperorOptionDefs {
                 on("vassal-fork-base", LIST, "2.1: vassals spawned plainly (the fork-server bases)"),
                 on("emperor-stats-control", BOOL, "this daemon: allow POST control requests on the stats address (loopback/UNIX only)"),
                 on("emperor-stats-control-any-address", BOOL, "this daemon: allow HTTP control on a non-loopback stats address too"),
+                // uWSGI's log-format is an alias of logformat (request logs, vassals only): a value with %(...) is
+                // still ignored as before, "plain" and "json" are ours (docs/logging.md)
+                on("log-format", STRING, "this daemon: plain (uWSGI's lines, default) or json (one JSON object per line)"),
+                on("emperor-vassal-logs", STRING, "this daemon: each vassal's stdout/stderr go to DIR/NAME.log (O_APPEND)"),
                 on("emperor-subreaper", BOOL, "2.1: become a child subreaper (refuse to start without it)"),
                 on("emperor-collect-attribute", LIST, "2.1: attribute keys read from the [emperor] section of .ini vassals",
                         "emperor-collect-attr"),

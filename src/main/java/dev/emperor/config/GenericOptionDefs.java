@@ -76,7 +76,7 @@ final class GenericOptionDefs {
                 ignored("die-on-term", BOOL, "no effect on the Emperor"),
                 ignored("vacuum", BOOL, "no effect on the Emperor"),
                 ignored("log-reopen", BOOL, "no effect on the Emperor"),
-                ignored("logformat", STRING, "request log format, vassals only", "log-format"),
+                ignored("logformat", STRING, "request log format, vassals only"),
                 ignored("auto-procname", BOOL, "use emperor-procname"),
                 ignored("procname", STRING, "use emperor-procname"),
                 ignored("procname-prefix", STRING, "use emperor-procname"),

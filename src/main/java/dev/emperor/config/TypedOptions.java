@@ -46,6 +46,10 @@ final class TypedOptions {
             }
         }
         String name = def.name();
+        if (name.equals("log-format") && LogFormats.isRequestLogFormat(e.value)) {
+            warnings.ignoredOption(e); // uWSGI's request log format (alias of logformat): vassals only
+            return;
+        }
         origins.put(name, e.origin);
         switch (name) {
             case "emperor-cap" -> caps = PrivilegeOptions.caps(e);
@@ -58,6 +62,7 @@ final class TypedOptions {
             case STRING -> strings.put(name, switch (name) {
                 case "chmod-socket" -> ValueParser.chmod(e);
                 case "log-date" -> ValueParser.logDate(e.value);
+                case "log-format" -> LogFormats.parse(e);
                 default -> e.value;
             });
             case LIST -> addToList(name, e);
@@ -88,6 +93,9 @@ final class TypedOptions {
                 throw new ConfigException(e.origin, e.key,
                         "imperial monitor '" + scheme + "://' is not supported yet (only directories and globs)");
             }
+        }
+        if (name.equals("emperor")) {
+            origins.put("emperor " + e.value, e.origin); // each monitor's own line, for start-up errors
         }
         lists.computeIfAbsent(name, k -> new ArrayList<>()).add(e.value);
     }
@@ -182,6 +190,9 @@ final class TypedOptions {
                 namespaces,
                 strings.get("emperor-on-demand-extension"),
                 strings.get("emperor-on-demand-directory"),
-                strings.get("emperor-on-demand-exec"));
+                strings.get("emperor-on-demand-exec"),
+                strings.getOrDefault("log-format", LogFormats.PLAIN),
+                strings.get("emperor-vassal-logs"),
+                Map.copyOf(origins));
     }
 }

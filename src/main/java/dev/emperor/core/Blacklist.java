@@ -52,12 +52,12 @@ public final class Blacklist {
         if (e.levelUs < maxThrottleUs) {
             e.levelUs += throttleUs;
         } else {
-            log.verbose("[emperor] maximum throttle level for vassal " + name + " reached !!!");
+            log.about(name, -1, "throttled").verbose("[emperor] maximum throttle level for vassal " + name + " reached !!!");
             e.levelUs /= 2;
         }
         e.attempt++;
         if (e.attempt == 2) {
-            log.verbose("[emperor] unloyal bad behaving vassal found: " + name + " throttling it...");
+            log.about(name, -1, "throttled").verbose("[emperor] unloyal bad behaving vassal found: " + name + " throttling it...");
         }
     }
 

@@ -65,14 +65,14 @@ public final class Control {
                     return "refused by emperor-tyrant: it starts once its config file is acceptable";
                 }
                 if (s != VassalState.SUSPENDED) {
-                    log.plain("[uwsgi-emperor] WARNING: the vassal \"" + v.name + "\" is already active");
+                    log.about(v, "command").plain("[uwsgi-emperor] WARNING: the vassal \"" + v.name + "\" is already active");
                     return "already active (" + s.label() + ")";
                 }
-                log.plain("[uwsgi-emperor] INFO: requested the spawn of vassal \"" + v.name + "\"");
+                log.about(v, "command").plain("[uwsgi-emperor] INFO: requested the spawn of vassal \"" + v.name + "\"");
                 lifecycle.start(v, now);
             }
             case RESPAWN -> {
-                log.plain("[uwsgi-emperor] INFO: requested the respawn of vassal \"" + v.name + "\"");
+                log.about(v, "command").plain("[uwsgi-emperor] INFO: requested the respawn of vassal \"" + v.name + "\"");
                 if (s != VassalState.RUNNING) {
                     return "not running (" + s.label() + ")";
                 }
@@ -80,7 +80,7 @@ public final class Control {
             }
             case STOP, HALT -> {
                 if (action == Action.STOP) {
-                    log.plain("[uwsgi-emperor] INFO: requested the stop of vassal \"" + v.name + "\"");
+                    log.about(v, "command").plain("[uwsgi-emperor] INFO: requested the stop of vassal \"" + v.name + "\"");
                 }
                 if (s == VassalState.RUNNING) {
                     lifecycle.stop(v, action == Action.STOP ? StopReason.COMMAND : StopReason.OPERATOR, now);

@@ -262,7 +262,7 @@ public final class EmperorLoop implements Effects {
     public void logStats() {
         for (Vassal v : table.values()) {
             int status = v.state == VassalState.RUNNING || v.state == VassalState.ON_DEMAND ? 0 : 1;
-            log.plain("vassal instance " + v.name + " (last modified " + Math.floorDiv(v.lastModNanos, 1_000_000_000L)
+            log.about(v, "status").plain("vassal instance " + v.name + " (last modified " + Math.floorDiv(v.lastModNanos, 1_000_000_000L)
                     + ") status " + status + " loyal " + (v.loyal ? 1 : 0) + " zerg 0");
         }
     }
@@ -293,7 +293,7 @@ public final class EmperorLoop implements Effects {
         if (now >= ragnarokDeadline && buryDeadline == Long.MAX_VALUE) {
             for (Vassal v : table.values()) {
                 if (v.pid > 0) {
-                    log.verbose("[emperor] NO MERCY for vassal " + v.name + " !!!");
+                    log.about(v, "sigkill").verbose("[emperor] NO MERCY for vassal " + v.name + " !!!");
                     killGroup(v, Native.SIGKILL);
                     kill(v, Native.SIGKILL);
                 }
@@ -341,7 +341,7 @@ public final class EmperorLoop implements Effects {
         SpawnOutcome o = start.outcome();
         if (o.ok()) {
             byPid.put(o.pid(), v);
-            log.debug("[emperor] started vassal " + v.name + " (pid: " + o.pid() + ")");
+            log.about(v.name, o.pid(), "started").debug("[emperor] started vassal " + v.name + " (pid: " + o.pid() + ")");
         }
         if (o.ok() || o.kind() == SpawnOutcome.Kind.ADOPTING) {
             byFd.put(o.pipeFd(), v);

@@ -113,7 +113,7 @@ public final class Lifecycle {
             tyrantRows.refuse(v, now);
         } else if (suspend) {
             v.state = VassalState.SUSPENDED;
-            log.plain("[uwsgi-emperor] " + v.name + " -> \"wait-for-command\" instance detected, waiting for the spawn command ...");
+            log.about(v, "suspended").plain("[uwsgi-emperor] " + v.name + " -> \"wait-for-command\" instance detected, waiting for the spawn command ...");
         } else {
             start(v, now);
         }
@@ -176,7 +176,7 @@ public final class Lifecycle {
     public void fileGone(Vassal v, long now) {
         v.fileGone = true;
         if (settings.forkBases().contains(v.name)) {
-            log.warn("[emperor] fork-server base " + v.name + " removed: adopted vassals keep running;"
+            log.about(v, "base-removed").warn("[emperor] fork-server base " + v.name + " removed: adopted vassals keep running;"
                     + " their respawns wait until a base listens on the fork-server socket again");
         }
         switch (v.state) {
@@ -191,18 +191,18 @@ public final class Lifecycle {
             case PipeByte.SPAWNED -> {
                 v.ready = true;
                 v.lastReady = now;
-                log.verbose("[emperor] vassal " + v.name + " has been spawned");
+                log.about(v, "spawned").verbose("[emperor] vassal " + v.name + " has been spawned");
             }
             case PipeByte.ACCEPTING -> {
                 v.accepting = true;
                 v.lastAccepting = now;
-                log.verbose("[emperor] vassal " + v.name + " is ready to accept requests");
+                log.about(v, "accepting").verbose("[emperor] vassal " + v.name + " is ready to accept requests");
             }
             case PipeByte.LOYAL -> {
                 v.loyal = true;
                 v.lastLoyal = now;
                 blacklist.remove(v.name);
-                log.verbose("[emperor] vassal " + v.name + " is now loyal");
+                log.about(v, "loyal").verbose("[emperor] vassal " + v.name + " is now loyal");
             }
             case PipeByte.HEARTBEAT -> v.lastHeartbeat = now;
             case PipeByte.VOLUNTARY_STOP -> {
@@ -223,7 +223,7 @@ public final class Lifecycle {
             // the pid reply decides: with the pipe gone the vassal is cursed as soon as its pid is known
             return;
         }
-        log.verbose("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
+        log.about(v, "cursed").verbose("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
         v.state = VassalState.CURSED;
         v.cursedAt = now;
     }
@@ -243,7 +243,7 @@ public final class Lifecycle {
                 } else if (v.stopReason == StopReason.ON_DEMAND) {
                     onDemand.sleep(v, now, true); // uWSGI status 2: the vassal asked for it
                 } else if (v.stopReason == StopReason.OPERATOR) {
-                    log.plain("[emperor] vassal " + v.name + " stopped by the operator, waiting for a start command");
+                    log.about(v, "suspended").plain("[emperor] vassal " + v.name + " stopped by the operator, waiting for a start command");
                     v.state = VassalState.SUSPENDED;
                 } else {
                     crashed(v, r, now);
@@ -279,7 +279,7 @@ public final class Lifecycle {
         if (v.state != VassalState.ADOPTING) {
             return;
         }
-        log.verbose("[uwsgi-emperor] " + v.name + ": unable to complete fork-server session (" + why + ")");
+        log.about(v, "adoption-failed").verbose("[uwsgi-emperor] " + v.name + ": unable to complete fork-server session (" + why + ")");
         fx.closePipe(v);
         if (v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK) {
             forget(v);
@@ -294,7 +294,7 @@ public final class Lifecycle {
 
     /** An adopted pid that never became our child cannot be supervised: drop it (its pipe EOF stops it). */
     public void notOurChild(Vassal v, long now) {
-        log.error("[emperor] vassal " + v.name + ": pid " + v.pid + " reported by the fork server is not a child of the Emperor;"
+        log.about(v, "adoption-failed").error("[emperor] vassal " + v.name + ": pid " + v.pid + " reported by the fork server is not a child of the Emperor;"
                 + " closing its pipe (it exits on EOF) and retrying");
         fx.closePipe(v);
         v.pid = -1;
@@ -311,7 +311,7 @@ public final class Lifecycle {
             }
             case RUNNING -> {
                 if (v.lastHeartbeat > 0 && v.lastHeartbeat + settings.requiredHeartbeatMs() < now) {
-                    log.plain("[emperor] vassal " + v.name + " sent no heartbeat in last "
+                    log.about(v, "heartbeat-missed").plain("[emperor] vassal " + v.name + " sent no heartbeat in last "
                             + settings.requiredHeartbeatMs() / 1000 + " seconds, brutally respawning it...");
                     v.lastHeartbeat = 0;
                     fx.kill(v, 9);
@@ -319,7 +319,7 @@ public final class Lifecycle {
             }
             case STOPPING, CURSED -> {
                 if (v.pid > 0 && v.stopReason != StopReason.RAGNAROK && now - v.cursedAt >= settings.curseToleranceMs()) {
-                    log.warn("[emperor] vassal " + v.name + " (pid: " + v.pid + ") still alive "
+                    log.about(v, "sigkill").warn("[emperor] vassal " + v.name + " (pid: " + v.pid + ") still alive "
                             + settings.curseToleranceMs() / 1000 + " seconds after its stop: SIGKILL");
                     v.cursedAt = now;
                     fx.kill(v, 9);
@@ -366,7 +366,7 @@ public final class Lifecycle {
     }
 
     void reload(Vassal v, long mtimeNanos, long now) {
-        log.verbose("[emperor] reload the uwsgi instance " + v.name);
+        log.about(v, "reload").verbose("[emperor] reload the uwsgi instance " + v.name);
         v.lastModNanos = mtimeNanos;
         if (!fx.send(v, PipeByte.RELOAD)) {
             curseBrokenPipe(v, now);
@@ -380,7 +380,7 @@ public final class Lifecycle {
     }
 
     void stop(Vassal v, StopReason reason, long now) {
-        log.verbose("[emperor] stop the uwsgi instance " + v.name);
+        log.about(v, "stop").verbose("[emperor] stop the uwsgi instance " + v.name);
         v.stopReason = reason;
         v.state = VassalState.STOPPING;
         v.cursedAt = now;
@@ -389,28 +389,28 @@ public final class Lifecycle {
 
     private void curseBrokenPipe(Vassal v, long now) {
         fx.closePipe(v);
-        log.verbose("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
+        log.about(v, "cursed").verbose("[emperor] curse the uwsgi instance " + v.name + " (pid: " + v.pid + ")");
         v.state = VassalState.CURSED;
         v.cursedAt = now;
     }
 
     private void crashed(Vassal v, Reaped r, long now) {
         if (r.exited() && r.exitCode() == PipeByte.EXILE_CODE) {
-            log.warn("[emperor] vassal " + v.name + " exited with code 26 (exile): not respawning it until its config changes");
+            log.about(v.name, r.pid(), "exiled").warn("[emperor] vassal " + v.name + " exited with code 26 (exile): not respawning it until its config changes");
             v.state = VassalState.EXILED;
             fx.closeOnDemand(v); // nobody will serve it: clients are refused rather than left hanging
             return;
         }
         if (v.adopted && v.reloadPending && r.exited() && r.exitCode() == 0) {
             // adopted vassals reload by exiting (master's exit_on_reload): adopt it again, no penalty
-            log.verbose("[emperor] adopted vassal " + v.name + " exited to reload, adopting it again");
+            log.about(v.name, r.pid(), "reload").verbose("[emperor] adopted vassal " + v.name + " exited to reload, adopting it again");
             v.newRecord(now);
             trySpawn(v, now);
             return;
         }
-        log.warn("[emperor] vassal " + v.name + " died unexpectedly (" + describe(r) + ")" + (v.loyal ? "" : " before becoming loyal"));
+        log.about(v.name, r.pid(), "died").warn("[emperor] vassal " + v.name + " died unexpectedly (" + describe(r) + ")" + (v.loyal ? "" : " before becoming loyal"));
         // uWSGI deletes the record and its next scan re-adds it: keep its log line, operators count it
-        log.verbose("[emperor] removed uwsgi instance " + v.name);
+        log.about(v, "removed").verbose("[emperor] removed uwsgi instance " + v.name);
         if (!v.loyal && !settings.noBlacklist()) {
             blacklist.add(v.name, now);
         }
@@ -430,7 +430,7 @@ public final class Lifecycle {
             return;
         }
         if (settings.tyrant()) {
-            log.plain("[emperor-tyrant] dropping privileges to " + v.file.uid() + " " + v.file.gid() + " for instance " + v.name);
+            log.about(v, "spawn").plain("[emperor-tyrant] dropping privileges to " + v.file.uid() + " " + v.file.gid() + " for instance " + v.name);
         }
         Effects.SpawnOutcome o = fx.spawn(v);
         switch (o.kind()) {
@@ -457,7 +457,7 @@ public final class Lifecycle {
             }
             case WAIT_FOR_BASE -> {
                 if (!v.waitLogged) {
-                    log.plain("[emperor] vassal " + v.name + " waits for the fork server on " + o.error() + " (base vassal not listening yet)");
+                    log.about(v, "waiting-for-base").plain("[emperor] vassal " + v.name + " waits for the fork server on " + o.error() + " (base vassal not listening yet)");
                     v.waitLogged = true;
                 }
                 v.state = VassalState.WAITING_FOR_BASE;
@@ -467,12 +467,12 @@ public final class Lifecycle {
             case FAILED -> { }
         }
         if (o.exile()) {
-            log.error("[emperor] cannot start vassal " + v.name + ": " + o.error());
+            log.about(v, "spawn-failed").error("[emperor] cannot start vassal " + v.name + ": " + o.error());
             fx.closeOnDemand(v); // as for exit 26: nobody will serve it, clients are refused rather than left hanging
             v.state = VassalState.EXILED;
             return;
         }
-        log.error("[emperor] cannot start vassal " + v.name + ": " + o.error());
+        log.about(v, "spawn-failed").error("[emperor] cannot start vassal " + v.name + ": " + o.error());
         if (!settings.noBlacklist()) {
             blacklist.add(v.name, now);
         }
@@ -487,7 +487,7 @@ public final class Lifecycle {
         fx.closePipe(v);
         fx.closeOnDemand(v);
         fx.forget(v);
-        log.verbose("[emperor] removed uwsgi instance " + v.name);
+        log.about(v, "removed").verbose("[emperor] removed uwsgi instance " + v.name);
     }
 
     static String describe(Reaped r) {

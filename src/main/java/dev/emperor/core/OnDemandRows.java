@@ -34,8 +34,8 @@ final class OnDemandRows {
         if (v.listenFd < 0) {
             String error = fx.bindOnDemand(v);
             if (error != null) {
-                log.error("emperor_add()/bind(): " + error + " [socket \"" + v.socketName + "\" of vassal " + v.name + "]");
-                log.verbose("[emperor] removed uwsgi instance " + v.name);
+                log.about(v, "bind-failed").error("emperor_add()/bind(): " + error + " [socket \"" + v.socketName + "\" of vassal " + v.name + "]");
+                log.about(v, "removed").verbose("[emperor] removed uwsgi instance " + v.name);
                 if (!settings.noBlacklist()) {
                     blacklist.add(v.name, now);
                 }
@@ -52,7 +52,7 @@ final class OnDemandRows {
         v.accepting = false;
         v.reloadPending = false;
         fx.watchOnDemand(v, true);
-        log.plain("[uwsgi-emperor] " + v.name + (back ? " -> back to \"on demand\" mode" : " -> \"on demand\" instance detected")
+        log.about(v, "on-demand").plain("[uwsgi-emperor] " + v.name + (back ? " -> back to \"on demand\" mode" : " -> \"on demand\" instance detected")
                 + ", waiting for connections on socket \"" + v.socketName + "\" ...");
     }
 
@@ -61,12 +61,12 @@ final class OnDemandRows {
         v.lastModNanos = mtimeNanos;
         v.ready = false;
         v.accepting = false;
-        log.verbose("[emperor] updated configuration for \"on demand\" instance " + v.name);
+        log.about(v, "reload").verbose("[emperor] updated configuration for \"on demand\" instance " + v.name);
     }
 
     /** uWSGI's emperor_back_to_ondemand: stop byte, status 2; the reap puts it back to sleep. */
     void backToOnDemand(Vassal v, long now) {
-        log.verbose("[emperor] bringing back instance " + v.name + " to on-demand mode");
+        log.about(v, "on-demand").verbose("[emperor] bringing back instance " + v.name + " to on-demand mode");
         v.stopReason = StopReason.ON_DEMAND;
         v.state = VassalState.STOPPING;
         v.cursedAt = now;

@@ -48,7 +48,7 @@ final class TyrantRows {
         }
         if (tyrant && v.state == VassalState.RUNNING && (ownerChanged || f.refusal() != null)) {
             // uWSGI prints this at every scan until the instance is gone; STOPPING is not re-checked here
-            log.plain("!!! permissions of file " + v.name + " changed. stopping the instance... !!!");
+            log.about(v, "permissions-changed").plain("!!! permissions of file " + v.name + " changed. stopping the instance... !!!");
             table.stop(v, StopReason.PERMISSIONS, now);
             return true;
         }
@@ -60,7 +60,7 @@ final class TyrantRows {
      * scan, burying everything else in the log), listed in the blacklist, never spawned.
      */
     void refuse(Vassal v, long now) {
-        log.error(v.file.refusal());
+        log.about(v, "refused").error(v.file.refusal());
         fx.closeOnDemand(v); // an on-demand socket nobody may serve: clients are refused rather than left hanging
         v.state = VassalState.REFUSED;
         v.pid = -1;

@@ -11,6 +11,7 @@ import dev.emperor.core.Lifecycle;
 import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
+import dev.emperor.log.LogOutput;
 import dev.emperor.monitor.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
@@ -22,6 +23,7 @@ import dev.emperor.spawn.HelperChildren;
 import dev.emperor.spawn.Spawner;
 import dev.emperor.spawn.Trampoline;
 import dev.emperor.spawn.VassalEnvironment;
+import dev.emperor.spawn.VassalLogs;
 import dev.emperor.stats.ControlRoutes;
 import dev.emperor.stats.Controller;
 import dev.emperor.stats.MetricsEndpoint;
@@ -68,6 +70,8 @@ public final class Daemon {
 
     /** Runs the Emperor; returns the process exit status. */
     public int run() {
+        LogOutput.useJson(config.jsonLogs());
+        LogOutput.recheckJournal(); // logto/daemonize may have moved fd 2 off the journal
         Path base = config.chdir() != null ? config.startupCwd().resolve(config.chdir()) : config.startupCwd();
         if (config.procname() != null) {
             nat.setProcessName(config.procname());
@@ -109,6 +113,9 @@ public final class Daemon {
                 new VassalEnvironment(System.getenv(), config.env(), config.unenv()),
                 config.safeFds(),
                 trampoline);
+        if (config.vassalLogs() != null) {
+            spawner.vassalLogs(new VassalLogs(nat, base.resolve(config.vassalLogs()), config.tyrant()));
+        }
 
         Scanner[] scanner = new Scanner[1];
         Runnable rescan = () -> scanner[0].requestScan();

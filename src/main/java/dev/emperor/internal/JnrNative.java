@@ -290,6 +290,11 @@ public final class JnrNative implements Native {
     }
 
     @Override
+    public int openVassalLog(String path, int uid, int gid) throws java.io.IOException {
+        return AppendFiles.open(this, java.nio.file.Path.of(path), uid, gid);
+    }
+
+    @Override
     public void dropPrivileges(int uid, int gid) {
         if (c.setgroups(0, new int[0]) != 0) {
             throw new NativeException("setgroups(0)", errno());

@@ -99,6 +99,7 @@ public interface LibC {
      * an O_PATH fd and /proc) and fails with EOPNOTSUPP on a symlink instead of following it.
      */
     int fchmodat(int dirfd, @In byte[] path, int mode, int flags);
+    int fchown(int fd, int owner, int group);
     String strerror(int errnum);
     /** Variadic in C; an int third argument is passed identically on the LP64 ABIs we support. */
     int fcntl(int fd, int cmd, int arg);

@@ -81,6 +81,16 @@ public interface Native {
      */
     void redirectOutput(String path) throws NativeException;
 
+    /**
+     * Opens a vassal's log file for its stdout/stderr ({@code emperor-vassal-logs}, docs/logging.md):
+     * O_WRONLY|O_APPEND|O_CREAT|O_NOFOLLOW|O_CLOEXEC, mode 0640, never a symlink, only a regular file
+     * with one link owned by root or by {@code uid}; handed to {@code uid}:{@code gid} with fchown
+     * when {@code uid} &ge; 0 (Tyrant). Returns the fd (close-on-exec; the spawn dup2s it onto 1 and 2).
+     *
+     * @throws java.io.IOException naming why the file was refused or could not be opened
+     */
+    int openVassalLog(String path, int uid, int gid) throws java.io.IOException;
+
     /** Drops the whole process to gid (supplementary groups cleared) then uid; glibc applies it to every thread. */
     void dropPrivileges(int uid, int gid) throws NativeException;
 

@@ -25,6 +25,7 @@ public final class Spawner {
     private final VassalEnvironment environment;
     private final Trampoline trampoline;
     private final List<Integer> safeFds;
+    private VassalLogs logs;
 
     /** @param setpriv absolute path of util-linux setpriv, null to spawn without parent-death signal */
     public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
@@ -41,6 +42,12 @@ public final class Spawner {
         this.environment = environment;
         this.trampoline = trampoline;
         this.safeFds = List.copyOf(safeFds);
+    }
+
+    /** {@code emperor-vassal-logs}: stdout and stderr of every spawned vassal go to its own file; null = inherited. */
+    public Spawner vassalLogs(VassalLogs logs) {
+        this.logs = logs;
+        return this;
     }
 
     /** A started vassal: its pid and the Emperor's end of the pipe (non-blocking, close-on-exec). */
@@ -77,6 +84,7 @@ public final class Spawner {
                     + ": is the uwsgi binary in your system PATH ?", true);
         }
         List<String> argv = argvBuilder.build(bin.executable(), file.name(), null);
+        int logFd = logs == null ? -1 : logs.open(file); // before the pipe: a refused log file leaves nothing open
         int[] pair = nat.socketpair();
         int ours = pair[0];
         int theirs = pair[1];
@@ -88,6 +96,10 @@ public final class Spawner {
         fds.put(childFd, theirs);
         if (onDemandFd >= 0) {
             fds.put(0, onDemandFd);
+        }
+        if (logFd >= 0) {
+            fds.put(1, logFd); // dup2 by a file action: the child's stdout and stderr share one O_APPEND description
+            fds.put(2, logFd);
         }
         for (int fd : safeFds) {
             if (fd > 2) {
@@ -105,11 +117,19 @@ public final class Spawner {
         } catch (SpawnException e) {
             nat.close(ours);
             nat.close(theirs);
+            closeLog(logFd);
             throw new SpawnFailure("posix_spawn of " + executable + " failed: " + e.getMessage(), e.errno() == Native.ENOENT);
         }
         nat.close(theirs);
+        closeLog(logFd);
         nat.setNonBlocking(ours);
         return new Spawned(pid, ours, argv);
+    }
+
+    private void closeLog(int fd) {
+        if (fd >= 0) {
+            nat.close(fd); // the child has its own copies on 1 and 2
+        }
     }
 
     /** An adoption under way: the Emperor's pipe end and the session, or "wait for the base", or an error. */
@@ -119,7 +139,9 @@ public final class Spawner {
     /**
      * Asks the fork server on {@code socket} to fork this vassal (issue "Fork-server mode"): the
      * same argv a plain spawn would exec, the child end of a fresh emperor pipe as SCM_RIGHTS. Our
-     * copy of the child end is closed once sent, as uWSGI does after its session.
+     * copy of the child end is closed once sent, as uWSGI does after its session. The fork-server
+     * protocol carries no stdout/stderr: an adopted vassal writes where its base does (with
+     * {@code emperor-vassal-logs}, into the base's own log file; docs/logging.md).
      */
     public Adoption adopt(VassalFile file, String socket, long deadline) {
         return adopt(file, socket, deadline, -1);

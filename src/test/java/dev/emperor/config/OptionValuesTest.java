@@ -210,4 +210,24 @@ class OptionValuesTest {
         // uWSGI flags listen UWSGI_OPT_IMMEDIATE: "%(n)" reaches atoi() unexpanded
         assertThrows(ConfigException.class, () -> ini("n = 10", "listen = %(n)"));
     }
+
+    @Test
+    void logFormatAndVassalLogsAreThisDaemonsOptions() throws Exception {
+        EmperorConfig plain = ini("emperor = /v");
+        assertFalse(plain.jsonLogs());
+        assertNull(plain.vassalLogs());
+        EmperorConfig json = ini("emperor = /v", "log-format = json", "emperor-vassal-logs = /var/log/emperor");
+        assertTrue(json.jsonLogs());
+        assertEquals("/var/log/emperor", json.vassalLogs());
+        assertTrue(json.where("emperor-vassal-logs").matches(" \\(.*o\\.ini:4\\)"), json.where("emperor-vassal-logs"));
+        assertTrue(json.where("emperor /v").endsWith("o.ini:2)"), "each monitor's own line: " + json.where("emperor /v"));
+        assertFalse(ini("log-format = JSON", "log-format = plain").jsonLogs(), "last one wins");
+        ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor = /v", "log-format = yaml"));
+        assertTrue(e.getMessage().contains("log-format") && e.getMessage().contains("yaml")
+                && e.getMessage().contains("plain or json") && e.getMessage().contains("o.ini:3"), e.getMessage());
+        // uWSGI's log-format (alias of logformat, request logs of workers) is still ignored with a warning
+        LoadResult r = fx.loadIni("r.ini", "[uwsgi]\nemperor = /v\nlog-format = %(addr) - %(method) %(uri)\n");
+        assertFalse(r.config().jsonLogs());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("log-format") && w.contains("no effect")), r.warnings()::toString);
+    }
 }

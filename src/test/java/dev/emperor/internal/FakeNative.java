@@ -66,6 +66,19 @@ public final class FakeNative implements Native {
         return parents.getOrDefault(pid, -1);
     }
     @Override public void redirectOutput(String path) { calls.add("redirect " + path); }
+
+    private int nextLogFd = 900;
+    /** When set, {@link #openVassalLog} fails with this reason. */
+    public volatile String logOpenFailure;
+
+    @Override
+    public synchronized int openVassalLog(String path, int uid, int gid) throws java.io.IOException {
+        calls.add("openVassalLog " + path + " " + uid + " " + gid);
+        if (logOpenFailure != null) {
+            throw new java.nio.file.FileSystemException(path, null, logOpenFailure);
+        }
+        return nextLogFd++;
+    }
     @Override public void dropPrivileges(int uid, int gid) { calls.add("drop " + uid + " " + gid); }
 
     @Override

@@ -86,12 +86,13 @@ class ControlRoutesTest {
         List<String> keys = keys(text(ok));
         assertEquals(List.of("id", "pid", "born", "last_mod", "last_heartbeat", "loyal", "ready", "accepting",
                 "last_loyal", "last_ready", "last_accepting", "first_run", "last_run", "cursed", "zerg", "on_demand",
-                "suspended", "adopted", "uid", "gid", "monitor", "attrs", "respawns", "state", "throttle_ms"), keys);
+                "suspended", "adopted", "uid", "gid", "monitor", "attrs", "respawns", "last_exit_code", "last_exit_signal", "last_exit", "state", "throttle_ms",
+                "starts", "deaths"), keys);
         assertTrue(text(ok).contains("\"state\":\"running\""), text(ok));
 
         HttpResponse waiting = call(r, "GET", "/vassals/broken.ini");
         assertEquals(200, waiting.status(), "vassals uWSGI does not list are found too");
-        assertTrue(text(waiting).endsWith("\"state\":\"throttled\",\"throttle_ms\":2001}"), text(waiting));
+        assertTrue(text(waiting).endsWith("\"state\":\"throttled\",\"throttle_ms\":2001,\"starts\":0,\"deaths\":0}"), text(waiting));
 
         HttpResponse missing = call(r, "GET", "/vassals/nope%22.ini");
         assertEquals(404, missing.status());
