@@ -9,6 +9,7 @@ import dev.emperor.daemon.Daemon;
 import dev.emperor.daemon.ProcessSetup;
 import dev.emperor.internal.JnrNative;
 import dev.emperor.internal.Native;
+import dev.emperor.log.LogOutput;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -46,7 +47,14 @@ public final class Main {
                 out.println("emperor " + Version.VERSION + " (uWSGI Emperor compatible)");
                 return 0;
             }
-            loaded = ConfigLoader.load(parsed.options(), System.getenv(), Path.of("").toAbsolutePath());
+            LogOutput.hold(); // the loader's lines come out in the log-format it finds (docs/logging.md)
+            LoadResult result = null;
+            try {
+                result = ConfigLoader.load(parsed.options(), System.getenv(), Path.of("").toAbsolutePath());
+            } finally {
+                LogOutput.release(result != null && result.config().jsonLogs());
+            }
+            loaded = result;
         } catch (ConfigException e) {
             err.println("emperor: " + e.getMessage());
             return 1;

@@ -35,8 +35,17 @@ public final class OperatorEncoder extends EncoderBase<ILoggingEvent> {
         return null;
     }
 
+    private static final byte[] NOTHING = new byte[0];
+
     @Override
     public byte[] encode(ILoggingEvent event) {
+        if (LogOutput.held(event)) {
+            return NOTHING; // written by LogOutput.release once log-format is known
+        }
+        return format(event);
+    }
+
+    byte[] format(ILoggingEvent event) {
         String prefix = journalPrefix && LogOutput.journal() ? "<" + priority(event.getLevel()) + ">" : null;
         String message = message(event);
         String text;

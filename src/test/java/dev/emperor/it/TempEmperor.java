@@ -78,9 +78,13 @@ public final class TempEmperor implements AutoCloseable {
     private volatile Stats lastStats;
     private final Set<String> seenRunning = ConcurrentHashMap.newKeySet();
     private Path logFile;
+    private final Map<String, String> extraEnv;
+    private final Path outputFile;
 
     private TempEmperor(Builder b) throws IOException {
         this.name = b.name;
+        this.extraEnv = Map.copyOf(b.env);
+        this.outputFile = b.outputFile;
         this.impl = b.impl;
         this.launch = b.launch;
         this.keepRoot = b.root != null && b.keepRoot;
@@ -112,6 +116,8 @@ public final class TempEmperor implements AutoCloseable {
         private boolean keepRoot;
         private int statsPort;
         private final List<String[]> options = new ArrayList<>();
+        private final Map<String, String> env = new java.util.LinkedHashMap<>();
+        private Path outputFile;
 
         Builder(String name) {
             this.name = name;
@@ -159,6 +165,21 @@ public final class TempEmperor implements AutoCloseable {
         /** Appends a (repeatable) option. */
         public Builder add(String key, String value) {
             options.add(new String[] {key, value});
+            return this;
+        }
+
+        /** An environment variable of the daemon (on top of the test JVM's, UWSGI_* removed). */
+        public Builder env(String key, String value) {
+            env.put(key, value);
+            return this;
+        }
+
+        /**
+         * The daemon's stdout and stderr go straight to this file (opened by ProcessBuilder, truncated, same
+         * inode) instead of the harness's pipe; {@link TempEmperor#log()} then stays empty: read the file.
+         */
+        public Builder outputTo(Path file) {
+            this.outputFile = file;
             return this;
         }
 
@@ -240,7 +261,11 @@ public final class TempEmperor implements AutoCloseable {
         if (process != null) throw new IllegalStateException("already started");
         ProcessBuilder pb = new ProcessBuilder(command()).directory(root.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("UWSGI_") || k.equals("NOTIFY_SOCKET"));
+        env.keySet().removeIf(k -> k.startsWith("UWSGI_") || k.equals("NOTIFY_SOCKET") || k.equals("JOURNAL_STREAM"));
+        env.putAll(extraEnv);
+        if (outputFile != null) {
+            pb.redirectOutput(outputFile.toFile());
+        }
         Path logDir = Path.of(Impl.setting("it.logdir", "IT_LOGDIR", "target/it-logs"));
         BufferedWriter fileOut = null;
         try {
