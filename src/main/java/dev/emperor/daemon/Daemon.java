@@ -100,8 +100,15 @@ public final class Daemon {
                     config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
                             config.tyrantInitgroups(), Path.of("/etc/passwd"), Path.of("/etc/group")) : null);
         } catch (IllegalArgumentException e) {
-            log.error(e.getMessage());
+            log.error(e.getMessage()); // dir:// of a missing directory: fatal, as uWSGI's chdir() failure
             return 1;
+        }
+        for (String value : config.monitors()) {
+            if (Monitors.awaitedDirectory(value, base, names)) {
+                // README "Running it": not fatal, a mount may come later; the scans pick it up when it appears
+                log.error("[emperor] emperor = " + value + config.where("emperor " + value) + ": no such directory "
+                        + base.resolve(value) + "; watching for it, its vassals start when it appears");
+            }
         }
         List<String> arguments = new ArrayList<>();
         monitors.forEach(m -> arguments.add(m.argument()));
@@ -147,7 +154,12 @@ public final class Daemon {
         });
 
         log.plain("*** starting uWSGI Emperor ***");
-        StatsServer stats = startStats(loop);
+        StatsServer stats;
+        try {
+            stats = startStats(loop); // before the scanner runs: nothing has been spawned yet
+        } catch (StatsBindFailed e) {
+            return 1;
+        }
         CommandSocket commands;
         try {
             commands = CommandSocket.start(config, loop, log); // null without emperor-command-socket
@@ -227,9 +239,19 @@ public final class Daemon {
             }
             return server;
         } catch (IOException e) {
-            log.plain("*** Emperor stats server enabled on " + config.statsAddress() + " fd: -1 ***");
-            log.error("[emperor] cannot bind the stats server on " + config.statsAddress() + ": " + e.getMessage());
-            return null;
+            // README "Running it": the operator asked for stats; running blind (as uWSGI does) would hide it
+            log.error("[emperor] emperor-stats = " + config.statsAddress() + config.where("emperor-stats")
+                    + ": cannot bind the stats server: " + e.getMessage() + "; refusing to start");
+            throw new StatsBindFailed();
+        }
+    }
+
+    /** The stats address could not be bound: already logged, the start is refused. */
+    private static final class StatsBindFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StatsBindFailed() {
+            super(null, null, false, false);
         }
     }
 

@@ -13,7 +13,10 @@ import java.util.List;
 /**
  * Chooses a monitor for every {@code emperor} value as {@code emperor_build_scanners} does:
  * {@code dir://} and {@code glob://} prefixes, else an existing directory is a dir monitor and
- * anything else a glob (a missing path is a glob that matches nothing, as in uWSGI).
+ * anything else a glob. Unlike uWSGI (where a missing path is a glob that matches nothing, forever),
+ * a missing path that can only be a directory — no glob character, no vassal extension — is watched as
+ * one: an error line at start, and its vassals start once it appears (a mount may come later;
+ * README "Running it").
  */
 final class Monitors {
     private Monitors() {
@@ -36,12 +39,25 @@ final class Monitors {
                 out.add(new DirMonitor(dir, names, nofollow, attrs, tyrant));
             } else if (value.startsWith("glob://")) {
                 out.add(new GlobMonitor(value.substring("glob://".length()), base, names, nofollow, attrs, tyrant));
-            } else if (Files.isDirectory(base.resolve(value))) {
+            } else if (Files.isDirectory(base.resolve(value)) || awaitedDirectory(value, base, names)) {
                 out.add(new DirMonitor(base.resolve(value), names, nofollow, attrs, tyrant));
             } else {
                 out.add(new GlobMonitor(value, base, names, nofollow, attrs, tyrant));
             }
         }
         return out;
+    }
+
+    /** A plain path that does not exist (yet) and can only be meant as a directory of vassals. */
+    static boolean awaitedDirectory(String value, Path base, VassalNames names) {
+        if (value.startsWith("dir://") || value.startsWith("glob://") || value.isEmpty()) {
+            return false;
+        }
+        if (value.chars().anyMatch(c -> c == '*' || c == '?' || c == '[')) {
+            return false;
+        }
+        Path p = base.resolve(value);
+        Path name = p.getFileName();
+        return !Files.exists(p) && (name == null || !names.hasVassalExtension(name.toString()));
     }
 }

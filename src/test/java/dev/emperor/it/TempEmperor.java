@@ -258,6 +258,16 @@ public final class TempEmperor implements AutoCloseable {
 
     /** Starts the Emperor and waits until its stats socket serves a document. */
     public TempEmperor start() throws IOException {
+        launch();
+        await(Duration.ofSeconds(30), "the Emperor to serve its stats on 127.0.0.1:" + statsPort, () -> {
+            if (!process.isAlive()) throw new Poll.Abort("the emperor exited with status " + process.exitValue());
+            return tryStats().isPresent();
+        });
+        return this;
+    }
+
+    /** Starts the Emperor without waiting for anything (for daemons expected to refuse to start). */
+    public TempEmperor launch() throws IOException {
         if (process != null) throw new IllegalStateException("already started");
         ProcessBuilder pb = new ProcessBuilder(command()).directory(root.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
@@ -289,10 +299,6 @@ public final class TempEmperor implements AutoCloseable {
             return t;
         });
         tracker.scheduleWithFixedDelay(this::track, 0, 100, TimeUnit.MILLISECONDS);
-        await(Duration.ofSeconds(30), "the Emperor to serve its stats on 127.0.0.1:" + statsPort, () -> {
-            if (!process.isAlive()) throw new Poll.Abort("the emperor exited with status " + process.exitValue());
-            return tryStats().isPresent();
-        });
         return this;
     }
 
