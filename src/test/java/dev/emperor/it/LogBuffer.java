@@ -9,9 +9,19 @@ import java.util.regex.Pattern;
 public final class LogBuffer {
 
     private final List<String> lines = new ArrayList<>();
+    private final List<Long> arrivals = new ArrayList<>();
 
     synchronized void add(String line) {
         lines.add(line);
+        arrivals.add(System.nanoTime());
+    }
+
+    /** System.nanoTime() when the harness read the first line at or after {@code from} matching {@code p}, or empty. */
+    public synchronized Optional<Long> arrival(int from, Pattern p) {
+        for (int i = Math.max(0, from); i < lines.size(); i++) {
+            if (p.matcher(lines.get(i)).find()) return Optional.of(arrivals.get(i));
+        }
+        return Optional.empty();
     }
 
     /** Number of lines so far: a mark for "since now" searches. */

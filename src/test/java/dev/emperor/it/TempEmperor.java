@@ -344,6 +344,11 @@ public final class TempEmperor implements AutoCloseable {
         return List.copyOf(seen.values());
     }
 
+    /** Completes with System.nanoTime() as soon as the JDK sees the daemon process exit. */
+    public java.util.concurrent.CompletableFuture<Long> exitNanos() {
+        return process.onExit().thenApply(p -> System.nanoTime());
+    }
+
     /** True while the daemon process runs. */
     public boolean isRunning() {
         return process != null && process.isAlive();
