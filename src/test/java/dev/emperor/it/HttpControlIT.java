@@ -57,7 +57,7 @@ class HttpControlIT {
             StatsHttp.Run restart = StatsHttp.curl("-sS", "-X", "POST", "-w", "\n%{http_code}", base + "/vassals/app1.ini/restart");
             assertEquals(0, restart.status(), restart.toString());
             assertTrue(restart.out().startsWith("{\"ok\":true,\"message\":\"ok\",\"vassal\":{\"id\":\"app1.ini\""), restart.out());
-            assertTrue(restart.out().contains("\"respawns\":1,\"state\":\"running\""), restart.out());
+            assertTrue(restart.out().contains("\"respawns\":1,\"last_exit_code\":-1,\"last_exit_signal\":0,\"last_exit\":0,\"state\":\"running\""), restart.out());
             assertTrue(restart.out().endsWith("\n200"), restart.out());
             e.awaitVassal("app1.ini", TempEmperor.SHORT, "reloaded", v -> v.respawns() == 1 && v.accepting());
             e.awaitAnswer(p1, "app1", TempEmperor.SHORT, r -> r.workerPid() != worker, "from a new worker");
@@ -84,7 +84,7 @@ class HttpControlIT {
             Json.Obj v = Json.parseObject(one.body());
             List<String> uwsgiKeys = e.stats().vassal("app1.ini").orElseThrow().obj().keys();
             assertEquals(uwsgiKeys, v.keys().subList(0, uwsgiKeys.size()), "uWSGI's keys first, in uWSGI's order");
-            assertEquals(List.of("state", "throttle_ms"), v.keys().subList(uwsgiKeys.size(), v.keys().size()));
+            assertEquals(List.of("state", "throttle_ms", "starts", "deaths"), v.keys().subList(uwsgiKeys.size(), v.keys().size()));
             assertEquals("running", v.str("state"));
             assertEquals(pid, v.num("pid"));
 

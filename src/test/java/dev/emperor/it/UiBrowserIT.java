@@ -148,13 +148,18 @@ class UiBrowserIT {
         int p1 = Ports.free();
         try (TempEmperor e = TempEmperor.prepare("ui-read-only").build()) {
             Vassals.python("app1", p1).writeTo(e);
+            Vassals.exitsAtOnce("bad", Ports.free()).writeTo(e);
             e.start();
             e.awaitAnswer(p1, "app1", TempEmperor.SHORT);
             try (Chromium browser = Chromium.launch("ui-read-only")) {
                 Chromium.Page page = browser.newPage(1000, 400);
                 page.navigate("http://127.0.0.1:" + e.statsPort() + "/ui");
-                Map<String, Row> rows = awaitRows(page, "app1.ini running",
-                        r -> r.containsKey("app1.ini") && r.get("app1.ini").state().equals("running"));
+                // a crash loop's exit code is on the page, not only in the log
+                Map<String, Row> rows = awaitRows(page, "app1.ini running, bad.ini's last exit shown",
+                        r -> r.containsKey("app1.ini") && r.get("app1.ini").state().equals("running")
+                                && r.containsKey("bad.ini") && r.get("bad.ini").exit().startsWith("exit 22, "));
+                assertTrue(rows.get("bad.ini").exit().matches("exit 22, \\d+s ago"), rows.get("bad.ini").toString());
+                assertEquals("—", rows.get("app1.ini").exit(), "never exited");
                 assertEquals(List.of(), rows.get("app1.ini").buttons(), "no buttons without emperor-stats-control");
                 assertEquals(0L, ((Number) page.eval("document.querySelectorAll('button').length")).longValue());
                 assertEquals("false", page.eval("document.documentElement.dataset.control"));
