@@ -93,11 +93,11 @@ public final class CommandDispatcher {
         String name = d.vassalName();
         target.control(name, action).whenComplete((result, failure) -> {
             if (failure != null) {
-                log.error("[uwsgi-emperor] the \"" + word + "\" command for \"" + name + "\" failed: " + failure);
+                log.about(name, -1, "command").error("[uwsgi-emperor] the \"" + word + "\" command for \"" + name + "\" failed: " + failure);
             } else if (result.notFound()) {
-                log.plain("[uwsgi-emperor] ERROR: unable to find vassal \"" + name + "\"");
+                log.about(name, -1, "command").plain("[uwsgi-emperor] ERROR: unable to find vassal \"" + name + "\"");
             } else if (!result.ok()) {
-                log.debug("[uwsgi-emperor] " + word + " \"" + name + "\": " + result.message());
+                log.about(name, -1, "command").debug("[uwsgi-emperor] " + word + " \"" + name + "\": " + result.message());
             }
         });
     }

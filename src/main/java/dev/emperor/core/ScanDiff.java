@@ -52,7 +52,7 @@ final class ScanDiff {
                 } else if (v.file.monitor().equals(f.monitor())) {
                     lifecycle.fileSeen(v, f, now);
                 } else if (reportedSkips.add(r.monitor() + "\0dup\0" + f.name())) {
-                    log.warn("[emperor] skipping " + f.path() + ": vassal name " + f.name()
+                    log.about(f.name(), -1, "skipped").warn("[emperor] skipping " + f.path() + ": vassal name " + f.name()
                             + " is already provided by monitor " + v.file.monitor());
                 }
             }
@@ -70,7 +70,7 @@ final class ScanDiff {
             String key = r.monitor() + "\0" + s.name() + "\0" + s.reason();
             current.add(key);
             if (reportedSkips.add(key)) {
-                log.warn("[emperor] skipping " + s.name() + " in " + r.monitor() + ": " + s.reason());
+                log.about(s.name(), -1, "skipped").warn("[emperor] skipping " + s.name() + " in " + r.monitor() + ": " + s.reason());
             }
         }
         reportedSkips.removeIf(k -> k.startsWith(r.monitor() + "\0") && !k.contains("\0dup\0") && !current.contains(k));
