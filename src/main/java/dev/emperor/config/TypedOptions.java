@@ -92,6 +92,11 @@ final class TypedOptions {
         lists.computeIfAbsent(name, k -> new ArrayList<>()).add(e.value);
     }
 
+    /** A scalar string option as applied last, or null. */
+    String string(String name) {
+        return strings.get(name);
+    }
+
     boolean bool(String name) {
         return bools.getOrDefault(name, false);
     }
