@@ -47,7 +47,9 @@ public final class ConfigLoader {
         // sorted for determinism: the C environ order is not observable through a Map
         for (Map.Entry<String, String> env : new TreeMap<>(environ).entrySet()) {
             String name = env.getKey();
-            if (name.startsWith("UWSGI_") && !RESERVED_ENV.contains(name)) {
+            // UWSGI_VASSAL_X is meant for the vassals (rewritten to UWSGI_X in their environment), not an
+            // option of the Emperor: reading it as 'vassal-x' only produced a misleading "ignoring" warning
+            if (name.startsWith("UWSGI_") && !name.startsWith("UWSGI_VASSAL_") && !RESERVED_ENV.contains(name)) {
                 collector.add(envToOption(name), env.getValue(), Origin.environment(name));
             }
         }
