@@ -150,7 +150,7 @@ public final class Daemon {
             }
             return 1; // fatal, as uWSGI's bind failure: already logged with the address
         }
-        Signals.install(loop, rescan, log);
+        Signals.install(loop, rescan, log, nat);
         scanner[0].start();
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
         nat.markAllCloseOnExec();

@@ -40,7 +40,10 @@ public final class ProcessSetup {
         String exe = self.get(0).startsWith("/") ? self.get(0) : ProcessHandle.current().info().command().orElse(self.get(0));
         argv.set(5, exe);
         try {
-            nat.spawn(new SpawnRequest("/bin/sh", argv, env, config.startupCwd().toString(), Map.of(), true));
+            // the copy keeps this process's blocked signals: the launcher's block of QUIT/INT/TERM/HUP
+            // is what lets it read them from a signalfd (core/Signals)
+            nat.spawn(new SpawnRequest("/bin/sh", argv, env, config.startupCwd().toString(), Map.of(), true,
+                    nat.blockedSignals()));
         } catch (SpawnException e) {
             throw new SetupException("daemonize: cannot start the background process: " + e.getMessage());
         }
