@@ -49,7 +49,7 @@ final class TypedOptions {
         origins.put(name, e.origin);
         switch (name) {
             case "emperor-cap" -> caps = PrivilegeOptions.caps(e);
-            case "emperor-use-clone" -> namespaces = PrivilegeOptions.namespaces(e);
+            case "emperor-use-clone" -> namespaces = PrivilegeOptions.namespaces(e, warnings);
             default -> { }
         }
         switch (def.kind()) {
@@ -118,6 +118,13 @@ final class TypedOptions {
      * @throws ConfigException for combinations that cannot be honoured (tyrant with fork-server adoption)
      */
     EmperorConfig build(Map<String, String> placeholders, Path cwd) throws ConfigException {
+        if (bool("emperor-tyrant") && namespaces.contains("user")) {
+            // in a new user namespace only root is mapped (unshare --map-root-user): the owner's uid could
+            // not be set there; uWSGI's vassals fail the same way (setuid to an unmapped id)
+            throw new ConfigException(origins.get("emperor-tyrant"), "emperor-tyrant",
+                    "cannot be combined with emperor-use-clone 'user' (" + origins.get("emperor-use-clone").describe()
+                            + "): in a new user namespace only root is mapped, so a vassal cannot become its owner");
+        }
         if (bool("emperor-tyrant")) {
             // adopted vassals are forked by the base vassal with the base's credentials: the Emperor
             // never execs them, so it could not drop them to their config owner (uWSGI master does not either)
