@@ -92,4 +92,29 @@ class NamespacesIT {
             assertTrue(e.isRunning(), "the Emperor keeps running");
         }
     }
+
+    /**
+     * {@code user}: uWSGI 2.0.21 clone()s into a new user namespace and calls setuid(0) there without
+     * writing a uid map, so every vassal dies with EINVAL (asserted in uWSGI mode); ours maps root
+     * inside to the Emperor's uid (unshare --map-root-user) and the vassal runs.
+     */
+    @Test
+    void userNamespaceMapsRootWhereUwsgiFails() throws Exception {
+        TestUsers.requireRoot();
+        try (TempEmperor e = TempEmperor.prepare("userns").option("emperor-use-clone", "user,net").build()) {
+            Path socket = e.root().resolve("app.sock");
+            Vassals.python("userns", 1).option("http-socket", socket.toString()).writeTo(e);
+            e.start();
+            if (e.impl() == Impl.UWSGI) {
+                e.awaitLog("uwsgi_emperor_spawn_vassal\\(\\)/setuid\\(0\\): Invalid argument", TempEmperor.SHORT);
+                return;
+            }
+            Stats.Vassal v = e.awaitVassal("userns.ini", TempEmperor.SHORT, "accepting", Stats.Vassal::accepting);
+            assertNotEquals(PrivilegeChainIT.ns(e.pid(), "user"), PrivilegeChainIT.ns(v.pid(), "user"), "user namespace");
+            String map = Files.readString(Path.of("/proc", Long.toString(v.pid()), "uid_map")).trim();
+            assertTrue(map.matches("0\\s+0\\s+1"), "root inside is the Emperor's uid 0 outside: " + map);
+            Poll.value(TempEmperor.SHORT, "an answer on " + socket,
+                    () -> PrivilegeChainIT.unixGet(socket).filter(r -> r.endsWith("hello userns")));
+        }
+    }
 }
