@@ -15,6 +15,7 @@ import dev.emperor.monitor.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
 import dev.emperor.monitor.TyrantCheck;
+import dev.emperor.internal.UserDatabase;
 import dev.emperor.monitor.VassalNames;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
@@ -94,7 +95,7 @@ public final class Daemon {
         try {
             monitors = Monitors.build(config.monitors(), base, names, config.nofollow(), config.collectAttrs(),
                     config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
-                            config.tyrantInitgroups(), Path.of("/etc/passwd"), Path.of("/etc/group")) : null);
+                            config.tyrantInitgroups(), UserDatabase.system()) : null);
         } catch (IllegalArgumentException e) {
             log.error(e.getMessage());
             return 1;
