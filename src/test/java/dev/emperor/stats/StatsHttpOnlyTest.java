@@ -1,5 +1,6 @@
 package dev.emperor.stats;
 
+import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,7 @@ class StatsHttpOnlyTest {
     void lateRequestGetsHttpAndSilentClientGetsNothing() throws Exception {
         Duration timeout = Duration.ofSeconds(2);
         try (StatsServer server = new StatsServer("127.0.0.1:0", 100, null, timeout, () -> StatsTestSupport.snapshot(1),
-                false, timeout.plusDays(1), 1024)) {
+                false, timeout.plusDays(1), 1024, EmperorLog.standard())) {
             server.start();
             try (Socket late = new Socket()) {
                 late.connect(new InetSocketAddress("127.0.0.1", server.port()));

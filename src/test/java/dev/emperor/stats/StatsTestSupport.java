@@ -1,5 +1,6 @@
 package dev.emperor.stats;
 
+import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -58,7 +59,7 @@ final class StatsTestSupport {
     static StatsServer tcpServer(EmperorSnapshot snap, boolean minified, Duration timeout, int maxConnections)
             throws IOException {
         StatsServer s = new StatsServer("127.0.0.1:0", 100, null, timeout, () -> snap, minified,
-                Duration.ofMillis(200), maxConnections);
+                Duration.ofMillis(200), maxConnections, EmperorLog.standard());
         s.start();
         return s;
     }
