@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * uWSGI's magic-variable table (ini-dialect §4): one table for the whole load, refilled each time a
+ * uWSGI's magic-variable table (docs/uwsgi-compat.md, "Magic variables"): one table for the whole load, refilled each time a
  * config file is loaded ({@code core/uwsgi.c: config_magic_table_fill}), then applied to that file's
  * raw text ({@code core/utils.c: magic_sub}). Values not refilled keep the previous file's values,
  * exactly like the C global.
@@ -153,8 +153,8 @@ final class MagicVars {
 
     /**
      * {@code magic_sub}: every {@code %X} becomes the table entry for X — the empty string for any
-     * unset X, including a newline (a value ending in '%' swallows the line break, ini-dialect §4
-     * GOTCHA). A '%' as the very last character stays.
+     * unset X, including a newline (a value ending in '%' swallows the line break,
+     * docs/uwsgi-compat.md, "Magic variables"). A '%' as the very last character stays.
      */
     Substituted substitute(String text) {
         StringBuilder out = new StringBuilder(text.length());

@@ -5,7 +5,7 @@ import sun.misc.SignalHandler;
 
 /**
  * Signal handlers only hand the event to the loop (uWSGI acts inside the handler, which is
- * UNSAFE; protocol doc §1f). TERM and INT start Ragnarok, HUP reloads all, USR1 logs the stats,
+ * unsafe; docs/uwsgi-compat.md, "Signals"). TERM and INT start Ragnarok, HUP reloads all, USR1 logs the stats,
  * URG clears the blacklist, WINCH rescans, CHLD wakes the loop to reap. QUIT is reserved by HotSpot
  * (thread dumps), so it cannot be handled; USR2 is HotSpot's internal signal and is left alone.
  */

@@ -4,11 +4,11 @@
  * fake; {@link dev.emperor.internal.JnrNative} is the real thing.
  *
  * <h2>Why it is built this way</h2>
- * Each point was measured on Debian 12 / glibc 2.36 / JDK 17 (shared notes, jvm-native-facts.md)
+ * Each point was measured on Debian 12 / glibc 2.36 / JDK 17 (docs/platform-notes.md)
  * or found while writing the tests here.
  * <ul>
  *   <li><b>No fork, and not the JDK process API.</b> A JVM cannot run code between fork and exec, so the
- *   child recipe (spec §14) is expressed as posix_spawn file actions and attributes
+ *   child recipe (docs/uwsgi-compat.md, "Spawn recipe") is expressed as posix_spawn file actions and attributes
  *   ({@link dev.emperor.internal.PosixSpawner}). java.lang.Process is also unusable because we reap
  *   with waitpid(-1): the JDK's own reaper would then report exit 0 for children we stole.
  *   Anything that needs privileges dropped goes through an exec trampoline such as setpriv.</li>

@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code emperor = DIR} ({@code uwsgi_imperial_monitor_directory}): every entry of one directory,
  * not recursive, hidden files included. Names are the bare file names; vassals start with the
  * directory as cwd. Unlike uWSGI, no process-wide chdir: several dir monitors each keep their own
- * cwd (fixes the shared-cwd bug, lifecycle §14).
+ * cwd (fixes the shared-cwd bug, docs/uwsgi-compat.md, "Deliberate differences").
  */
 public final class DirMonitor implements Monitor {
     private final Path dir;

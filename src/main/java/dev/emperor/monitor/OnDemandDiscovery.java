@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * On-demand socket names for dir/glob vassals (spec/imperial-monitors.md §6, uWSGI
+ * On-demand socket names for dir/glob vassals (docs/uwsgi-compat.md, "On-demand socket discovery", uWSGI
  * {@code emperor_check_on_demand_socket}); exactly one mechanism, in uWSGI's order of precedence:
  * <ol>
  *   <li>{@code emperor-on-demand-extension EXT}: the sidecar file NAME+EXT (next to the config)
@@ -41,7 +41,7 @@ import java.util.function.LongSupplier;
  * a scan thus takes at most about two helper timeouts, however many new vassals hang their helper.
  *
  * <p>Deliberate difference: uWSGI compares the bytes as signed chars, so every byte &ge; 0x80 also
- * ends the name and UTF-8 paths are cut (spec BUG). Here only bytes 0..31 end it; the name must then
+ * ends the name and UTF-8 paths are cut (docs/uwsgi-compat.md, "Deliberate differences"). Here only bytes 0..31 end it; the name must then
  * be valid UTF-8 (it becomes a path or a host:port), else the vassal is a normal one with a log line.
  */
 public final class OnDemandDiscovery {

@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
 /**
  * {@code emperor-on-demand-exec CMD}: the socket name is the helper's stdout. uWSGI runs
  * {@code /bin/sh -c 'CMD "NAME"'}, so a vassal file named {@code $(touch pwned).ini} runs code as
- * the Emperor (spec UNSAFE). Here there is no shell: CMD is split on whitespace into argv words
+ * the Emperor (docs/uwsgi-compat.md, "Deliberate differences"). Here there is no shell: CMD is split on whitespace into argv words
  * (no quoting, no expansion) and the vassal name is appended as one more argument, byte for byte.
  * The helper is posix_spawned in its own session with stdin on /dev/null and stdout on a
  * socketpair; it gets {@link #timeoutMs} to answer, then it (and its process group) is SIGKILLed

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a vassal the way uWSGI's child recipe does (lifecycle §13–14), with posix_spawn instead
+ * Starts a vassal the way uWSGI's child recipe does (docs/uwsgi-compat.md, "Spawn recipe"), with posix_spawn instead
  * of fork: a socketpair for the emperor pipe whose child end sits on a fixed fd, stdin on
  * /dev/null, every other fd closed, a new session, signal mask and dispositions reset, cwd = the
  * monitor's directory. The parent-death signal, which posix_spawn cannot set, the Tyrant
@@ -117,7 +117,7 @@ public final class Spawner {
     }
 
     /**
-     * Asks the fork server on {@code socket} to fork this vassal (issue "Fork-server mode"): the
+     * Asks the fork server on {@code socket} to fork this vassal (docs/wire-formats.md, "Fork-server session"): the
      * same argv a plain spawn would exec, the child end of a fresh emperor pipe as SCM_RIGHTS. Our
      * copy of the child end is closed once sent, as uWSGI does after its session.
      */

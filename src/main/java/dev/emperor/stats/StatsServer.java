@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The Emperor stats server ({@code emperor-stats}, spec/emperor-protocol.md §1d). Like uWSGI it
+ * The Emperor stats server ({@code emperor-stats}, docs/wire-formats.md, "Stats document"). Like uWSGI it
  * writes the JSON document to a client that sends nothing, then closes; unlike uWSGI it also speaks
  * HTTP/1.1 to a client that sends a request within the sniff window ({@code GET /} or
  * {@code GET /stats}; more routes via {@link #router()}).
