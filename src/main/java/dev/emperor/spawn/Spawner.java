@@ -26,12 +26,6 @@ public final class Spawner {
     private final Trampoline trampoline;
     private final List<Integer> safeFds;
 
-    /** @param setpriv absolute path of util-linux setpriv, null to spawn without parent-death signal */
-    public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
-                   String setpriv, List<Integer> safeFds) {
-        this(nat, argvBuilder, binaries, environment, safeFds, Trampoline.pdeathsigOnly(setpriv));
-    }
-
     /** @param trampoline the exec chain in front of uwsgi (parent-death signal, Tyrant, caps, namespaces) */
     public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
                    List<Integer> safeFds, Trampoline trampoline) {
@@ -119,13 +113,9 @@ public final class Spawner {
     /**
      * Asks the fork server on {@code socket} to fork this vassal (docs/wire-formats.md, "Fork-server session"): the
      * same argv a plain spawn would exec, the child end of a fresh emperor pipe as SCM_RIGHTS. Our
-     * copy of the child end is closed once sent, as uWSGI does after its session.
+     * copy of the child end is closed once sent, as uWSGI does after its session. An on-demand socket
+     * ({@code onDemandFd} &ge; 0; -1 for none) travels as the third fd, modifier2 |= 0x04.
      */
-    public Adoption adopt(VassalFile file, String socket, long deadline) {
-        return adopt(file, socket, deadline, -1);
-    }
-
-    /** As above; an on-demand socket ({@code onDemandFd} &ge; 0) travels as the third fd, modifier2 |= 0x04. */
     public Adoption adopt(VassalFile file, String socket, long deadline, int onDemandFd) {
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         String argv0 = bin != null ? bin.executable() : binaries.primary();

@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.testing.Await;
 import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -248,10 +249,7 @@ class OnDemandDiscoveryTest {
         Path s = script("hang", "echo $$ > " + pidFile + "; exec sleep 60");
         Thread scanner = new Thread(() -> exec(s.toString(), 30_000).lookup(file("i.ini", 1)), "scanner");
         scanner.start();
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!(Files.exists(pidFile) && Files.size(pidFile) > 0) && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait(); // polling for the helper to be up, bounded by the deadline
-        }
+        Await.until("the helper to write its pid", () -> Files.exists(pidFile) && Files.size(pidFile) > 0);
         assertTrue(Files.exists(pidFile), "the helper started");
         scanner.interrupt(); // shutdown interrupts the scanner thread while it waits for the helper
         scanner.join(5000);
