@@ -37,6 +37,9 @@
  *   jnr-enxio's selector is poll(2)-based and its wake-up pipe is not CLOEXEC; signalfd does not
  *   work in a JVM (other threads take the signals). struct epoll_event is packed on x86_64
  *   (12 bytes, data at offset 4) and 16 bytes elsewhere.</li>
+ *   <li><b>User names through NSS.</b> {@link dev.emperor.internal.UserDatabase} asks the C library
+ *   (jnr-posix, loaded at the first lookup), so LDAP/sssd/userdb users count as they do for uWSGI
+ *   and setpriv; a failed lookup is reported as such, never as "no such user".</li>
  *   <li><b>errno.</b> jnr-ffi saves errno per thread after each call; it is read right after the
  *   call through the runtime's getLastError. posix_spawn* return the error number instead.</li>
  * </ul>
