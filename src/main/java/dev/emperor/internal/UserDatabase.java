@@ -37,5 +37,11 @@ public interface UserDatabase {
         public LookupFailed(String message) {
             super(message);
         }
+
+        /** What a failed scan reports (the scanner logs a monitor's failure as the exception's text). */
+        @Override
+        public String toString() {
+            return "user database lookup failed: " + getMessage();
+        }
     }
 }

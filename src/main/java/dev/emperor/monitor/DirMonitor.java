@@ -19,16 +19,10 @@ public final class DirMonitor implements Monitor {
     private final String argument;
     private final EntryInspector inspector;
 
-    public DirMonitor(Path dir, VassalNames names, boolean nofollow) {
-        this(dir, names, nofollow, java.util.List.of());
-    }
-
-    /** @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal */
-    public DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
-        this(dir, names, nofollow, attributeKeys, null);
-    }
-
-    /** @param tyrant emperor-tyrant's ownership rules, null outside Tyrant mode */
+    /**
+     * @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal
+     * @param tyrant        emperor-tyrant's ownership rules, null outside Tyrant mode
+     */
     public DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys,
                       TyrantCheck tyrant) {
         this.dir = realOrAbsolute(dir);
