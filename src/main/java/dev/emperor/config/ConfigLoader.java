@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The whole configuration pipeline of ini-dialect §1 ({@code core/uwsgi.c: uwsgi_setup}):
+ * The whole configuration pipeline (docs/uwsgi-compat.md, "Pipeline"; {@code core/uwsgi.c: uwsgi_setup}):
  * {@code UWSGI_*} environment variables, then the command line in order (files load in place), then
  * the {@code $()}, {@code @()}, {@code %()} passes, then application in list order
  * ({@code inherit} files last), then defaults.

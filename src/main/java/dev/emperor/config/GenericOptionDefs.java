@@ -12,8 +12,8 @@ import static dev.emperor.config.OptionDef.on;
 import java.util.List;
 
 /**
- * Generic uWSGI options an Emperor config typically uses (emperor-options.md §3) and the
- * configuration-logic options (ini-dialect §7). Immediate flags, short names and optional arguments
+ * Generic uWSGI options an Emperor config typically uses (docs/uwsgi-compat.md, "Options") and the
+ * configuration-logic options (docs/uwsgi-compat.md, "Logic blocks"). Immediate flags, short names and optional arguments
  * follow {@code core/uwsgi.c: uwsgi_base_options} of 2.0.21.
  */
 final class GenericOptionDefs {
@@ -22,7 +22,7 @@ final class GenericOptionDefs {
     }
 
 
-    /** Config loading and placeholders (ini-dialect §5, §6). */
+    /** Config loading and placeholders (docs/uwsgi-compat.md, "Expansion passes"). */
     static List<OptionDef> loading() {
         return List.of(
                 on("ini", LIST, "load an ini file, FILE[:SECTION] (default section uwsgi)").asImmediate(),
@@ -45,7 +45,7 @@ final class GenericOptionDefs {
                 notYet("end-whitelist", BOOL, "end of whitelist context").asImmediate());
     }
 
-    /** Process-level options (emperor-options.md §3). */
+    /** Process-level options (docs/uwsgi-compat.md, "Options"). */
     static List<OptionDef> process() {
         return List.of(
                 on("daemonize", STRING, "detach and log to this file", "daemonize2").withShortName('d'),
@@ -86,7 +86,7 @@ final class GenericOptionDefs {
                 ignored("procname-master", STRING, "use emperor-procname"));
     }
 
-    /** Configuration logic (ini-dialect §7); every opener and closer is immediate. */
+    /** Configuration logic (docs/uwsgi-compat.md, "Logic blocks"); every opener and closer is immediate. */
     static List<OptionDef> logic() {
         return List.of(
                 on("for", STRING, "repeat the following options for each space-separated item").asImmediate(),

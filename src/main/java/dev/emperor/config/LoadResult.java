@@ -21,7 +21,7 @@ public record LoadResult(EmperorConfig config, List<String> warnings, boolean st
     /**
      * uWSGI writes {@code pidfile} before it drops privileges and {@code pidfile2} after
      * ("writing pidfile to PATH" each time), and removes both at exit only with {@code vacuum}
-     * ("VACUUM: pidfile removed."): docs/uwsgi-compat.md.
+     * ("VACUUM: pidfile removed."): docs/uwsgi-compat.md, "Emperor pidfiles".
      *
      * @param pidfile  null = none
      * @param pidfile2 null = none

@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies options to typed values in application order ({@code uwsgi_configure}, ini-dialect §1
- * step 5): scalars are overwritten (last applied wins), lists accumulate. Refuses NOT_YET options
+ * Applies options to typed values in application order ({@code uwsgi_configure}, docs/uwsgi-compat.md, "Pipeline"): scalars are overwritten (last applied wins), lists accumulate. Refuses NOT_YET options
  * unless their value means "off", and warns once about IGNORED ones.
  */
 final class TypedOptions {
@@ -67,7 +66,7 @@ final class TypedOptions {
     private static int checkedInt(String name, Entry e) throws ConfigException {
         int n = ValueParser.nonNegativeInt(e);
         if (name.equals("emperor-freq") && n < 1) {
-            // uWSGI accepts 0 and then busy-loops the Emperor (emperor-options.md §1, UNSAFE)
+            // uWSGI accepts 0 and then busy-loops the Emperor (docs/uwsgi-compat.md, "Deliberate differences")
             throw new ConfigException(e.origin, e.key, "emperor-freq must be at least 1 (got " + n + ")");
         }
         return n;

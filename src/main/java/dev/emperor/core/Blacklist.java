@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * uWSGI's per-name blacklist ({@code uwsgi_emperor_blacklist_add/_check/_remove}, lifecycle §6):
+ * uWSGI's per-name blacklist ({@code uwsgi_emperor_blacklist_add/_check/_remove}, docs/uwsgi-compat.md, "Blacklist and throttling"):
  * the first entry throttles by {@code emperor-throttle} <em>microseconds</em> (1 ms by default), each
  * further failure adds {@code emperor-throttle} ms until {@code emperor-max-throttle}, where the
  * level is halved. Entries never expire; byte 17 (loyal) or SIGURG clear them. Loop thread only.

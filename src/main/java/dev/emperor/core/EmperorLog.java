@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * or with a strftime-like {@code log-date} format. With {@code log-date} every line is dated.
  * Operators grep these lines, so their wording follows uWSGI's.
  */
-public final class EmperorLog {
+public final class EmperorLog implements dev.emperor.log.Log {
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
     private final Logger logger;
     private final LongSupplier clock;

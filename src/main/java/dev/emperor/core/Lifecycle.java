@@ -5,13 +5,13 @@ import dev.emperor.monitor.VassalFile;
 import dev.emperor.protocol.PipeByte;
 
 /**
- * The vassal lifecycle as one state × event table — check it against spec/emperor-lifecycle.md
- * §4–§7 and §11. Every transition of every vassal happens here, on the loop thread.
+ * The vassal lifecycle as one state × event table — the same table, by state, is
+ * docs/lifecycle.md, "The table" (LifecycleDocTest checks it against this class). Every transition of every vassal happens here, on the loop thread.
  *
  * <pre>
  * event \ state   | THROTTLED          | RUNNING                    | STOPPING               | CURSED                 | EXILED
  * ----------------+--------------------+----------------------------+------------------------+------------------------+------------------
- * (fork-server adoption, issue "Fork-server mode": a spawn may instead give ADOPTING or WAITING_FOR_BASE)
+ * (fork-server adoption, docs/lifecycle.md, "Fork-server adoption": a spawn may instead give ADOPTING or WAITING_FOR_BASE)
  * ADOPTING        : pid reply → RUNNING (adopted; or STOPPING if removed/Ragnarok meanwhile; crash(*) if already reaped);
  *                   session failure/timeout → "unable to complete fork-server session", blacklist, THROTTLED;
  *                   file gone / Ragnarok → reason recorded, acted on when the reply comes; pipe bytes as RUNNING
@@ -42,7 +42,7 @@ import dev.emperor.protocol.PipeByte;
  * Tyrant, RUNNING : owner uid/gid changed, or the file became refused → "!!! permissions of file NAME changed.
  *                   stopping the instance... !!!", byte 0/2 → STOPPING(PERMISSIONS); reaped → forget, the next scan
  *                   re-adds it as the new owner (or REFUSED)
- * ON_DEMAND (lifecycle §8; the vassal's file carried a socket name when its record was created):
+ * ON_DEMAND (docs/lifecycle.md, "On-demand vassals"; the vassal's file carried a socket name when its record was created):
  *   (new file)      → bind (TCP if the name has ':', else UNIX) → ON_DEMAND, socket watched, "on demand" line;
  *                     bind error → "emperor_add()/bind(): ERR", blacklist, THROTTLED (retried after the window);
  *                     THROTTLED while the blacklist window is open (nothing bound yet)

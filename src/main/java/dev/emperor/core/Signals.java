@@ -17,7 +17,7 @@ import sun.misc.SignalHandler;
  * and a signal inherited as ignored (INT and QUIT in a background job of a non-interactive shell,
  * HUP under nohup) cannot be handled through HotSpot either. Started without the launcher
  * ({@code java -jar}), they go through HotSpot as far as it allows and QUIT is left to HotSpot.
- * USR2 is HotSpot's internal signal and is left alone (docs/platform-notes.md, "Signals").
+ * USR2 is HotSpot's internal signal and is left alone (docs/platform-notes.md, "Signals taken from a signalfd").
  */
 public final class Signals {
     static final int SIGHUP = 1;

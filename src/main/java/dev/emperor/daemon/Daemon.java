@@ -15,6 +15,7 @@ import dev.emperor.monitor.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
 import dev.emperor.monitor.TyrantCheck;
+import dev.emperor.internal.UserDatabase;
 import dev.emperor.monitor.VassalNames;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
@@ -94,7 +95,7 @@ public final class Daemon {
         try {
             monitors = Monitors.build(config.monitors(), base, names, config.nofollow(), config.collectAttrs(),
                     config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
-                            config.tyrantInitgroups(), Path.of("/etc/passwd"), Path.of("/etc/group")) : null);
+                            config.tyrantInitgroups(), UserDatabase.system()) : null);
         } catch (IllegalArgumentException e) {
             log.error(e.getMessage());
             return 1;
@@ -130,14 +131,14 @@ public final class Daemon {
         // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
                 config.onDemandExec(), nat, helpers, new VassalEnvironment(System.getenv(), config.env(), config.unenv())
-                        .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, System::currentTimeMillis);
+                        .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, System::currentTimeMillis, log);
         if (onDemand != null) {
             onDemand.underTyrant(config.tyrant());
         }
         scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.monitor.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
             loop.execute(() -> loop.applyScan(annotated));
-        });
+        }, log);
 
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats = startStats(loop);
@@ -196,7 +197,7 @@ public final class Daemon {
         Duration timeout = Duration.ofSeconds(config.socketTimeout());
         StatsServer server = new StatsServer(config.statsAddress(), config.listen(), config.chmodSocket(), timeout,
                 loop::snapshot, statsMinified,
-                statsHttpOnly ? timeout.plusDays(1) : StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS);
+                statsHttpOnly ? timeout.plusDays(1) : StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, log);
         UiRoute.register(server.router(), config.statsControl());
         server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
         Controller controller = !config.statsControl() ? null : new Controller() {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * uWSGI's {@code pidfile}/{@code pidfile2} for the Emperor process itself, as an init script
  * (Debian's uwsgi-emperor one among them) uses them: the pid and a newline, the first written
  * before privileges are dropped and the second after, each failure fatal at start as in uWSGI;
- * removed at exit only with {@code vacuum} (docs/uwsgi-compat.md, "pidfile").
+ * removed at exit only with {@code vacuum} (docs/uwsgi-compat.md, "Emperor pidfiles").
  */
 public final class PidFileWriter {
     private final PidFiles files;

@@ -11,7 +11,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * posix_spawn with the child recipe of spec §14 that can be expressed as file actions and
+ * posix_spawn with the child recipe (docs/uwsgi-compat.md, "Spawn recipe") that can be expressed as file actions and
  * attributes: fds placed at fixed numbers, fd 0 on /dev/null, every other fd closed, an explicit
  * cwd, an empty signal mask, default dispositions, optionally a new session. No Java code runs in
  * the child (glibc uses clone(CLONE_VM|CLONE_VFORK) and execs at once), which is why a JVM can use

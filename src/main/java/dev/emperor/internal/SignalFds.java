@@ -10,7 +10,7 @@ import jnr.ffi.Runtime;
  * was ignored when the JVM started cannot be handled from Java at all. The launcher therefore
  * starts the JVM with {@code -Xrs} and these signals blocked; every thread the JVM creates inherits
  * the block (HotSpot unblocks them only without -Xrs), so the signals stay pending until read here
- * (docs/platform-notes.md, "Signals").
+ * (docs/platform-notes.md, "Signals taken from a signalfd").
  */
 final class SignalFds {
     /** struct signalfd_siginfo is 128 bytes; ssi_signo is its first uint32. */

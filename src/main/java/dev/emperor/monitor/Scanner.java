@@ -11,8 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.emperor.log.Log;
 
 /**
  * Runs the monitors off the event loop: a full scan every {@code emperor-freq} seconds (uWSGI's
@@ -21,11 +20,10 @@ import org.slf4j.LoggerFactory;
  * decides nothing.
  */
 public final class Scanner implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger("emperor");
-
     private final List<Monitor> monitors;
     private final long freqMillis;
     private final Consumer<List<ScanResult>> sink;
+    private final Log log;
     private final Object lock = new Object();
     private boolean requested = true; // first scan at once
     private volatile boolean closed;
@@ -34,10 +32,11 @@ public final class Scanner implements AutoCloseable {
     private Thread scanThread;
     private Thread watchThread;
 
-    public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink) {
+    public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink, Log log) {
         this.monitors = List.copyOf(monitors);
         this.freqMillis = Math.max(1, freq.toMillis());
         this.sink = sink;
+        this.log = log;
     }
 
     public void start() {
@@ -45,7 +44,7 @@ public final class Scanner implements AutoCloseable {
             watchService = FileSystems.getDefault().newWatchService();
             watches = new DirWatches(watchService);
         } catch (IOException e) {
-            LOG.warn("[emperor] inotify unavailable ({}), relying on the {} ms rescan", e.getMessage(), freqMillis);
+            log.warn("[emperor] inotify unavailable (" + e.getMessage() + "), relying on the " + freqMillis + " ms rescan");
         }
         scanThread = new Thread(this::scanLoop, "scanner");
         scanThread.setDaemon(true);

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The exec chain in front of the uWSGI binary: what uWSGI's child does between fork and exec
- * (lifecycle §14 steps 2–6), done by util-linux programs that exec the next one in place, so the
+ * (docs/uwsgi-compat.md, "Spawn recipe"), done by util-linux programs that exec the next one in place, so the
  * pid posix_spawn returned stays the vassal's pid and no Java runs in the child.
  * <pre>
  * [unshare --mount --propagation unchanged --uts --ipc --net --]     emperor-use-clone (needs CAP_SYS_ADMIN: first)
@@ -17,7 +17,7 @@ import java.util.List;
  * Order inside setpriv is setpriv's own (util-linux 2.38.1 {@code sys-utils/setpriv.c: main}):
  * setresuid (keeping caps), setresgid, groups, bounding set, then {@code PR_SET_PDEATHSIG} right
  * before exec — after every credential change, so the kernel's "credentials changed → clear
- * pdeathsig" rule cannot undo it (uWSGI's Tyrant vassals lose it: spec UNSAFE). Checked on this
+ * pdeathsig" rule cannot undo it (uWSGI's Tyrant vassals lose it: docs/uwsgi-compat.md, "Deliberate differences"). Checked on this
  * box: {@code prctl(PR_GET_PDEATHSIG)} in the exec'd program is 9 after a uid drop.
  * {@code unshare} without {@code --fork} calls unshare(2) and execs: same pid, and
  * {@code --propagation unchanged} keeps the mount propagation clone(CLONE_NEWNS) would give.
@@ -26,7 +26,7 @@ import java.util.List;
  * posix_spawn returned, and the vassal master is its only child, pid 1 of the new namespace;
  * unshare passes the vassal's exit status on (or dies of the same signal), the emperor pipe
  * reaches the vassal unchanged, and the Emperor's SIGKILL of unshare kills the whole namespace
- * (docs/uwsgi-compat.md, "emperor-use-clone").
+ * (docs/uwsgi-compat.md, "Namespaces (emperor-use-clone)").
  */
 public final class Trampoline {
     private final String setpriv;
