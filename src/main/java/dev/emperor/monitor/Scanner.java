@@ -68,9 +68,10 @@ public final class Scanner implements AutoCloseable {
     private void scanLoop() {
         while (!closed) {
             synchronized (lock) {
-                long deadline = System.currentTimeMillis() + freqMillis;
+                // monotonic: a wall-clock step back must not hold the next scan for as long as the step
+                long deadline = System.nanoTime() + freqMillis * 1_000_000L;
                 while (!requested && !closed) {
-                    long left = deadline - System.currentTimeMillis();
+                    long left = (deadline - System.nanoTime()) / 1_000_000L;
                     if (left <= 0) {
                         break;
                     }
