@@ -38,10 +38,10 @@ public interface Effects {
     SpawnOutcome spawn(Vassal v);
 
     /**
-     * Takes one of this loop iteration's spawn slots: false when a burst has used them up, so that
-     * reaps and pipe bytes are handled before more children come (docs/reliability-time.md, "Bursts").
+     * Takes one of this loop iteration's spawn slots for v: false when a burst has used them up, so
+     * that reaps and pipe bytes are handled before more children come (docs/reliability-time.md, "Bursts").
      */
-    default boolean spawnSlot() {
+    default boolean spawnSlot(Vassal v) {
         return true;
     }
 

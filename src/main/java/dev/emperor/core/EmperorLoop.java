@@ -50,7 +50,7 @@ public final class EmperorLoop implements Effects {
     private final Control control;
     private final byte[] readBuf = new byte[256];
     private final PauseDetector pauses = new PauseDetector();
-    private final SpawnBudget spawnBudget = new SpawnBudget(SpawnBudget.PER_ITERATION);
+    private final SpawnQueue spawnQueue = new SpawnQueue(SpawnQueue.PER_ITERATION);
     /** Bytes taken from one pipe per readiness: a vassal flooding its pipe cannot hold the loop. */
     private static final int MAX_PIPE_BYTES = 64 * 1024;
     /** Zero-timeout polls before judging deadlines (each returns up to the poller's batch of fds). */
@@ -179,7 +179,7 @@ public final class EmperorLoop implements Effects {
             List<Integer> ready = poller.await(timeout);
             long woke = clocks.monotonicMs();
             long busySince = System.nanoTime();
-            spawnBudget.refill();
+            spawnQueue.refill();
             long paused = pauses.observe(start, woke, timeout);
             if (paused > 0) {
                 freshWindows(paused, woke);
@@ -194,6 +194,13 @@ public final class EmperorLoop implements Effects {
             if (nextDeadline() <= now) {
                 drainPending(); // time is judged after the news: bytes and exits already waiting come first
                 now = clocks.monotonicMs();
+            }
+            for (Vassal v : spawnQueue.waiting()) { // waiting for a spawn slot: first served
+                if (table.get(v.name) != v || v.state != VassalState.THROTTLED) {
+                    spawnQueue.drop(v);
+                } else {
+                    lifecycle.tick(v, now);
+                }
             }
             for (Vassal v : new ArrayList<>(table.values())) {
                 if (table.get(v.name) == v) {
@@ -400,8 +407,8 @@ public final class EmperorLoop implements Effects {
     // ---- Effects, called by Lifecycle on this thread ----
 
     @Override
-    public boolean spawnSlot() {
-        return spawnBudget.take();
+    public boolean spawnSlot(Vassal v) {
+        return spawnQueue.take(v);
     }
 
     @Override
@@ -504,6 +511,7 @@ public final class EmperorLoop implements Effects {
     @Override
     public void forget(Vassal v) {
         adoptions.end(v);
+        spawnQueue.drop(v);
         v.parentCheckUntil = 0;
         if (table.remove(v.name, v)) {
             retiredSpawns += v.starts;

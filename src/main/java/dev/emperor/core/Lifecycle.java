@@ -448,7 +448,7 @@ public final class Lifecycle {
             v.spawnAt = until;
             return;
         }
-        if (!fx.spawnSlot()) {
+        if (!fx.spawnSlot(v)) {
             v.state = VassalState.THROTTLED; // due at once: a later loop iteration takes it, after the reaps
             v.spawnAt = now;
             return;

@@ -36,6 +36,8 @@ class LoopTimeTest {
 
     final AtomicLong mono = new AtomicLong(T0);
     final AtomicLong wall = new AtomicLong(WALL0);
+    /** Every reading of the monotonic clock advances it by 1 ms (time passes while the loop works). */
+    volatile boolean ticking;
     final Logger logger = (Logger) LoggerFactory.getLogger("emperor");
     final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     FakeNative nat;
@@ -46,7 +48,7 @@ class LoopTimeTest {
         logged.start();
         logger.addAppender(logged);
         EmperorLog log = new EmperorLog(null, wall::get);
-        loop = new EmperorLoop(nat, starter, log, LoopClock.of(mono::get, wall::get), new Blacklist(1000, 180_000, log),
+        loop = new EmperorLoop(nat, starter, log, LoopClock.of(() -> ticking ? mono.incrementAndGet() : mono.get(), wall::get), new Blacklist(1000, 180_000, log),
                 new Lifecycle.Settings(1000, HEARTBEAT_MS, false, false),
                 new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, () -> { }, 4000);
         thread = new Thread(loop::run, "time-test-loop");
@@ -209,8 +211,32 @@ class LoopTimeTest {
         }
         scan(files);
         Await.until("every vassal of the burst started", () -> nat.spawns.size() >= files.length);
-        assertTrue(maxZombies.get() <= SpawnBudget.PER_ITERATION,
+        assertTrue(maxZombies.get() <= SpawnQueue.PER_ITERATION,
                 "at most one iteration's spawns wait for a reap, not the burst: " + maxZombies.get());
         assertTrue(maxZombies.get() > 1, "the burst did pile up within an iteration: " + maxZombies.get());
+    }
+
+    @Test
+    void vassalsNeverStartedGetTheSlotsBeforeCrashLoopingOnesThatAreDueAgain() {
+        nat = new FakeNative();
+        EmperorLoop.VassalStarter plain = FakeStarters.plain(nat);
+        ticking = true; // 1 ms throttles pass while the burst is being spawned
+        start(f -> {
+            EmperorLoop.Start s = plain.start(f);
+            nat.vassalExits(s.outcome().pid(), 1);
+            return s;
+        });
+        int n = 300;
+        VassalFile[] files = new VassalFile[n];
+        for (int i = 0; i < n; i++) {
+            files[i] = file("v" + i + ".ini");
+        }
+        scan(files);
+        Await.until("the burst and some respawns", () -> nat.spawns.size() >= n + 50);
+        List<String> first;
+        synchronized (nat.spawns) { // the loop thread keeps spawning
+            first = nat.spawns.subList(0, n).stream().map(r -> r.argv().get(2)).toList();
+        }
+        assertEquals(n, first.stream().distinct().count(), "every new vassal started once before any respawn");
     }
 }

@@ -15,7 +15,7 @@ final class RecordingEffects implements Effects {
     int spawnSlots = Integer.MAX_VALUE;
 
     @Override
-    public boolean spawnSlot() {
+    public boolean spawnSlot(Vassal v) {
         if (spawnSlots <= 0) {
             calls.add("no spawn slot");
             return false;
