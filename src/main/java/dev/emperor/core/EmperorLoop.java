@@ -195,13 +195,7 @@ public final class EmperorLoop implements Effects {
                 drainPending(); // time is judged after the news: bytes and exits already waiting come first
                 now = clocks.monotonicMs();
             }
-            for (Vassal v : spawnQueue.waiting()) { // waiting for a spawn slot: first served
-                if (table.get(v.name) != v || v.state != VassalState.THROTTLED) {
-                    spawnQueue.drop(v);
-                } else {
-                    lifecycle.tick(v, now);
-                }
-            }
+            offerSpawnSlots(now);
             for (Vassal v : new ArrayList<>(table.values())) {
                 if (table.get(v.name) == v) {
                     adoptions.tick(v, now);
@@ -214,6 +208,17 @@ public final class EmperorLoop implements Effects {
         }
         poller.close();
         return 0;
+    }
+
+    /** Vassals that waited for a spawn slot get this iteration's slots first, oldest first. */
+    private void offerSpawnSlots(long now) {
+        for (Vassal v : spawnQueue.waiting()) {
+            if (table.get(v.name) != v || v.state != VassalState.THROTTLED) {
+                spawnQueue.drop(v);
+            } else {
+                lifecycle.tick(v, now);
+            }
+        }
     }
 
     private void serve(List<Integer> ready) {
