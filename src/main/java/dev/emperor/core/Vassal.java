@@ -4,7 +4,9 @@ import dev.emperor.monitor.VassalFile;
 
 /**
  * One instance record ({@code struct uwsgi_instance}). Mutable, and touched only by the event
- * loop thread. Times are epoch milliseconds internally; the stats show seconds.
+ * loop thread. Two clocks (docs/reliability-time.md): {@code born} and {@code lastModNanos} are wall
+ * times taken from the file (or SIGHUP); every other time here is a {@link LoopClock#monotonicMs()}
+ * instant, judged against deadlines and turned into epoch seconds only in {@link #view}.
  */
 public final class Vassal {
     final String name;
@@ -30,6 +32,11 @@ public final class Vassal {
     long starts;
     /** When a THROTTLED vassal may be spawned again. */
     long spawnAt;
+    /**
+     * Heartbeat and curse tolerance count from no earlier than this: set when the Emperor itself was
+     * paused, so that a vassal is not judged by time during which nobody could listen to it.
+     */
+    long windowFrom;
     boolean fileGone;
     /** Created by a fork server rather than spawned by us (stats {@code adopted}). */
     boolean adopted;
@@ -64,6 +71,7 @@ public final class Vassal {
         lastLoyal = lastReady = lastAccepting = 0;
         lastHeartbeat = 0;
         cursedAt = 0;
+        windowFrom = 0;
         respawns = 0;
         stopReason = StopReason.NONE;
         reloadPending = false;
@@ -89,10 +97,15 @@ public final class Vassal {
         return respawns;
     }
 
+    /** A view for records whose times all come from one clock (tests). */
     VassalView view(long throttleMs) {
+        return view(throttleMs, LoopClock.WallView.IDENTITY);
+    }
+
+    VassalView view(long throttleMs, LoopClock.WallView wall) {
         return new VassalView(name, pid, born / 1000, Math.floorDiv(lastModNanos, 1_000_000_000L),
-                lastHeartbeat / 1000, loyal, ready, accepting, lastLoyal / 1000, lastReady / 1000,
-                lastAccepting / 1000, firstRun / 1000, lastRun / 1000, cursedAt / 1000, false,
+                wall.seconds(lastHeartbeat), loyal, ready, accepting, wall.seconds(lastLoyal), wall.seconds(lastReady),
+                wall.seconds(lastAccepting), wall.seconds(firstRun), wall.seconds(lastRun), wall.seconds(cursedAt), false,
                 socketName == null ? "" : socketName,
                 state == VassalState.SUSPENDED, adopted, file.uid(), file.gid(), file.monitor(), file.attrs(), respawns,
                 state.label(), throttleMs);

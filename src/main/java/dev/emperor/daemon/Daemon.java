@@ -8,6 +8,7 @@ import dev.emperor.core.Control;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.Lifecycle;
+import dev.emperor.core.LoopClock;
 import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
@@ -114,9 +115,11 @@ public final class Daemon {
         Scanner[] scanner = new Scanner[1];
         Runnable rescan = () -> scanner[0].requestScan();
         long mercyMs = (config.reloadMercy() > 0 ? config.reloadMercy() : 30) * 1000L;
+        // deadlines on the monotonic clock, wall time only where uWSGI shows it (docs/reliability-time.md)
+        LoopClock clocks = LoopClock.system();
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, config.forkServer(), config.forkServerAttr(),
-                config.vassalForkBase(), socketTimeoutMs(), System::currentTimeMillis);
-        EmperorLoop loop = new EmperorLoop(nat, starter, log, System::currentTimeMillis,
+                config.vassalForkBase(), socketTimeoutMs(), clocks::monotonicMs);
+        EmperorLoop loop = new EmperorLoop(nat, starter, log, clocks,
                 new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
                 new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
@@ -131,7 +134,7 @@ public final class Daemon {
         // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
                 config.onDemandExec(), nat, helpers, new VassalEnvironment(System.getenv(), config.env(), config.unenv())
-                        .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, System::currentTimeMillis, log);
+                        .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, clocks::monotonicMs, log);
         if (onDemand != null) {
             onDemand.underTyrant(config.tyrant());
         }

@@ -32,11 +32,22 @@ public final class Scanner implements AutoCloseable {
     private Thread scanThread;
     private Thread watchThread;
 
+    /** How long a round waits for one monitor's scan before taking it as a failed look. */
+    public static final Duration SCAN_BOUND = Duration.ofSeconds(10);
+
+    private final BoundedScans scans;
+
     public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink, Log log) {
+        this(monitors, freq, sink, log, SCAN_BOUND);
+    }
+
+    /** @param scanBound how long a round waits for each monitor (a hung mount must not stop the others) */
+    public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink, Log log, Duration scanBound) {
         this.monitors = List.copyOf(monitors);
         this.freqMillis = Math.max(1, freq.toMillis());
         this.sink = sink;
         this.log = log;
+        this.scans = new BoundedScans(Math.max(1, scanBound.toMillis()));
     }
 
     public void start() {
@@ -67,9 +78,10 @@ public final class Scanner implements AutoCloseable {
     private void scanLoop() {
         while (!closed) {
             synchronized (lock) {
-                long deadline = System.currentTimeMillis() + freqMillis;
+                // monotonic: a wall-clock step back must not hold the next scan for as long as the step
+                long deadline = System.nanoTime() + freqMillis * 1_000_000L;
                 while (!requested && !closed) {
-                    long left = deadline - System.currentTimeMillis();
+                    long left = (deadline - System.nanoTime()) / 1_000_000L;
                     if (left <= 0) {
                         break;
                     }
@@ -85,13 +97,11 @@ public final class Scanner implements AutoCloseable {
                 return;
             }
             watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
-            List<ScanResult> results = new ArrayList<>(monitors.size());
-            for (Monitor m : monitors) {
-                try {
-                    results.add(m.scan());
-                } catch (RuntimeException e) {
-                    results.add(ScanResult.failed(m.argument(), e.toString()));
-                }
+            List<ScanResult> results;
+            try {
+                results = scans.scanAll(monitors);
+            } catch (InterruptedException e) {
+                return;
             }
             watchNewDirectories();
             sink.accept(results);
@@ -130,6 +140,7 @@ public final class Scanner implements AutoCloseable {
     public void close() {
         closed = true;
         requestScan();
+        scans.close();
         if (watchService != null) {
             try {
                 watchService.close();
