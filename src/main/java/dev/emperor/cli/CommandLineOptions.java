@@ -21,7 +21,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * uWSGI's command line ({@code core/init.c: uwsgi_commandline_config}, ini-dialect §9) on picocli,
+ * uWSGI's command line ({@code core/init.c: uwsgi_commandline_config}, docs/uwsgi-compat.md, "Command line") on picocli,
  * built from {@link OptionTable}: {@code --name value} and {@code --name=value} for every name and
  * alias, the 2.0.21 short options, repeatable, order kept across different names. Options whose
  * value is optional (booleans, {@code log-date}, {@code chmod-socket}, block closers) take it only

@@ -5,7 +5,9 @@ import dev.emperor.config.ConfigException;
 import dev.emperor.config.ConfigLoader;
 import dev.emperor.config.EmperorConfig;
 import dev.emperor.config.LoadResult;
+import dev.emperor.core.EmperorLog;
 import dev.emperor.daemon.Daemon;
+import dev.emperor.daemon.PidFileWriter;
 import dev.emperor.daemon.ProcessSetup;
 import dev.emperor.internal.JnrNative;
 import dev.emperor.internal.Native;
@@ -77,16 +79,25 @@ public final class Main {
             return 1;
         }
         Native nat = JnrNative.load();
+        PidFileWriter pidFiles;
         try {
             if (ProcessSetup.daemonizeIfAsked(config, nat)) {
                 return 0;
             }
             ProcessSetup.redirectLog(config, nat);
+            pidFiles = new PidFileWriter(loaded.pidFiles(), config.startupCwd(), nat.getpid(),
+                    new EmperorLog(config.logDate(), System::currentTimeMillis));
+            pidFiles.writeFirst();
             ProcessSetup.dropPrivileges(config, nat);
+            pidFiles.writeSecond();
         } catch (ProcessSetup.SetupException e) {
             err.println("emperor: " + e.getMessage());
             return 1;
         }
-        return new Daemon(config, nat, loaded.statsMinified(), loaded.statsHttp()).run();
+        try {
+            return new Daemon(config, nat, loaded.statsMinified(), loaded.statsHttp()).run();
+        } finally {
+            pidFiles.vacuum();
+        }
     }
 }

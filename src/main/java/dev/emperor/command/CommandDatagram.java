@@ -4,8 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One command-socket datagram, read exactly as uWSGI master's {@code core/emperor.c:
- * emperor_manage_command} does (spec/emperor-protocol.md §1e): the first 4 bytes (a uwsgi header,
- * §0) are skipped without looking at them, the rest is uwsgi vars parsed like
+ * emperor_manage_command} does (docs/wire-formats.md, "Command socket"): the first 4 bytes (a uwsgi header) are skipped without looking at them, the rest is uwsgi vars parsed like
  * {@code core/protocol.c: uwsgi_hooked_parse} with the hook {@code emperor_manage_command_parser}.
  * <p>
  * That is why {@link dev.emperor.protocol.UwsgiPacket#decodeVars} is not used here: uWSGI's hook

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Turns command datagrams into Emperor actions, as uWSGI master's {@code core/emperor.c:
  * emperor_manage_command} and its {@code emperor_command_spawn/respawn/stop/log} do
- * (spec/emperor-protocol.md §1e): {@code spawn}, {@code respawn} and {@code stop} become
+ * (docs/wire-formats.md, "Command socket"): {@code spawn}, {@code respawn} and {@code stop} become
  * {@link Control.Action#SPAWN}/{@link Control.Action#RESPAWN}/{@link Control.Action#STOP} (the
  * core logs the {@code INFO}/{@code WARNING} lines), {@code log} writes its message to the Emperor
  * log; unknown commands are ignored (a debug line here), nothing is ever answered.

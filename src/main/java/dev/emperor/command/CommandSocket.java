@@ -20,7 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The Emperor command socket, {@code emperor-command-socket ADDR} (uWSGI master
- * {@code core/emperor.c: emperor_loop}; spec/emperor-protocol.md §1e): an {@code ADDR} with a
+ * {@code core/emperor.c: emperor_loop}; docs/wire-formats.md, "Command socket"): an {@code ADDR} with a
  * {@code :} is a UDP socket ({@code bind_to_udp}; {@code host:port}, {@code :port} = every
  * interface, {@code [v6]:port}), anything else a UNIX datagram socket path
  * ({@code bind_to_unix_dgram}; a relative path is taken from the Emperor's {@code chdir}).

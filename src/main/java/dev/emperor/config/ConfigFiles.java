@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Loading config files into the option list: {@code ini = FILE[:SECTION]} ({@code
  * uwsgi_opt_load_ini}) and {@code include}/{@code inherit}/positional files ({@code uwsgi_opt_load},
- * loader chosen by extension; only ini is implemented). ini-dialect §2, §4, §6.
+ * loader chosen by extension; only ini is implemented). docs/uwsgi-compat.md, "INI lines", "Magic variables".
  */
 final class ConfigFiles {
 

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The whole configuration pipeline of ini-dialect §1 ({@code core/uwsgi.c: uwsgi_setup}):
+ * The whole configuration pipeline (docs/uwsgi-compat.md, "Pipeline"; {@code core/uwsgi.c: uwsgi_setup}):
  * {@code UWSGI_*} environment variables, then the command line in order (files load in place), then
  * the {@code $()}, {@code @()}, {@code %()} passes, then application in list order
  * ({@code inherit} files last), then defaults.
@@ -47,7 +47,9 @@ public final class ConfigLoader {
         // sorted for determinism: the C environ order is not observable through a Map
         for (Map.Entry<String, String> env : new TreeMap<>(environ).entrySet()) {
             String name = env.getKey();
-            if (name.startsWith("UWSGI_") && !RESERVED_ENV.contains(name)) {
+            // UWSGI_VASSAL_X is meant for the vassals (rewritten to UWSGI_X in their environment), not an
+            // option of the Emperor: reading it as 'vassal-x' only produced a misleading "ignoring" warning
+            if (name.startsWith("UWSGI_") && !name.startsWith("UWSGI_VASSAL_") && !RESERVED_ENV.contains(name)) {
                 collector.add(envToOption(name), env.getValue(), Origin.environment(name));
             }
         }
@@ -70,7 +72,8 @@ public final class ConfigLoader {
         }
         TypedOptions typed = collector.typed();
         return new LoadResult(typed.build(placeholders, dir), warnings.list(), typed.bool("stats-http"),
-                typed.bool("stats-minified"), typed.bool("imperial-monitor-list"));
+                typed.bool("stats-minified"), typed.bool("imperial-monitor-list"),
+                new LoadResult.PidFiles(typed.string("pidfile"), typed.string("pidfile2"), typed.bool("vacuum")));
     }
 
     /**

@@ -12,7 +12,7 @@ import static dev.emperor.config.OptionDef.on;
 import java.util.List;
 
 /**
- * The Emperor options of uWSGI 2.0.21 and the 2.1-only ones (emperor-options.md §1, §2), with the
+ * The Emperor options of uWSGI 2.0.21 and the 2.1-only ones (docs/uwsgi-compat.md, "Options"), with the
  * status this daemon gives them. Names, aliases and kinds follow {@code core/uwsgi.c: uwsgi_base_options}.
  */
 final class EmperorOptionDefs {
@@ -21,7 +21,7 @@ final class EmperorOptionDefs {
     }
 
 
-    /** emperor-options.md §1, Emperor side. */
+    /** 2.0.21's Emperor options, Emperor side (docs/uwsgi-compat.md, "Options"). */
     static List<OptionDef> emperor() {
         return List.of(
                 on("emperor", LIST, "add an imperial monitor: a directory or a glob (repeatable)"),
@@ -85,7 +85,7 @@ final class EmperorOptionDefs {
                 notYet("call-as-vassal3", LIST, "dlsym call in the child before exec"));
     }
 
-    /** emperor-options.md §1, vassal side: valid uWSGI, no meaning for an Emperor process. */
+    /** 2.0.21's Emperor options, vassal side: valid uWSGI, no meaning for an Emperor process. */
     static List<OptionDef> vassalSide() {
         return List.of(
                 ignored("heartbeat", INT, "vassal: heartbeat period"),
@@ -104,7 +104,7 @@ final class EmperorOptionDefs {
                 ignored("mule-reload-mercy", INT, "vassal: mule reload timeout"));
     }
 
-    /** emperor-options.md §2: master (2.1-dev) only. */
+    /** uWSGI master (2.1-dev) only (docs/uwsgi-compat.md, "Options"). */
     static List<OptionDef> uwsgi21() {
         return List.of(
                 on("emperor-tyrant-initgroups", BOOL, "2.1: Tyrant keeps the owner's supplementary groups (needs a passwd entry)"),

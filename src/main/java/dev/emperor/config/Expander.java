@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The three expansion passes of ini-dialect §5 ({@code core/utils.c: uwsgi_apply_config_pass}):
+ * The three expansion passes (docs/uwsgi-compat.md, "Expansion passes") ({@code core/utils.c: uwsgi_apply_config_pass}):
  * {@code $(ENV)}, then {@code @(file)}, then {@code %(placeholder)}, each run once over every
  * not-yet-applied option in list order.
  *

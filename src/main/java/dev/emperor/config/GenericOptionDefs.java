@@ -12,8 +12,8 @@ import static dev.emperor.config.OptionDef.on;
 import java.util.List;
 
 /**
- * Generic uWSGI options an Emperor config typically uses (emperor-options.md §3) and the
- * configuration-logic options (ini-dialect §7). Immediate flags, short names and optional arguments
+ * Generic uWSGI options an Emperor config typically uses (docs/uwsgi-compat.md, "Options") and the
+ * configuration-logic options (docs/uwsgi-compat.md, "Logic blocks"). Immediate flags, short names and optional arguments
  * follow {@code core/uwsgi.c: uwsgi_base_options} of 2.0.21.
  */
 final class GenericOptionDefs {
@@ -22,7 +22,7 @@ final class GenericOptionDefs {
     }
 
 
-    /** Config loading and placeholders (ini-dialect §5, §6). */
+    /** Config loading and placeholders (docs/uwsgi-compat.md, "Expansion passes"). */
     static List<OptionDef> loading() {
         return List.of(
                 on("ini", LIST, "load an ini file, FILE[:SECTION] (default section uwsgi)").asImmediate(),
@@ -45,7 +45,7 @@ final class GenericOptionDefs {
                 notYet("end-whitelist", BOOL, "end of whitelist context").asImmediate());
     }
 
-    /** Process-level options (emperor-options.md §3). */
+    /** Process-level options (docs/uwsgi-compat.md, "Options"). */
     static List<OptionDef> process() {
         return List.of(
                 on("daemonize", STRING, "detach and log to this file", "daemonize2").withShortName('d'),
@@ -72,9 +72,10 @@ final class GenericOptionDefs {
                 ignored("plugins", LIST, "no plugins here", "plugin"),
                 ignored("need-plugin", LIST, "no plugins here", "need-plugins"),
                 ignored("plugins-dir", LIST, "no plugins here", "plugin-dir"),
-                ignored("pidfile", STRING, "use emperor-pidfile", "pidfile2"),
+                on("pidfile", STRING, "write the Emperor's pid to this file before dropping privileges"),
+                on("pidfile2", STRING, "write the Emperor's pid to this file after dropping privileges"),
                 ignored("die-on-term", BOOL, "no effect on the Emperor"),
-                ignored("vacuum", BOOL, "no effect on the Emperor"),
+                on("vacuum", BOOL, "remove pidfile and pidfile2 when the Emperor exits"),
                 ignored("log-reopen", BOOL, "no effect on the Emperor"),
                 ignored("logformat", STRING, "request log format, vassals only"),
                 ignored("auto-procname", BOOL, "use emperor-procname"),
@@ -85,7 +86,7 @@ final class GenericOptionDefs {
                 ignored("procname-master", STRING, "use emperor-procname"));
     }
 
-    /** Configuration logic (ini-dialect §7); every opener and closer is immediate. */
+    /** Configuration logic (docs/uwsgi-compat.md, "Logic blocks"); every opener and closer is immediate. */
     static List<OptionDef> logic() {
         return List.of(
                 on("for", STRING, "repeat the following options for each space-separated item").asImmediate(),

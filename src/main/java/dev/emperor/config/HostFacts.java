@@ -1,11 +1,11 @@
 package dev.emperor.config;
 
+import dev.emperor.internal.UserDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The process-wide magic variables uWSGI fills once at startup ({@code core/uwsgi.c: uwsgi_setup}):
@@ -17,7 +17,7 @@ import java.util.List;
  * @param uid          {@code %u}
  * @param user         {@code %U} (falls back to the uid)
  * @param gid          {@code %g}
- * @param group        {@code %G} (falls back to the gid)
+ * @param group        {@code %G} (falls back to the gid); null: looked up when first asked for
  * @param binary       {@code %b}, the running executable
  * @param startSeconds {@code %t}, unix time at startup
  * @param startMicros  {@code %T}, unix time in microseconds at startup
@@ -38,14 +38,13 @@ public record HostFacts(String hostname, String version, int cores, long uid, St
         } catch (RuntimeException | LinkageError e) {
             // not a Unix JVM: the variables degrade to numbers, like uWSGI without a passwd entry
         }
-        String group = groupName(gid);
         long micros = System.currentTimeMillis() * 1000L;
         String version = HostFacts.class.getPackage().getImplementationVersion();
         String binary = System.getProperty("emperor.binary",
                 ProcessHandle.current().info().command().orElse(""));
         return new HostFacts(detectHostname(), version == null ? "dev" : version,
                 Runtime.getRuntime().availableProcessors(), uid, user == null ? Long.toString(uid) : user,
-                gid, group == null ? Long.toString(gid) : group, binary, micros / 1_000_000L, micros);
+                gid, null, binary, micros / 1_000_000L, micros);
     }
 
     private static String detectHostname() {
@@ -64,19 +63,22 @@ public record HostFacts(String hostname, String version, int cores, long uid, St
         }
     }
 
-    /** getgrgid() without native code: the group database is a text file on the systems uWSGI runs on. */
+    /** {@code %G}: the group's name, asked of NSS only now (loading jnr-posix costs a start that never uses it). */
+    @Override
+    public String group() {
+        if (group != null) {
+            return group;
+        }
+        String name = groupName(gid);
+        return name == null ? Long.toString(gid) : name;
+    }
+
+    /** getgrgid() through NSS; null (the number is used) when the group has no name or cannot be looked up. */
     private static String groupName(long gid) {
         try {
-            List<String> lines = Files.readAllLines(Path.of("/etc/group"), StandardCharsets.UTF_8);
-            for (String line : lines) {
-                String[] f = line.split(":", -1);
-                if (f.length >= 3 && f[2].equals(Long.toString(gid))) {
-                    return f[0];
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall back to the number
+            return UserDatabase.system().groupName((int) gid).orElse(null);
+        } catch (UserDatabase.LookupFailed | LinkageError e) {
+            return null;
         }
-        return null;
     }
 }

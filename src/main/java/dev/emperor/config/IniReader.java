@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * uWSGI's ini line rules, exactly ({@code core/ini.c: uwsgi_ini_config}, ini-dialect §2):
+ * uWSGI's ini line rules, exactly ({@code core/ini.c: uwsgi_ini_config}, docs/uwsgi-compat.md, "INI lines"):
  * <ul>
  * <li>the whole file is read and magic variables are substituted on the raw text first;</li>
  * <li>lines split on {@code \n}, trimmed of space, tab and {@code \r}; a NUL ends the line (C string);</li>

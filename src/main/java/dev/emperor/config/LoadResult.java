@@ -13,9 +13,21 @@ import java.util.List;
  * @param imperialMonitorList {@code imperial-monitor-list}: print the monitor types
  *                            ({@code *** uWSGI loaded imperial monitors ***}, {@code dir}, {@code glob},
  *                            {@code --- end of imperial monitors list ---})
+ * @param pidFiles            uWSGI's {@code pidfile}, {@code pidfile2} and {@code vacuum}
  */
 public record LoadResult(EmperorConfig config, List<String> warnings, boolean statsHttp, boolean statsMinified,
-                         boolean imperialMonitorList) {
+                         boolean imperialMonitorList, PidFiles pidFiles) {
+
+    /**
+     * uWSGI writes {@code pidfile} before it drops privileges and {@code pidfile2} after
+     * ("writing pidfile to PATH" each time), and removes both at exit only with {@code vacuum}
+     * ("VACUUM: pidfile removed."): docs/uwsgi-compat.md, "Emperor pidfiles".
+     *
+     * @param pidfile  null = none
+     * @param pidfile2 null = none
+     */
+    public record PidFiles(String pidfile, String pidfile2, boolean vacuum) {
+    }
 
     public LoadResult {
         warnings = List.copyOf(warnings);

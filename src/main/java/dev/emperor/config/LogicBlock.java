@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * An open configuration-logic block (ini-dialect §7, {@code core/config.c: uwsgi_logic_opt_*}).
+ * An open configuration-logic block (docs/uwsgi-compat.md, "Logic blocks", {@code core/config.c: uwsgi_logic_opt_*}).
  * Every option read while it is open is handed to {@link #expand}, which returns the values to add
  * instead — none, one, or one per {@code for} item — with {@code %(_)} replaced by the item.
  * The condition is evaluated per option, at the moment the option arrives, like uWSGI.

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * uWSGI's magic-variable table (ini-dialect §4): one table for the whole load, refilled each time a
+ * uWSGI's magic-variable table (docs/uwsgi-compat.md, "Magic variables"): one table for the whole load, refilled each time a
  * config file is loaded ({@code core/uwsgi.c: config_magic_table_fill}), then applied to that file's
  * raw text ({@code core/utils.c: magic_sub}). Values not refilled keep the previous file's values,
  * exactly like the C global.
@@ -19,11 +19,13 @@ final class MagicVars {
 
     private final String[] table = new String[256];
     private final Path cwd;
+    private final HostFacts facts;
     private boolean firstRoundDone;
 
     /** @param cwd the startup directory ({@code %v}); relative file specs resolve against it */
     MagicVars(HostFacts facts, Path cwd) {
         this.cwd = cwd;
+        this.facts = facts;
         Arrays.fill(table, "");
         table['%'] = "%";
         table['('] = "%(";
@@ -37,13 +39,20 @@ final class MagicVars {
         table['u'] = Long.toString(facts.uid());
         table['U'] = facts.user();
         table['g'] = Long.toString(facts.gid());
-        table['G'] = facts.group();
+        table['G'] = null; // asked of NSS at its first use only (docs/platform-notes.md, "User names through NSS")
         table['b'] = facts.binary();
     }
 
     /** Current value of {@code %c} ("" for an unset variable, as uWSGI initialises them). */
     String get(char c) {
-        return c < 256 ? table[c] : "";
+        return c < 256 ? value(c) : "";
+    }
+
+    private String value(char c) {
+        if (c == 'G' && table['G'] == null) {
+            table['G'] = facts.group();
+        }
+        return table[c];
     }
 
     /**
@@ -144,8 +153,8 @@ final class MagicVars {
 
     /**
      * {@code magic_sub}: every {@code %X} becomes the table entry for X — the empty string for any
-     * unset X, including a newline (a value ending in '%' swallows the line break, ini-dialect §4
-     * GOTCHA). A '%' as the very last character stays.
+     * unset X, including a newline (a value ending in '%' swallows the line break,
+     * docs/uwsgi-compat.md, "Magic variables"). A '%' as the very last character stays.
      */
     Substituted substitute(String text) {
         StringBuilder out = new StringBuilder(text.length());
@@ -157,7 +166,7 @@ final class MagicVars {
             char ch = text.charAt(i);
             if (ch == '%' && i + 1 < len) {
                 char next = text.charAt(i + 1);
-                String value = next < 256 ? table[next] : "";
+                String value = next < 256 ? value(next) : "";
                 i++;
                 if (Character.isHighSurrogate(next) && i + 1 < len && Character.isLowSurrogate(text.charAt(i + 1))) {
                     i++; // one code point is one "character" for the purpose of %X

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * uWSGI's ordered list of exported options and what happens when one is added
- * ({@code core/config.c: add_exported_option_do}, ini-dialect §1, §5–§7): logic blocks swallow and
+ * ({@code core/config.c: add_exported_option_do}, docs/uwsgi-compat.md, "Pipeline"): logic blocks swallow and
  * re-emit options, immediate options run at once (loading files in place, {@code set}, logic
  * openers), everything else waits for the expansion passes and {@link #configure()}.
  */
@@ -70,7 +70,7 @@ final class OptionCollector {
     private void add(String key, String value, Origin origin, boolean placeholderOnly) throws ConfigException {
         if (!blockRunning) {
             if (OptionTable.isBlockCloser(key)) {
-                block = null; // any closer closes whatever block is open (ini-dialect §7)
+                block = null; // any closer closes whatever block is open (docs/uwsgi-compat.md, "Logic blocks")
             }
             if (block != null) {
                 feedBlock(key, value, origin);

@@ -11,9 +11,9 @@ import java.util.List;
  * @param kind             how the value is parsed
  * @param status           supported, refused or ignored
  * @param immediate        applied the moment it is read (uWSGI {@code UWSGI_OPT_IMMEDIATE}): its value
- *                         never sees the {@code $()}/{@code @()}/{@code %()} passes (ini-dialect §1)
+ *                         never sees the {@code $()}/{@code @()}/{@code %()} passes (docs/uwsgi-compat.md, "Pipeline")
  * @param optionalArgument on the command line the value may only be attached ({@code --name=value});
- *                         a bare {@code --name} is valid (getopt {@code optional_argument}, ini-dialect §9)
+ *                         a bare {@code --name} is valid (getopt {@code optional_argument}, docs/uwsgi-compat.md, "Command line")
  * @param shortName        single-letter command-line form without dash, or null
  * @param description      one line for {@code --help}
  */

@@ -1,6 +1,6 @@
 package dev.emperor.config;
 
-/** How an option's value is parsed (emperor-options.md, "Value parsers"). */
+/** How an option's value is parsed (docs/uwsgi-compat.md, "Values"). */
 public enum OptionKind {
     /** Repeatable; every occurrence is appended in order ({@code uwsgi_opt_add_string_list}). */
     LIST,

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every uWSGI option this daemon knows, by every name (emperor-options.md §1–§3, ini-dialect §7).
+ * Every uWSGI option this daemon knows, by every name (docs/uwsgi-compat.md, "Options").
  * A key that is not here is "unknown": a placeholder in uWSGI terms, a warning in a file, an error
  * on the command line.
  */
 public final class OptionTable {
 
-    /** Keys that close a logic block (ini-dialect §7); {@code end} is only a file keyword, not an option. */
+    /** Keys that close a logic block (docs/uwsgi-compat.md, "Logic blocks"); {@code end} is only a file keyword, not an option. */
     static final List<String> BLOCK_CLOSERS = List.of("end", "endfor", "endif", "end-if", "end-for");
 
     private static final List<OptionDef> DEFS;

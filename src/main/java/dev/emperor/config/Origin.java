@@ -6,7 +6,7 @@ package dev.emperor.config;
  *
  * @param file   absolute path of the config file, null when the option did not come from a file
  * @param line   1-based line number in {@code file} (0 when there is no file)
- * @param envVar name of the environment variable (ini-dialect §1 step 1), null otherwise
+ * @param envVar name of the environment variable (docs/uwsgi-compat.md, "Pipeline"), null otherwise
  */
 public record Origin(String file, int line, String envVar) {
 

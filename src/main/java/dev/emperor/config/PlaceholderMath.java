@@ -4,7 +4,7 @@ import java.util.function.Function;
 
 /**
  * {@code core/config.c: uwsgi_manage_placeholder}: the lookup behind {@code %(...)}. Without a space
- * the key is an option name. With spaces it is a left-to-right expression (ini-dialect §5): numbers
+ * the key is an option name. With spaces it is a left-to-right expression (docs/uwsgi-compat.md, "Expansion passes"): numbers
  * are literals, other tokens are option values (unknown = ""), {@code + - * /} apply 64-bit integer
  * arithmetic to the next operand (division by zero = 0), postfix {@code ++}/{@code --}, and two
  * operands in a row are concatenated.

@@ -56,27 +56,34 @@ final class PrivilegeOptions {
         return out;
     }
 
-    /** The {@code emperor-use-clone} names a trampoline can honour, with the namespace each means (unshare --NAME). */
+    /**
+     * The {@code emperor-use-clone} names and the namespace each means, as unshare(1)'s option name.
+     * uWSGI 2.0.21 maps {@code fs}, {@code ns}, {@code mount} and {@code mnt} all to CLONE_NEWNS
+     * ({@code core/utils.c: uwsgi_unshare_list}).
+     */
     private static final Map<String, String> NAMESPACES = Map.of(
-            "net", "net", "ipc", "ipc", "uts", "uts", "ns", "mount", "mount", "mount", "mnt", "mount");
-
-    /** Names of uWSGI's table that are refused, and why. */
-    private static final Map<String, String> REFUSED = Map.of(
-            "pid", "a new pid namespace needs a fork after unshare: the vassal would not be the Emperor's child"
-                    + " (its pid would be unshare's)",
-            "user", "uWSGI's setuid(0) after clone(CLONE_NEWUSER) fails without uid maps; not supported",
-            "files", "CLONE_FILES shares the fd table with the parent; a vassal must not share the Emperor's fds",
-            "fs", "ambiguous and unsafe: CLONE_FS in older uWSGI (the vassal would share the Emperor's cwd and umask),"
-                    + " a mount namespace in 2.0.x; write 'mount' for a mount namespace",
-            "io", "CLONE_IO shares the parent's I/O context, a sharing flag that needs clone(); not supported",
-            "parent", "CLONE_PARENT makes the vassal a sibling of the Emperor: it could not be reaped; not supported",
-            "sysvsem", "CLONE_SYSVSEM shares semaphore undo lists with the parent; needs clone(), not supported");
+            "net", "net", "ipc", "ipc", "uts", "uts", "ns", "mount", "fs", "mount", "mount", "mount", "mnt", "mount",
+            "pid", "pid", "user", "user");
 
     /**
-     * {@code emperor-use-clone}: comma-separated subsystems; returns the namespaces (mount, uts,
-     * ipc, net: unshare(1)'s option names), each once, in a fixed order. Unknown → uWSGI's fatal {@code unknown namespace subsystem: NAME}.
+     * uWSGI's clone() sharing flags: accepted (a documented config must run) with one warning, since
+     * they mean nothing, or only harm, for a process that is spawned and then execs uWSGI.
      */
-    static List<String> namespaces(Entry e) throws ConfigException {
+    private static final Map<String, String> SHARING = Map.of(
+            "files", "CLONE_FILES shares the fd table only until exec, which unshares it; the vassal gets its own",
+            "io", "CLONE_IO (sharing the Emperor's I/O scheduling context) cannot be given to a spawned process;"
+                    + " the vassal gets its own I/O context",
+            "parent", "CLONE_PARENT would make the vassal a sibling of the Emperor, which could then not reap it;"
+                    + " the vassal stays the Emperor's child",
+            "sysvsem", "CLONE_SYSVSEM shares System V semaphore undo lists with the Emperor, which holds none;"
+                    + " the vassal gets its own");
+
+    /**
+     * {@code emperor-use-clone}: comma-separated subsystems; returns the namespaces (user, mount, uts,
+     * ipc, net, pid: unshare(1)'s option names), each once, in a fixed order. Unknown → uWSGI's fatal
+     * {@code unknown namespace subsystem: NAME}; a sharing flag → accepted with one warning.
+     */
+    static List<String> namespaces(Entry e, Warnings warnings) throws ConfigException {
         List<String> flags = new ArrayList<>();
         for (String token : e.value.split(",")) {
             if (token.isEmpty()) {
@@ -84,17 +91,19 @@ final class PrivilegeOptions {
             }
             String flag = NAMESPACES.get(token);
             if (flag == null) {
-                String why = REFUSED.get(token);
-                throw new ConfigException(e.origin, e.key, why == null
-                        ? "unknown namespace subsystem: " + token
-                        : "namespace subsystem '" + token + "' is refused: " + why);
+                String why = SHARING.get(token);
+                if (why == null) {
+                    throw new ConfigException(e.origin, e.key, "unknown namespace subsystem: " + token);
+                }
+                warnings.add("[emperor] emperor-use-clone '" + token + "' " + e.origin.where() + " has no effect: " + why);
+                continue;
             }
             if (!flags.contains(flag)) {
                 flags.add(flag);
             }
         }
         List<String> ordered = new ArrayList<>();
-        for (String f : List.of("mount", "uts", "ipc", "net")) {
+        for (String f : List.of("user", "mount", "uts", "ipc", "net", "pid")) {
             if (flags.contains(f)) {
                 ordered.add(f);
             }

@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies options to typed values in application order ({@code uwsgi_configure}, ini-dialect §1
- * step 5): scalars are overwritten (last applied wins), lists accumulate. Refuses NOT_YET options
+ * Applies options to typed values in application order ({@code uwsgi_configure}, docs/uwsgi-compat.md, "Pipeline"): scalars are overwritten (last applied wins), lists accumulate. Refuses NOT_YET options
  * unless their value means "off", and warns once about IGNORED ones.
  */
 final class TypedOptions {
@@ -53,7 +52,7 @@ final class TypedOptions {
         origins.put(name, e.origin);
         switch (name) {
             case "emperor-cap" -> caps = PrivilegeOptions.caps(e);
-            case "emperor-use-clone" -> namespaces = PrivilegeOptions.namespaces(e);
+            case "emperor-use-clone" -> namespaces = PrivilegeOptions.namespaces(e, warnings);
             default -> { }
         }
         switch (def.kind()) {
@@ -72,7 +71,7 @@ final class TypedOptions {
     private static int checkedInt(String name, Entry e) throws ConfigException {
         int n = ValueParser.nonNegativeInt(e);
         if (name.equals("emperor-freq") && n < 1) {
-            // uWSGI accepts 0 and then busy-loops the Emperor (emperor-options.md §1, UNSAFE)
+            // uWSGI accepts 0 and then busy-loops the Emperor (docs/uwsgi-compat.md, "Deliberate differences")
             throw new ConfigException(e.origin, e.key, "emperor-freq must be at least 1 (got " + n + ")");
         }
         return n;
@@ -100,6 +99,11 @@ final class TypedOptions {
         lists.computeIfAbsent(name, k -> new ArrayList<>()).add(e.value);
     }
 
+    /** A scalar string option as applied last, or null. */
+    String string(String name) {
+        return strings.get(name);
+    }
+
     boolean bool(String name) {
         return bools.getOrDefault(name, false);
     }
@@ -121,6 +125,13 @@ final class TypedOptions {
      * @throws ConfigException for combinations that cannot be honoured (tyrant with fork-server adoption)
      */
     EmperorConfig build(Map<String, String> placeholders, Path cwd) throws ConfigException {
+        if (bool("emperor-tyrant") && namespaces.contains("user")) {
+            // in a new user namespace only root is mapped (unshare --map-root-user): the owner's uid could
+            // not be set there; uWSGI's vassals fail the same way (setuid to an unmapped id)
+            throw new ConfigException(origins.get("emperor-tyrant"), "emperor-tyrant",
+                    "cannot be combined with emperor-use-clone 'user' (" + origins.get("emperor-use-clone").describe()
+                            + "): in a new user namespace only root is mapped, so a vassal cannot become its owner");
+        }
         if (bool("emperor-tyrant")) {
             // adopted vassals are forked by the base vassal with the base's credentials: the Emperor
             // never execs them, so it could not drop them to their config owner (uWSGI master does not either)

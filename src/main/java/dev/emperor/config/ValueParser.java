@@ -1,6 +1,6 @@
 package dev.emperor.config;
 
-/** Value parsers of emperor-options.md "Value parsers" / ini-dialect §8, with clearer failures. */
+/** Value parsers of uWSGI's options, with clearer failures (docs/uwsgi-compat.md, "Values"). */
 final class ValueParser {
 
     private ValueParser() {

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The loop's bookkeeping for fork-server adoptions (issue "Fork-server mode"): sessions in flight
+ * The loop's bookkeeping for fork-server adoptions (docs/lifecycle.md, "Fork-server adoption"): sessions in flight
  * by socket fd, children reaped before anyone claimed their pid, and adopted pids whose
  * re-parenting to the Emperor is still being checked. Loop thread only.
  */

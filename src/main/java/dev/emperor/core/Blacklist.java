@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * uWSGI's per-name blacklist ({@code uwsgi_emperor_blacklist_add/_check/_remove}, lifecycle §6):
+ * uWSGI's per-name blacklist ({@code uwsgi_emperor_blacklist_add/_check/_remove}, docs/uwsgi-compat.md, "Blacklist and throttling"):
  * the first entry throttles by {@code emperor-throttle} <em>microseconds</em> (1 ms by default), each
  * further failure adds {@code emperor-throttle} ms until {@code emperor-max-throttle}, where the
  * level is halved. Entries never expire; byte 17 (loyal) or SIGURG clear them. Loop thread only.
+ * Attempt times are monotonic ms ({@link LoopClock}): a wall-clock step never opens or extends a window.
  */
 public final class Blacklist {
     private final long throttleUs;
@@ -61,7 +62,7 @@ public final class Blacklist {
         }
     }
 
-    /** When {@code name} may be spawned again (epoch ms); {@code Long.MIN_VALUE} when not blacklisted. */
+    /** When {@code name} may be spawned again (monotonic ms); {@code Long.MIN_VALUE} when not blacklisted. */
     public long blockedUntil(String name) {
         Entry e = entries.get(name);
         return e == null || !e.penalised ? Long.MIN_VALUE : e.lastAttempt + e.levelUs / 1000;
@@ -124,10 +125,16 @@ public final class Blacklist {
         return entries.size();
     }
 
+    /** Views for a blacklist fed from one clock (tests). */
     public List<BlacklistView> views() {
+        return views(LoopClock.WallView.IDENTITY);
+    }
+
+    /** The entries, their (monotonic) attempt times shown as epoch seconds. */
+    public List<BlacklistView> views(LoopClock.WallView wall) {
         List<BlacklistView> out = new ArrayList<>(entries.size());
         entries.forEach((name, e) -> out.add(new BlacklistView(name, e.levelUs / 1000, e.attempt,
-                e.firstAttempt / 1000, e.lastAttempt / 1000)));
+                wall.seconds(e.firstAttempt), wall.seconds(e.lastAttempt))));
         return out;
     }
 }

@@ -56,8 +56,13 @@ public final class Control {
         this.log = log;
     }
 
-    /** Applies {@code action}; returns a message (null = done). */
+    /** As {@link #apply(Action, Vassal, long, long)} with one clock for both (tests). */
     String apply(Action action, Vassal v, long now) {
+        return apply(action, v, now, now);
+    }
+
+    /** Applies {@code action}; returns a message (null = done). {@code now}: monotonic, {@code wallNowMs}: last_mod. */
+    String apply(Action action, Vassal v, long now, long wallNowMs) {
         VassalState s = v.state;
         switch (action) {
             case SPAWN -> {
@@ -76,7 +81,7 @@ public final class Control {
                 if (s != VassalState.RUNNING) {
                     return "not running (" + s.label() + ")";
                 }
-                lifecycle.reload(v, Math.max(now * 1_000_000L, v.lastModNanos), now);
+                lifecycle.reload(v, Math.max(wallNowMs * 1_000_000L, v.lastModNanos), now);
             }
             case STOP, HALT -> {
                 if (action == Action.STOP) {
@@ -96,7 +101,7 @@ public final class Control {
                     if (action == Action.START) {
                         return null; // already running: nothing to do
                     }
-                    lifecycle.reload(v, Math.max(now * 1_000_000L, v.lastModNanos), now);
+                    lifecycle.reload(v, Math.max(wallNowMs * 1_000_000L, v.lastModNanos), now);
                 } else if (s == VassalState.SUSPENDED || s == VassalState.THROTTLED || s == VassalState.EXILED) {
                     blacklist.remove(v.name);
                     v.newRecord(now);

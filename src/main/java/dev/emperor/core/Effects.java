@@ -37,6 +37,14 @@ public interface Effects {
 
     SpawnOutcome spawn(Vassal v);
 
+    /**
+     * Takes one of this loop iteration's spawn slots for v: false when a burst has used them up, so
+     * that reaps and pipe bytes are handled before more children come (docs/reliability-time.md, "Bursts").
+     */
+    default boolean spawnSlot(Vassal v) {
+        return true;
+    }
+
     /** Writes one byte on the vassal's pipe; false when the pipe is broken. */
     boolean send(Vassal v, int b);
 

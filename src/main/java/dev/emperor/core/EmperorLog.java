@@ -21,7 +21,7 @@ import org.slf4j.event.Level;
  * {@code vassal}, {@code pid} and {@code event} fields (docs/logging.md). In JSON the date prefix is
  * left out: the object has its own {@code time}.
  */
-public final class EmperorLog {
+public final class EmperorLog implements dev.emperor.log.Log {
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
     private final Logger logger;
     private final LongSupplier clock;

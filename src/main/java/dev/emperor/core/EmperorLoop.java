@@ -19,14 +19,17 @@ import java.util.function.LongSupplier;
  * The one thread that owns the vassal table, the blacklist and every timer. Other threads only
  * {@link #execute} small tasks (scan results, signals); readiness of vassal pipes comes from
  * epoll, children are reaped with waitpid(-1) on every iteration. Nothing here blocks except the
- * epoll wait, whose timeout is the nearest lifecycle deadline.
+ * epoll wait, whose timeout is the nearest lifecycle deadline. Deadlines are on the monotonic clock
+ * and judged only after the news already waiting (pipe bytes, reaps) has been taken in; a pause of the
+ * whole Emperor gives every vassal a fresh window; spawns per iteration are bounded
+ * (docs/reliability-time.md).
  */
 public final class EmperorLoop implements Effects {
     private final Native nat;
     private final Native.Poller poller;
     private final VassalStarter starter;
     private final EmperorLog log;
-    private final LongSupplier clock;
+    private final LoopClock clocks;
     private final Blacklist blacklist;
     private final Lifecycle lifecycle;
     private final SnapshotFactory snapshots;
@@ -46,6 +49,12 @@ public final class EmperorLoop implements Effects {
     private final ScanDiff scanDiff;
     private final Control control;
     private final byte[] readBuf = new byte[256];
+    private final PauseDetector pauses = new PauseDetector();
+    private final SpawnQueue spawnQueue = new SpawnQueue(SpawnQueue.PER_ITERATION);
+    /** Bytes taken from one pipe per readiness: a vassal flooding its pipe cannot hold the loop. */
+    private static final int MAX_PIPE_BYTES = 64 * 1024;
+    /** Zero-timeout polls before judging deadlines (each returns up to the poller's batch of fds). */
+    private static final int MAX_DRAIN_ROUNDS = 64;
 
     // LoopStats: starts of forgotten records are kept here; the live ones are summed at publish
     private long retiredSpawns;
@@ -78,14 +87,21 @@ public final class EmperorLoop implements Effects {
         }
     }
 
+    /** With one clock serving as both monotonic and wall clock (tests whose fake time never jumps). */
     public EmperorLoop(Native nat, VassalStarter starter, EmperorLog log, LongSupplier clock,
+                       Blacklist blacklist, Lifecycle.Settings settings, SnapshotFactory snapshots,
+                       long reloadMercyMs, Runnable rescan, long parentCheckMs) {
+        this(nat, starter, log, LoopClock.single(clock), blacklist, settings, snapshots, reloadMercyMs, rescan, parentCheckMs);
+    }
+
+    public EmperorLoop(Native nat, VassalStarter starter, EmperorLog log, LoopClock clocks,
                        Blacklist blacklist, Lifecycle.Settings settings, SnapshotFactory snapshots,
                        long reloadMercyMs, Runnable rescan, long parentCheckMs) {
         this.nat = nat;
         this.poller = nat.newPoller();
         this.starter = starter;
         this.log = log;
-        this.clock = clock;
+        this.clocks = clocks;
         this.blacklist = blacklist;
         this.lifecycle = new Lifecycle(this, blacklist, log, settings);
         this.snapshots = snapshots;
@@ -130,10 +146,10 @@ public final class EmperorLoop implements Effects {
                 result.complete(new Control.Result(false, true, "no vassal named " + name, null));
                 return;
             }
-            String refusal = control.apply(action, v, clock.getAsLong());
+            String refusal = control.apply(action, v, clocks.monotonicMs(), clocks.wallMs());
             Vassal after = table.get(name);
             result.complete(new Control.Result(refusal == null, false, refusal == null ? "ok" : refusal,
-                    after == null ? null : after.view(blacklist.throttleMs(name))));
+                    after == null ? null : after.view(blacklist.throttleMs(name), clocks.wallView())));
         });
         return result;
     }
@@ -156,28 +172,30 @@ public final class EmperorLoop implements Effects {
     /** Runs until Ragnarok completes; returns the exit status. */
     public int run() {
         while (!stopped) {
-            long now = clock.getAsLong();
+            long start = clocks.monotonicMs();
             long deadline = nextDeadline();
-            long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
+            // a task whose wake-up a drain poll consumed must not wait for the next deadline
+            long timeout = !inbox.isEmpty() ? 0 : deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - start);
             List<Integer> ready = poller.await(timeout);
+            long woke = clocks.monotonicMs();
             long busySince = System.nanoTime();
-            for (int fd : ready) {
-                Vassal v = byFd.get(fd);
-                Vassal sleeper = byListenFd.get(fd);
-                if (v != null) {
-                    readPipe(v);
-                } else if (sleeper != null) {
-                    lifecycle.onDemandConnection(sleeper, clock.getAsLong());
-                } else {
-                    adoptions.readable(fd, clock.getAsLong());
-                }
+            spawnQueue.refill();
+            long paused = pauses.observe(start, woke, timeout);
+            if (paused > 0) {
+                freshWindows(paused, woke);
             }
+            serve(ready);
             Runnable task;
             while ((task = inbox.poll()) != null) {
                 task.run();
             }
             reap();
-            now = clock.getAsLong();
+            long now = clocks.monotonicMs();
+            if (nextDeadline() <= now) {
+                drainPending(); // time is judged after the news: bytes and exits already waiting come first
+                now = clocks.monotonicMs();
+            }
+            offerSpawnSlots(now);
             for (Vassal v : new ArrayList<>(table.values())) {
                 if (table.get(v.name) == v) {
                     adoptions.tick(v, now);
@@ -192,26 +210,82 @@ public final class EmperorLoop implements Effects {
         return 0;
     }
 
+    /** Vassals that waited for a spawn slot get this iteration's slots first, oldest first. */
+    private void offerSpawnSlots(long now) {
+        for (Vassal v : spawnQueue.waiting()) {
+            if (table.get(v.name) != v || v.state != VassalState.THROTTLED) {
+                spawnQueue.drop(v);
+            } else {
+                lifecycle.tick(v, now);
+            }
+        }
+    }
+
+    private void serve(List<Integer> ready) {
+        for (int fd : ready) {
+            Vassal v = byFd.get(fd);
+            Vassal sleeper = byListenFd.get(fd);
+            if (v != null) {
+                readPipe(v);
+            } else if (sleeper != null) {
+                lifecycle.onDemandConnection(sleeper, clocks.monotonicMs());
+            } else {
+                adoptions.readable(fd, clocks.monotonicMs());
+            }
+        }
+    }
+
+    /**
+     * Before a deadline is judged: every fd that is readable now (a batch per poll, so several polls
+     * when thousands are) and every child that has exited. An epoll wait cut short by a signal
+     * (EINTR after SIGCONT) reports nothing although heartbeats wait in the pipes.
+     */
+    private void drainPending() {
+        for (int round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+            List<Integer> ready = poller.await(0);
+            if (ready.isEmpty()) {
+                break;
+            }
+            serve(ready);
+        }
+        reap();
+    }
+
+    private void freshWindows(long pausedMs, long now) {
+        log.warn("[emperor] the Emperor was paused for " + Math.max(1, Math.round(pausedMs / 1000.0))
+                + " s: every vassal gets a fresh heartbeat window");
+        for (Vassal v : table.values()) {
+            lifecycle.freshWindow(v, now);
+        }
+    }
+
     private long nextDeadline() {
         long d = Math.min(ragnarokDeadline, buryDeadline);
         for (Vassal v : table.values()) {
             d = Math.min(d, lifecycle.nextDeadline(v));
         }
-        return Math.min(d, adoptions.nextDeadline(clock.getAsLong(), table.values()));
+        return Math.min(d, adoptions.nextDeadline(clocks.monotonicMs(), table.values()));
     }
 
+    /** Reads what the pipe holds (until EAGAIN or a short read), not just one buffer. */
     private void readPipe(Vassal v) {
-        int n = nat.read(v.pipeFd, readBuf, readBuf.length);
-        if (n == -Native.EAGAIN) {
-            return;
-        }
-        long now = clock.getAsLong();
-        if (n <= 0) {
-            lifecycle.pipeEof(v, now);
-            return;
-        }
-        for (int i = 0; i < n && v.pipeFd >= 0; i++) {
-            lifecycle.pipeByte(v, readBuf[i] & 0xff, now);
+        for (int total = 0; total < MAX_PIPE_BYTES && v.pipeFd >= 0; ) {
+            int n = nat.read(v.pipeFd, readBuf, readBuf.length);
+            if (n == -Native.EAGAIN) {
+                return;
+            }
+            long now = clocks.monotonicMs();
+            if (n <= 0) {
+                lifecycle.pipeEof(v, now);
+                return;
+            }
+            for (int i = 0; i < n && v.pipeFd >= 0; i++) {
+                lifecycle.pipeByte(v, readBuf[i] & 0xff, now);
+            }
+            if (n < readBuf.length) {
+                return; // a short read emptied the pipe; level-triggered epoll reports anything newer
+            }
+            total += n;
         }
     }
 
@@ -227,7 +301,7 @@ public final class EmperorLoop implements Effects {
                 log.debug("[emperor] reaped pid " + r.pid() + " (" + Lifecycle.describe(r) + "), not a known vassal master");
                 continue;
             }
-            lifecycle.reaped(v, r, clock.getAsLong());
+            lifecycle.reaped(v, r, clocks.monotonicMs());
             if (v.state != VassalState.RUNNING) {
                 rescan.run(); // uWSGI rescans at once after a death
             }
@@ -237,21 +311,22 @@ public final class EmperorLoop implements Effects {
     /** Applies one round of monitor answers, unless the Emperor is shutting down. */
     public void applyScan(List<ScanResult> results) {
         if (ragnarokDeadline == Long.MAX_VALUE) {
-            scanDiff.apply(results, table, clock.getAsLong());
+            scanDiff.apply(results, table, clocks.monotonicMs());
         }
     }
 
     public void reloadAll() {
-        long now = clock.getAsLong();
+        long now = clocks.monotonicMs();
+        long wallNow = clocks.wallMs();
         for (Vassal v : new ArrayList<>(table.values())) {
-            lifecycle.reloadAll(v, now);
+            lifecycle.reloadAll(v, now, wallNow);
         }
     }
 
     public void clearBlacklist() {
         log.verbose("[emperor] cleaning up blacklist ...");
         blacklist.clear();
-        long now = clock.getAsLong();
+        long now = clocks.monotonicMs();
         for (Vassal v : table.values()) {
             if (v.state == VassalState.THROTTLED) {
                 v.spawnAt = now;
@@ -269,7 +344,7 @@ public final class EmperorLoop implements Effects {
 
     /** SIGTERM/SIGINT: uWSGI's {@code royal_death}. */
     public void ragnarok() {
-        long now = clock.getAsLong();
+        long now = clocks.monotonicMs();
         if (ragnarokDeadline != Long.MAX_VALUE) {
             log.plain("[emperor] *** RAGNAROK ALREADY EVOKED (mercyless in " + Math.max(0, (ragnarokDeadline - now) / 1000) + " seconds)***");
             return;
@@ -318,10 +393,11 @@ public final class EmperorLoop implements Effects {
     private void publish() {
         List<VassalView> listed = new ArrayList<>(table.size());
         List<VassalView> waiting = new ArrayList<>();
+        LoopClock.WallView wall = clocks.wallView();
         for (Vassal v : table.values()) {
             boolean hidden = v.state == VassalState.THROTTLED || v.state == VassalState.EXILED
                     || v.state == VassalState.WAITING_FOR_BASE || v.state == VassalState.REFUSED;
-            (hidden ? waiting : listed).add(v.view(blacklist.throttleMs(v.name)));
+            (hidden ? waiting : listed).add(v.view(blacklist.throttleMs(v.name), wall));
         }
         long spawns = retiredSpawns;
         long respawns = retiredRespawns;
@@ -330,10 +406,15 @@ public final class EmperorLoop implements Effects {
             respawns += Math.max(0, v.starts - 1);
         }
         LoopStats stats = new LoopStats(spawns, respawns, reloads, kills, lastIterationNanos);
-        published.set(snapshots.build(listed, blacklist.views(), clock.getAsLong(), waiting, stats));
+        published.set(snapshots.build(listed, blacklist.views(wall), clocks.wallMs(), waiting, stats));
     }
 
     // ---- Effects, called by Lifecycle on this thread ----
+
+    @Override
+    public boolean spawnSlot(Vassal v) {
+        return spawnQueue.take(v);
+    }
 
     @Override
     public SpawnOutcome spawn(Vassal v) {
@@ -435,6 +516,7 @@ public final class EmperorLoop implements Effects {
     @Override
     public void forget(Vassal v) {
         adoptions.end(v);
+        spawnQueue.drop(v);
         v.parentCheckUntil = 0;
         if (table.remove(v.name, v)) {
             retiredSpawns += v.starts;

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * An immutable picture of the Emperor, published by the event loop after every change; readers
  * (stats, metrics, ctl) only ever see these. Field order and meaning follow uWSGI's stats
- * document (spec/emperor-protocol.md §1d).
+ * document (docs/wire-formats.md, "Stats document").
  *
  * @param vassals what uWSGI lists as instances (running, stopping, suspended, adopting...)
  * @param waiting vassals that uWSGI would not list because it deleted their record (throttled by the

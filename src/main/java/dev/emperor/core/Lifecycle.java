@@ -5,13 +5,13 @@ import dev.emperor.monitor.VassalFile;
 import dev.emperor.protocol.PipeByte;
 
 /**
- * The vassal lifecycle as one state × event table — check it against spec/emperor-lifecycle.md
- * §4–§7 and §11. Every transition of every vassal happens here, on the loop thread.
+ * The vassal lifecycle as one state × event table — the same table, by state, is
+ * docs/lifecycle.md, "The table" (LifecycleDocTest checks it against this class). Every transition of every vassal happens here, on the loop thread.
  *
  * <pre>
  * event \ state   | THROTTLED          | RUNNING                    | STOPPING               | CURSED                 | EXILED
  * ----------------+--------------------+----------------------------+------------------------+------------------------+------------------
- * (fork-server adoption, issue "Fork-server mode": a spawn may instead give ADOPTING or WAITING_FOR_BASE)
+ * (fork-server adoption, docs/lifecycle.md, "Fork-server adoption": a spawn may instead give ADOPTING or WAITING_FOR_BASE)
  * ADOPTING        : pid reply → RUNNING (adopted; or STOPPING if removed/Ragnarok meanwhile; crash(*) if already reaped);
  *                   session failure/timeout → "unable to complete fork-server session", blacklist, THROTTLED;
  *                   file gone / Ragnarok → reason recorded, acted on when the reply comes; pipe bytes as RUNNING
@@ -26,6 +26,11 @@ import dev.emperor.protocol.PipeByte;
  * reaped          | –                  | crash(*)                   | REMOVED/RAGNAROK: forget; VOLUNTARY: crash(*) | crash(*), or forget if REMOVED/RAGNAROK | –
  * tick            | window over → spawn| heartbeat late → SIGKILL   | tolerance over → SIGKILL (again every tolerance; not in Ragnarok: reload-mercy rules) | same | –
  * SIGHUP          | –                  | byte 1, last_mod = now     | –                      | –                      | –
+ * Emperor paused  | –                  | fresh heartbeat window     | fresh tolerance        | fresh tolerance        | –
+ * (times: "tick" deadlines are monotonic ms, judged after pending pipe bytes and reaps; a pause of the Emperor
+ *  itself gives every vassal one fresh window — docs/reliability-time.md)
+ * spawn slot      : none left in this loop iteration (a burst) → THROTTLED with the window already over, taken
+ *                   on a later iteration after the reaps and pipe bytes (docs/reliability-time.md, "Bursts")
  * Ragnarok        | forget             | byte 0/2 → STOPPING(RAGNAROK)| reason := RAGNAROK   | reason := RAGNAROK     | forget
  * SUSPENDED       : (new file with emperor-wait-for-command, or reaped after an OPERATOR stop) file newer → keep
  *                   mtime only (master ignores reloads of suspended vassals); file gone / Ragnarok → forget;
@@ -42,7 +47,7 @@ import dev.emperor.protocol.PipeByte;
  * Tyrant, RUNNING : owner uid/gid changed, or the file became refused → "!!! permissions of file NAME changed.
  *                   stopping the instance... !!!", byte 0/2 → STOPPING(PERMISSIONS); reaped → forget, the next scan
  *                   re-adds it as the new owner (or REFUSED)
- * ON_DEMAND (lifecycle §8; the vassal's file carried a socket name when its record was created):
+ * ON_DEMAND (docs/lifecycle.md, "On-demand vassals"; the vassal's file carried a socket name when its record was created):
  *   (new file)      → bind (TCP if the name has ':', else UNIX) → ON_DEMAND, socket watched, "on demand" line;
  *                     bind error → "emperor_add()/bind(): ERR", blacklist, THROTTLED (retried after the window);
  *                     THROTTLED while the blacklist window is open (nothing bound yet)
@@ -310,7 +315,7 @@ public final class Lifecycle {
                 }
             }
             case RUNNING -> {
-                if (v.lastHeartbeat > 0 && v.lastHeartbeat + settings.requiredHeartbeatMs() < now) {
+                if (v.lastHeartbeat > 0 && Math.max(v.lastHeartbeat, v.windowFrom) + settings.requiredHeartbeatMs() < now) {
                     log.about(v, "heartbeat-missed").plain("[emperor] vassal " + v.name + " sent no heartbeat in last "
                             + settings.requiredHeartbeatMs() / 1000 + " seconds, brutally respawning it...");
                     v.lastHeartbeat = 0;
@@ -318,7 +323,8 @@ public final class Lifecycle {
                 }
             }
             case STOPPING, CURSED -> {
-                if (v.pid > 0 && v.stopReason != StopReason.RAGNAROK && now - v.cursedAt >= settings.curseToleranceMs()) {
+                if (v.pid > 0 && v.stopReason != StopReason.RAGNAROK
+                        && now - Math.max(v.cursedAt, v.windowFrom) >= settings.curseToleranceMs()) {
                     log.about(v, "sigkill").warn("[emperor] vassal " + v.name + " (pid: " + v.pid + ") still alive "
                             + settings.curseToleranceMs() / 1000 + " seconds after its stop: SIGKILL");
                     v.cursedAt = now;
@@ -339,21 +345,35 @@ public final class Lifecycle {
         return switch (v.state) {
             case THROTTLED, WAITING_FOR_BASE -> v.spawnAt;
             case ADOPTING -> Long.MAX_VALUE; // the session's own deadline is the loop's
-            case RUNNING -> v.lastHeartbeat > 0 ? v.lastHeartbeat + settings.requiredHeartbeatMs() + 1 : Long.MAX_VALUE;
+            case RUNNING -> v.lastHeartbeat > 0
+                    ? Math.max(v.lastHeartbeat, v.windowFrom) + settings.requiredHeartbeatMs() + 1 : Long.MAX_VALUE;
             // during Ragnarok only reload-mercy counts (the loop's deadline), as in uWSGI's royal_death
             case STOPPING, CURSED -> v.pid > 0 && v.stopReason != StopReason.RAGNAROK
-                    ? v.cursedAt + settings.curseToleranceMs() : Long.MAX_VALUE;
+                    ? Math.max(v.cursedAt, v.windowFrom) + settings.curseToleranceMs() : Long.MAX_VALUE;
             case EXILED, SUSPENDED, REFUSED, ON_DEMAND -> Long.MAX_VALUE;
         };
     }
 
-    /** SIGHUP ({@code emperor_massive_reload}): byte 1 to every running vassal, last_mod = now. */
+    /** As {@link #reloadAll(Vassal, long, long)} with one clock for both (tests). */
     public void reloadAll(Vassal v, long now) {
+        reloadAll(v, now, now);
+    }
+
+    /** SIGHUP ({@code emperor_massive_reload}): byte 1 to every running vassal, last_mod = now (wall). */
+    public void reloadAll(Vassal v, long now, long wallNowMs) {
         if (v.state == VassalState.RUNNING) {
-            reload(v, Math.max(now * 1_000_000L, v.lastModNanos), now);
+            reload(v, Math.max(wallNowMs * 1_000_000L, v.lastModNanos), now);
         } else if (v.state == VassalState.ON_DEMAND) {
-            onDemand.updatedWhileAsleep(v, Math.max(now * 1_000_000L, v.lastModNanos));
+            onDemand.updatedWhileAsleep(v, Math.max(wallNowMs * 1_000_000L, v.lastModNanos));
         }
+    }
+
+    /**
+     * The Emperor itself was paused (stopped, frozen VM, swap storm): nobody read the vassal's pipe
+     * meanwhile, so its heartbeat and curse tolerance start again from {@code now}.
+     */
+    public void freshWindow(Vassal v, long now) {
+        v.windowFrom = Math.max(v.windowFrom, now);
     }
 
     /** SIGTERM/SIGINT: stop everything; the loop exits when nothing is left. */
@@ -427,6 +447,11 @@ public final class Lifecycle {
         if (now < until) {
             v.state = VassalState.THROTTLED;
             v.spawnAt = until;
+            return;
+        }
+        if (!fx.spawnSlot(v)) {
+            v.state = VassalState.THROTTLED; // due at once: a later loop iteration takes it, after the reaps
+            v.spawnAt = now;
             return;
         }
         if (settings.tyrant()) {

@@ -3,7 +3,7 @@ package dev.emperor.core;
 import dev.emperor.protocol.PipeByte;
 
 /**
- * The on-demand rows of {@link Lifecycle}'s table (lifecycle §8), kept apart so the table's class
+ * The on-demand rows of {@link Lifecycle}'s table (docs/lifecycle.md, "On-demand vassals"), kept apart so the table's class
  * stays readable: going to sleep on the socket (binding it first when needed), a config change
  * while asleep, and the byte-22 return. Loop thread only, like the table.
  */

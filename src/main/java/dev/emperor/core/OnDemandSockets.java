@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Naming rules of on-demand sockets (uWSGI {@code on_demand_bind}, lifecycle §8): a name with a
+ * Naming rules of on-demand sockets (uWSGI {@code on_demand_bind}, docs/uwsgi-compat.md, "On-demand socket discovery"): a name with a
  * ':' is TCP IPv4 {@code host:port} (empty host = any address), anything else a UNIX socket path;
  * a relative path resolves against the vassal's directory (uWSGI binds during the scan, whose
  * cwd is the monitored directory). Logs and stats keep the name as given.

@@ -21,8 +21,8 @@ final class Orphans {
             log.warn("[emperor] killing leftover child process " + pid);
             nat.kill(pid, Native.SIGKILL);
         }
-        long deadline = System.currentTimeMillis() + REAP_MS;
-        while (System.currentTimeMillis() < deadline) {
+        long deadline = System.nanoTime() + REAP_MS * 1_000_000L; // monotonic: a clock step cannot cut it short
+        while (System.nanoTime() - deadline < 0) {
             Reaped r = nat.reapAny();
             if (r.pid() < 0) {
                 return; // no children left

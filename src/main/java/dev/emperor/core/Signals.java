@@ -1,35 +1,92 @@
 package dev.emperor.core;
 
+import dev.emperor.internal.Native;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
  * Signal handlers only hand the event to the loop (uWSGI acts inside the handler, which is
- * UNSAFE; protocol doc §1f). TERM and INT start Ragnarok, HUP reloads all, USR1 logs the stats,
- * URG clears the blacklist, WINCH rescans, CHLD wakes the loop to reap. QUIT is reserved by HotSpot
- * (thread dumps), so it cannot be handled; USR2 is HotSpot's internal signal and is left alone.
+ * unsafe: docs/uwsgi-compat.md, "Signals"). QUIT, INT and TERM start Ragnarok (uWSGI's Emperor
+ * treats QUIT like INT), HUP reloads all, USR1 logs the stats, URG clears the blacklist, WINCH
+ * rescans, CHLD wakes the loop to reap.
+ *
+ * <p>QUIT, INT, TERM and HUP are read from a signalfd when the launcher started the JVM with them
+ * blocked (and {@code -Xrs}): HotSpot keeps QUIT for thread dumps and never lets Java handle it,
+ * and a signal inherited as ignored (INT and QUIT in a background job of a non-interactive shell,
+ * HUP under nohup) cannot be handled through HotSpot either. Started without the launcher
+ * ({@code java -jar}), they go through HotSpot as far as it allows and QUIT is left to HotSpot.
+ * USR2 is HotSpot's internal signal and is left alone (docs/platform-notes.md, "Signals taken from a signalfd").
  */
 public final class Signals {
+    static final int SIGHUP = 1;
+    static final int SIGINT = 2;
+    static final int SIGQUIT = 3;
+    static final int SIGTERM = 15;
+    private static final Map<Integer, String> BY_FD = Map.of(SIGHUP, "HUP", SIGINT, "INT", SIGQUIT, "QUIT", SIGTERM, "TERM");
+
     private Signals() {
     }
 
-    public static void install(EmperorLoop loop, Runnable rescan, EmperorLog log) {
-        handle("TERM", loop, loop::ragnarok, log);
-        handle("INT", loop, loop::ragnarok, log);
-        handle("HUP", loop, loop::reloadAll, log);
-        handle("USR1", loop, loop::logStats, log);
-        handle("URG", loop, loop::clearBlacklist, log);
-        handle("WINCH", loop, rescan, log);
-        handle("CHLD", loop, () -> { }, log);
-        handle("PIPE", loop, () -> { }, log);
+    public static void install(EmperorLoop loop, Runnable rescan, EmperorLog log, Native nat) {
+        Map<String, Runnable> actions = new LinkedHashMap<>();
+        actions.put("TERM", loop::ragnarok);
+        actions.put("INT", loop::ragnarok);
+        actions.put("QUIT", loop::ragnarok);
+        actions.put("HUP", loop::reloadAll);
+        actions.put("USR1", loop::logStats);
+        actions.put("URG", loop::clearBlacklist);
+        actions.put("WINCH", rescan);
+        actions.put("CHLD", () -> { });
+        actions.put("PIPE", () -> { });
+
+        long mask = 0;
+        for (int sig : BY_FD.keySet()) {
+            mask |= 1L << (sig - 1);
+        }
+        if ((nat.blockedSignals() & mask) == mask) {
+            int fd = nat.signalFd(mask);
+            if (fd >= 0) {
+                Map<Integer, Runnable> byNumber = new LinkedHashMap<>();
+                BY_FD.forEach((sig, name) -> byNumber.put(sig, actions.remove(name)));
+                startReader(nat, fd, byNumber, loop, log);
+            } else {
+                log.error("[emperor] signalfd: " + nat.strerror(-fd) + "; SIGQUIT, SIGINT, SIGTERM and SIGHUP stay blocked");
+            }
+        }
+        actions.remove("QUIT"); // HotSpot's: a thread dump
+        actions.forEach((name, action) -> handle(name, loop, action, log));
+    }
+
+    private static void startReader(Native nat, int fd, Map<Integer, Runnable> byNumber, EmperorLoop loop, EmperorLog log) {
+        Thread reader = new Thread(() -> {
+            while (true) {
+                int sig = nat.readSignal(fd);
+                if (sig == -4) { // EINTR
+                    continue;
+                }
+                if (sig < 0) {
+                    log.error("[emperor] reading signals failed: " + nat.strerror(-sig));
+                    return;
+                }
+                Runnable action = byNumber.get(sig);
+                if (action != null) {
+                    loop.execute(action);
+                }
+            }
+        }, "emperor-signals");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     private static void handle(String name, EmperorLoop loop, Runnable action, EmperorLog log) {
         try {
             SignalHandler previous = Signal.handle(new Signal(name), s -> loop.execute(action));
-            if (previous == SignalHandler.SIG_IGN && name.equals("HUP")) {
-                // under nohup the operator asked for HUP to be ignored; say that it now reloads all vassals
-                log.warn("[emperor] SIGHUP was ignored by the parent process (nohup?); it now reloads every vassal");
+            if (previous == SignalHandler.SIG_IGN) {
+                // HotSpot keeps a shutdown signal that was ignored at JVM start ignored (nohup, a background job)
+                log.warn("[emperor] SIG" + name + " was ignored by the parent process and stays ignored;"
+                        + " start the daemon through its launcher (packaging/bin/emperor) to have it handled");
             }
         } catch (IllegalArgumentException e) {
             log.warn("[emperor] cannot handle SIG" + name + ": " + e.getMessage());

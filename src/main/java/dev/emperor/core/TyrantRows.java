@@ -3,7 +3,7 @@ package dev.emperor.core;
 import dev.emperor.monitor.VassalFile;
 
 /**
- * The Tyrant rows of {@link Lifecycle}'s table (imperial-monitors §5), kept apart like
+ * The Tyrant rows of {@link Lifecycle}'s table (docs/lifecycle.md, "Tyrant mode"), kept apart like
  * {@link OnDemandRows}: refusing a file (state REFUSED), re-judging a refused one when its file
  * changes, and stopping a running vassal whose owner changed. Loop thread only, like the table.
  */

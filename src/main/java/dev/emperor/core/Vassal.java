@@ -4,7 +4,9 @@ import dev.emperor.monitor.VassalFile;
 
 /**
  * One instance record ({@code struct uwsgi_instance}). Mutable, and touched only by the event
- * loop thread. Times are epoch milliseconds internally; the stats show seconds.
+ * loop thread. Two clocks (docs/reliability-time.md): {@code born} and {@code lastModNanos} are wall
+ * times taken from the file (or SIGHUP); every other time here is a {@link LoopClock#monotonicMs()}
+ * instant, judged against deadlines and turned into epoch seconds only in {@link #view}.
  */
 public final class Vassal {
     final String name;
@@ -32,11 +34,16 @@ public final class Vassal {
     long deaths;
     /** {@code respawns} of the records before this one (a crash makes a fresh record): for a monotonic counter. */
     long earlierRespawns;
-    /** The last reap's wait status, -1 = none yet; and its wall-clock time (epoch ms). */
+    /** The last reap's wait status, -1 = none yet; and its loop time (monotonic ms, shown as wall time). */
     int lastExitStatus = -1;
     long lastExitAt;
     /** When a THROTTLED vassal may be spawned again. */
     long spawnAt;
+    /**
+     * Heartbeat and curse tolerance count from no earlier than this: set when the Emperor itself was
+     * paused, so that a vassal is not judged by time during which nobody could listen to it.
+     */
+    long windowFrom;
     boolean fileGone;
     /** Created by a fork server rather than spawned by us (stats {@code adopted}). */
     boolean adopted;
@@ -72,24 +79,25 @@ public final class Vassal {
         lastHeartbeat = 0;
         cursedAt = 0;
         earlierRespawns += respawns;
+        windowFrom = 0;
         respawns = 0;
         stopReason = StopReason.NONE;
         reloadPending = false;
     }
 
     /** Its master was reaped: counted and kept for the stats (docs/logging.md, "What operators see"). */
-    void exited(dev.emperor.internal.Reaped r, long wallMillis) {
+    void exited(dev.emperor.internal.Reaped r, long now) {
         deaths++;
         lastExitStatus = r.status();
-        lastExitAt = wallMillis;
+        lastExitAt = now;
     }
 
-    VassalExits exits() {
+    VassalExits exits(LoopClock.WallView wall) {
         if (lastExitStatus < 0) {
             return new VassalExits(starts, deaths, earlierRespawns, -1, 0, 0);
         }
         dev.emperor.internal.Reaped r = new dev.emperor.internal.Reaped(pid, lastExitStatus);
-        return new VassalExits(starts, deaths, earlierRespawns, r.exitCode(), r.signal(), lastExitAt);
+        return new VassalExits(starts, deaths, earlierRespawns, r.exitCode(), r.signal(), lastExitAt + wall.offsetMs());
     }
 
     public String name() {
@@ -112,12 +120,17 @@ public final class Vassal {
         return respawns;
     }
 
+    /** A view for records whose times all come from one clock (tests). */
     VassalView view(long throttleMs) {
+        return view(throttleMs, LoopClock.WallView.IDENTITY);
+    }
+
+    VassalView view(long throttleMs, LoopClock.WallView wall) {
         return new VassalView(name, pid, born / 1000, Math.floorDiv(lastModNanos, 1_000_000_000L),
-                lastHeartbeat / 1000, loyal, ready, accepting, lastLoyal / 1000, lastReady / 1000,
-                lastAccepting / 1000, firstRun / 1000, lastRun / 1000, cursedAt / 1000, false,
+                wall.seconds(lastHeartbeat), loyal, ready, accepting, wall.seconds(lastLoyal), wall.seconds(lastReady),
+                wall.seconds(lastAccepting), wall.seconds(firstRun), wall.seconds(lastRun), wall.seconds(cursedAt), false,
                 socketName == null ? "" : socketName,
                 state == VassalState.SUSPENDED, adopted, file.uid(), file.gid(), file.monitor(), file.attrs(), respawns,
-                state.label(), throttleMs, exits());
+                state.label(), throttleMs, exits(wall));
     }
 }

@@ -8,6 +8,7 @@ import dev.emperor.core.Control;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.Lifecycle;
+import dev.emperor.core.LoopClock;
 import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
@@ -16,6 +17,7 @@ import dev.emperor.monitor.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
 import dev.emperor.monitor.TyrantCheck;
+import dev.emperor.internal.UserDatabase;
 import dev.emperor.monitor.VassalNames;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
@@ -98,7 +100,7 @@ public final class Daemon {
         try {
             monitors = Monitors.build(config.monitors(), base, names, config.nofollow(), config.collectAttrs(),
                     config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
-                            config.tyrantInitgroups(), Path.of("/etc/passwd"), Path.of("/etc/group")) : null);
+                            config.tyrantInitgroups(), UserDatabase.system()) : null);
         } catch (IllegalArgumentException e) {
             log.error(e.getMessage()); // dir:// of a missing directory: fatal, as uWSGI's chdir() failure
             return 1;
@@ -127,9 +129,11 @@ public final class Daemon {
         Scanner[] scanner = new Scanner[1];
         Runnable rescan = () -> scanner[0].requestScan();
         long mercyMs = (config.reloadMercy() > 0 ? config.reloadMercy() : 30) * 1000L;
+        // deadlines on the monotonic clock, wall time only where uWSGI shows it (docs/reliability-time.md)
+        LoopClock clocks = LoopClock.system();
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, config.forkServer(), config.forkServerAttr(),
-                config.vassalForkBase(), socketTimeoutMs(), System::currentTimeMillis);
-        EmperorLoop loop = new EmperorLoop(nat, starter, log, System::currentTimeMillis,
+                config.vassalForkBase(), socketTimeoutMs(), clocks::monotonicMs);
+        EmperorLoop loop = new EmperorLoop(nat, starter, log, clocks,
                 new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
                 new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
@@ -144,14 +148,14 @@ public final class Daemon {
         // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
                 config.onDemandExec(), nat, helpers, new VassalEnvironment(System.getenv(), config.env(), config.unenv())
-                        .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, System::currentTimeMillis);
+                        .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, clocks::monotonicMs, log);
         if (onDemand != null) {
             onDemand.underTyrant(config.tyrant());
         }
         scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.monitor.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
             loop.execute(() -> loop.applyScan(annotated));
-        });
+        }, log);
 
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
@@ -169,7 +173,7 @@ public final class Daemon {
             }
             return 1; // fatal, as uWSGI's bind failure: already logged with the address
         }
-        Signals.install(loop, rescan, log);
+        Signals.install(loop, rescan, log, nat);
         scanner[0].start();
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
         nat.markAllCloseOnExec();
@@ -215,7 +219,7 @@ public final class Daemon {
         Duration timeout = Duration.ofSeconds(config.socketTimeout());
         StatsServer server = new StatsServer(config.statsAddress(), config.listen(), config.chmodSocket(), timeout,
                 loop::snapshot, statsMinified,
-                statsHttpOnly ? timeout.plusDays(1) : StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS);
+                statsHttpOnly ? timeout.plusDays(1) : StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, log);
         UiRoute.register(server.router(), config.statsControl());
         server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
         Controller controller = !config.statsControl() ? null : new Controller() {

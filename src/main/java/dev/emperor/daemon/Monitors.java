@@ -22,10 +22,6 @@ final class Monitors {
     private Monitors() {
     }
 
-    static List<Monitor> build(List<String> values, Path base, VassalNames names, boolean nofollow, List<String> attrs) {
-        return build(values, base, names, nofollow, attrs, null);
-    }
-
     /** @param tyrant emperor-tyrant's ownership rules, null outside Tyrant mode */
     static List<Monitor> build(List<String> values, Path base, VassalNames names, boolean nofollow, List<String> attrs,
                                TyrantCheck tyrant) {

@@ -5,6 +5,7 @@ import dev.emperor.internal.Native;
 import dev.emperor.internal.NativeException;
 import dev.emperor.internal.SpawnException;
 import dev.emperor.internal.SpawnRequest;
+import dev.emperor.internal.UserDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * What happens to the Emperor process itself before it governs: {@code daemonize} (a JVM cannot
@@ -40,7 +43,10 @@ public final class ProcessSetup {
         String exe = self.get(0).startsWith("/") ? self.get(0) : ProcessHandle.current().info().command().orElse(self.get(0));
         argv.set(5, exe);
         try {
-            nat.spawn(new SpawnRequest("/bin/sh", argv, env, config.startupCwd().toString(), Map.of(), true));
+            // the copy keeps this process's blocked signals: the launcher's block of QUIT/INT/TERM/HUP
+            // is what lets it read them from a signalfd (core/Signals)
+            nat.spawn(new SpawnRequest("/bin/sh", argv, env, config.startupCwd().toString(), Map.of(), true,
+                    nat.blockedSignals()));
         } catch (SpawnException e) {
             throw new SetupException("daemonize: cannot start the background process: " + e.getMessage());
         }
@@ -67,8 +73,8 @@ public final class ProcessSetup {
         if (config.uid() == null && config.gid() == null) {
             return;
         }
-        int uid = config.uid() == null ? nat.getuid() : resolve(config.uid(), Path.of("/etc/passwd"), "uid");
-        int gid = config.gid() == null ? nat.getgid() : resolve(config.gid(), Path.of("/etc/group"), "gid");
+        int uid = config.uid() == null ? nat.getuid() : resolve(config.uid(), "uid", UserDatabase.system()::uidOf);
+        int gid = config.gid() == null ? nat.getgid() : resolve(config.gid(), "gid", UserDatabase.system()::gidOf);
         try {
             nat.dropPrivileges(uid, gid);
         } catch (NativeException e) {
@@ -76,22 +82,19 @@ public final class ProcessSetup {
         }
     }
 
-    /** A number, or a name looked up in passwd/group (field 3 is the id in both). */
-    static int resolve(String value, Path db, String what) throws SetupException {
+    /** A number, or a name looked up through NSS ({@code getpwnam}/{@code getgrnam}, as uWSGI's {@code uid}/{@code gid}). */
+    static int resolve(String value, String what, Function<String, OptionalInt> lookup) throws SetupException {
         if (value.matches("\\d+")) {
             return Integer.parseInt(value);
         }
+        OptionalInt id;
         try {
-            for (String line : Files.readAllLines(db, StandardCharsets.UTF_8)) {
-                String[] f = line.split(":");
-                if (f.length > 2 && f[0].equals(value)) {
-                    return Integer.parseInt(f[2]);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new SetupException("cannot read " + db + ": " + e.getMessage());
+            id = lookup.apply(value);
+        } catch (UserDatabase.LookupFailed e) {
+            throw new SetupException("cannot look up " + what + " '" + value + "': " + e.getMessage());
         }
-        throw new SetupException("unknown " + what + " '" + value + "' (not in " + db + ")");
+        return id.orElseThrow(() -> new SetupException("unknown " + what + " '" + value + "' (no such "
+                + (what.equals("uid") ? "user" : "group") + ")"));
     }
 
     private static List<String> selfCommandLine() throws SetupException {

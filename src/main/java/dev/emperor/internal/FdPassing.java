@@ -6,7 +6,7 @@ import jnr.ffi.Runtime;
 
 /**
  * sendmsg/recvmsg with SCM_RIGHTS on a connected AF_UNIX socket, for the fork-server session and
- * the emperor proxy (protocol spec §1a/§1c). Layouts are glibc LP64 (x86_64 and aarch64 agree):
+ * the emperor proxy (docs/wire-formats.md, "Fork-server session"). Layouts are glibc LP64 (x86_64 and aarch64 agree):
  * msghdr is 56 bytes {name@0, namelen@8, iov@16, iovlen@24, control@32, controllen@40, flags@48},
  * iovec is {base@0, len@8}, cmsghdr is {len(size_t)@0, level@8, type@12, data@16}.
  * Rare calls, so each allocates its own native block instead of sharing scratch across threads.

@@ -29,6 +29,7 @@ public final class JnrNative implements Native {
     private final PosixSpawner spawner;
     private final FdPassing fdPassing;
     private final ListenSockets listenSockets;
+    private final SignalFds signalFds;
 
     private JnrNative(LibC c) {
         this.c = c;
@@ -36,6 +37,7 @@ public final class JnrNative implements Native {
         this.spawner = new PosixSpawner(c, rt);
         this.fdPassing = new FdPassing(c, rt);
         this.listenSockets = new ListenSockets(c, rt);
+        this.signalFds = new SignalFds(c, rt);
     }
 
     /** The process-wide instance; libc is bound on first use (about 200 ms of jnr-ffi class generation). */
@@ -45,6 +47,21 @@ public final class JnrNative implements Native {
 
     private static final class Holder {
         static final JnrNative INSTANCE = new JnrNative(LibC.load());
+    }
+
+    @Override
+    public long blockedSignals() {
+        return signalFds.blocked();
+    }
+
+    @Override
+    public int signalFd(long mask) {
+        return signalFds.open(mask);
+    }
+
+    @Override
+    public int readSignal(int fd) {
+        return signalFds.read(fd);
     }
 
     /** For the other classes of this package that need a call outside the Native contract. */

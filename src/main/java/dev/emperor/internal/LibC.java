@@ -128,4 +128,12 @@ public interface LibC {
     int epoll_ctl(int epfd, int op, int fd, Pointer event);
     int epoll_wait(int epfd, Pointer events, int maxevents, int timeout);
     int eventfd(int initval, int flags);
+
+    // --- signals taken by a signalfd (see SignalFds) ---
+    int SIG_BLOCK = 0;
+    int SFD_CLOEXEC = O_CLOEXEC;
+    int pthread_sigmask(int how, Pointer set, Pointer oldset);
+    int signalfd(int fd, Pointer mask, int flags);
+    /** sighandler_t signal(int, sighandler_t); a null handler is SIG_DFL. */
+    Pointer signal(int signum, Pointer handler);
 }

@@ -136,6 +136,24 @@ public interface Native {
     String strerror(int errno);
 
     /** The readiness multiplexer of the event loop. Not thread-safe except {@link #wakeup()}. */
+    /** Bit n-1 set for every signal n (1..64) blocked in the calling thread; 0 if unknown. */
+    default long blockedSignals() {
+        return 0;
+    }
+
+    /**
+     * A blocking signalfd for the signals in {@code mask} (bit n-1 = signal n), whose dispositions are
+     * reset to default first; only for signals blocked in every thread. Returns the fd or -errno.
+     */
+    default int signalFd(long mask) {
+        return -38; // ENOSYS
+    }
+
+    /** Blocks until a signal arrives on a {@link #signalFd}; its number, or -errno. */
+    default int readSignal(int fd) {
+        return -38; // ENOSYS
+    }
+
     interface Poller extends AutoCloseable {
         void add(int fd);
         void remove(int fd);

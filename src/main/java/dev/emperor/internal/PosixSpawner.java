@@ -11,7 +11,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * posix_spawn with the child recipe of spec §14 that can be expressed as file actions and
+ * posix_spawn with the child recipe (docs/uwsgi-compat.md, "Spawn recipe") that can be expressed as file actions and
  * attributes: fds placed at fixed numbers, fd 0 on /dev/null, every other fd closed, an explicit
  * cwd, an empty signal mask, default dispositions, optionally a new session. No Java code runs in
  * the child (glibc uses clone(CLONE_VM|CLONE_VFORK) and execs at once), which is why a JVM can use
@@ -79,9 +79,11 @@ final class PosixSpawner {
             addFileActions(fa, r.fds(), devNull, cwdPtr);
             check("posix_spawnattr_init", c.posix_spawnattr_init(attr));
             try {
-                // Java threads run with SIGQUIT blocked and the child would inherit that mask;
-                // uWSGI relies on SIGQUIT, so the child starts with an empty mask.
+                // Java threads run with SIGQUIT blocked (and, under the launcher, INT, TERM and HUP)
+                // and the child would inherit that mask; uWSGI relies on those signals, so a vassal
+                // starts with an empty mask. Only the daemonized Emperor keeps the launcher's block.
                 check("sigemptyset", c.sigemptyset(emptySet) == 0 ? 0 : rt.getLastError());
+                emptySet.putLong(0, r.blockedSignals());
                 check("posix_spawnattr_setsigmask", c.posix_spawnattr_setsigmask(attr, emptySet));
                 // Ignored dispositions survive exec (e.g. SIGHUP under nohup): reset all of them.
                 check("sigfillset", c.sigfillset(fullSet) == 0 ? 0 : rt.getLastError());

@@ -17,8 +17,10 @@ import jnr.ffi.types.ssize_t;
  * with {@code SOCK_CLOEXEC}. {@link #receive} blocks; {@link #close} from another thread wakes it
  * ({@code shutdown(SHUT_RDWR)} makes a blocked {@code recv} return 0) and the fd is closed only
  * once no {@code recv} uses it, so a recycled fd number is never read. {@link #isInUse} tells a
- * live socket from a stale file; {@link #sendTo} is the client side (tests, a future {@code emperor ctl}).
- * Bound through its own small jnr interface {@link Sys} so that {@link LibC} stays untouched.
+ * live socket from a stale file; {@link #sendTo} is the client side (the tests; {@code emperor ctl}
+ * speaks HTTP). Hand-written rather than jnr-unixsocket's {@code UnixDatagramChannel}, which makes
+ * its socket without {@code SOCK_CLOEXEC}, closes the fd under a blocked {@code receive} without
+ * waking it, and reports errors without their errno (docs/platform-notes.md, "UNIX datagram sockets").
  */
 public final class UnixDatagramSocket implements AutoCloseable {
 

@@ -4,11 +4,11 @@
  * fake; {@link dev.emperor.internal.JnrNative} is the real thing.
  *
  * <h2>Why it is built this way</h2>
- * Each point was measured on Debian 12 / glibc 2.36 / JDK 17 (shared notes, jvm-native-facts.md)
+ * Each point was measured on Debian 12 / glibc 2.36 / JDK 17 (docs/platform-notes.md)
  * or found while writing the tests here.
  * <ul>
  *   <li><b>No fork, and not the JDK process API.</b> A JVM cannot run code between fork and exec, so the
- *   child recipe (spec §14) is expressed as posix_spawn file actions and attributes
+ *   child recipe (docs/uwsgi-compat.md, "Spawn recipe") is expressed as posix_spawn file actions and attributes
  *   ({@link dev.emperor.internal.PosixSpawner}). java.lang.Process is also unusable because we reap
  *   with waitpid(-1): the JDK's own reaper would then report exit 0 for children we stole.
  *   Anything that needs privileges dropped goes through an exec trampoline such as setpriv.</li>
@@ -37,6 +37,9 @@
  *   jnr-enxio's selector is poll(2)-based and its wake-up pipe is not CLOEXEC; signalfd does not
  *   work in a JVM (other threads take the signals). struct epoll_event is packed on x86_64
  *   (12 bytes, data at offset 4) and 16 bytes elsewhere.</li>
+ *   <li><b>User names through NSS.</b> {@link dev.emperor.internal.UserDatabase} asks the C library
+ *   (jnr-posix, loaded at the first lookup), so LDAP/sssd/userdb users count as they do for uWSGI
+ *   and setpriv; a failed lookup is reported as such, never as "no such user".</li>
  *   <li><b>errno.</b> jnr-ffi saves errno per thread after each call; it is read right after the
  *   call through the runtime's getLastError. posix_spawn* return the error number instead.</li>
  * </ul>

@@ -12,23 +12,17 @@ import java.util.Set;
  * {@code emperor = DIR} ({@code uwsgi_imperial_monitor_directory}): every entry of one directory,
  * not recursive, hidden files included. Names are the bare file names; vassals start with the
  * directory as cwd. Unlike uWSGI, no process-wide chdir: several dir monitors each keep their own
- * cwd (fixes the shared-cwd bug, lifecycle §14).
+ * cwd (fixes the shared-cwd bug, docs/uwsgi-compat.md, "Deliberate differences").
  */
 public final class DirMonitor implements Monitor {
     private final Path dir;
     private final String argument;
     private final EntryInspector inspector;
 
-    public DirMonitor(Path dir, VassalNames names, boolean nofollow) {
-        this(dir, names, nofollow, java.util.List.of());
-    }
-
-    /** @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal */
-    public DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
-        this(dir, names, nofollow, attributeKeys, null);
-    }
-
-    /** @param tyrant emperor-tyrant's ownership rules, null outside Tyrant mode */
+    /**
+     * @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal
+     * @param tyrant        emperor-tyrant's ownership rules, null outside Tyrant mode
+     */
     public DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys,
                       TyrantCheck tyrant) {
         this.dir = realOrAbsolute(dir);

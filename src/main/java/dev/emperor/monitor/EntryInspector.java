@@ -28,10 +28,6 @@ final class EntryInspector {
     private final java.util.List<String> attributeKeys;
     private final TyrantCheck tyrant;
 
-    EntryInspector(VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
-        this(names, nofollow, attributeKeys, null);
-    }
-
     /** @param tyrant the ownership rules of emperor-tyrant, null outside Tyrant mode */
     EntryInspector(VassalNames names, boolean nofollow, java.util.List<String> attributeKeys, TyrantCheck tyrant) {
         this.names = names;

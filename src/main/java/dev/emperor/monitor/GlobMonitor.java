@@ -22,16 +22,10 @@ public final class GlobMonitor implements Monitor {
     private final EntryInspector inspector;
     private volatile Set<Path> visited = Set.of();
 
-    public GlobMonitor(String pattern, Path startupCwd, VassalNames names, boolean nofollow) {
-        this(pattern, startupCwd, names, nofollow, java.util.List.of());
-    }
-
-    /** @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal */
-    public GlobMonitor(String pattern, Path startupCwd, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys) {
-        this(pattern, startupCwd, names, nofollow, attributeKeys, null);
-    }
-
-    /** @param tyrant emperor-tyrant's ownership rules, null outside Tyrant mode */
+    /**
+     * @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal
+     * @param tyrant        emperor-tyrant's ownership rules, null outside Tyrant mode
+     */
     public GlobMonitor(String pattern, Path startupCwd, VassalNames names, boolean nofollow,
                        java.util.List<String> attributeKeys, TyrantCheck tyrant) {
         this.pattern = pattern;

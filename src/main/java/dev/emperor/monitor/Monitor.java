@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * A source of vassals. It only answers "which vassals exist now?"; it never spawns anything and
- * keeps no state about instances (spec/imperial-monitors.md; design: monitors → core, one way).
+ * keeps no state about instances (docs/uwsgi-compat.md, "Monitors"; monitors → core, one way: docs/architecture.md, "From a file event to a spawn").
  */
 public interface Monitor {
 

@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.log.Log;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.RegularFiles;
 import dev.emperor.spawn.HelperChildren;
@@ -19,11 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * On-demand socket names for dir/glob vassals (spec/imperial-monitors.md §6, uWSGI
+ * On-demand socket names for dir/glob vassals (docs/uwsgi-compat.md, "On-demand socket discovery", uWSGI
  * {@code emperor_check_on_demand_socket}); exactly one mechanism, in uWSGI's order of precedence:
  * <ol>
  *   <li>{@code emperor-on-demand-extension EXT}: the sidecar file NAME+EXT (next to the config)
@@ -42,11 +41,10 @@ import org.slf4j.LoggerFactory;
  * a scan thus takes at most about two helper timeouts, however many new vassals hang their helper.
  *
  * <p>Deliberate difference: uWSGI compares the bytes as signed chars, so every byte &ge; 0x80 also
- * ends the name and UTF-8 paths are cut (spec BUG). Here only bytes 0..31 end it; the name must then
+ * ends the name and UTF-8 paths are cut (docs/uwsgi-compat.md, "Deliberate differences"). Here only bytes 0..31 end it; the name must then
  * be valid UTF-8 (it becomes a path or a host:port), else the vassal is a normal one with a log line.
  */
 public final class OnDemandDiscovery {
-    private static final Logger LOG = LoggerFactory.getLogger("emperor");
     /** How long an exec helper may take before it is killed (uWSGI waits forever, blocking its loop). */
     public static final long EXEC_TIMEOUT_MS = 10_000;
     private static final int MAX_SIDECAR = 4096;
@@ -60,31 +58,35 @@ public final class OnDemandDiscovery {
     private final long execBudgetMs;
     private boolean tyrant;
     private final LongSupplier clock;
+    private final Log log;
 
     /** What a name was handed over with (null = a normal vassal); a name in here is known to the loop. */
     private record Cached(String socket) {
     }
 
-    private OnDemandDiscovery(String extension, String directory, OnDemandExec exec, long execBudgetMs, LongSupplier clock) {
+    private OnDemandDiscovery(String extension, String directory, OnDemandExec exec, long execBudgetMs, LongSupplier clock,
+                              Log log) {
         this.extension = extension;
         this.directory = directory;
         this.exec = exec;
         this.execBudgetMs = execBudgetMs;
         this.clock = clock;
+        this.log = log;
     }
 
     /** The discovery for these options, or null when none of them is set (every vassal is normal). */
     public static OnDemandDiscovery of(String extension, String directory, String execCommand, Native nat,
-                                       HelperChildren children, List<String> env, long execTimeoutMs, LongSupplier clock) {
+                                       HelperChildren children, List<String> env, long execTimeoutMs, LongSupplier clock,
+                                       Log log) {
         if (extension != null && !extension.isEmpty()) {
-            return new OnDemandDiscovery(extension, null, null, 0, clock);
+            return new OnDemandDiscovery(extension, null, null, 0, clock, log);
         }
         if (directory != null && !directory.isEmpty()) {
-            return new OnDemandDiscovery(null, directory, null, 0, clock);
+            return new OnDemandDiscovery(null, directory, null, 0, clock, log);
         }
         if (execCommand != null && !execCommand.isBlank()) {
-            return new OnDemandDiscovery(null, null, new OnDemandExec(nat, children, execCommand, env, execTimeoutMs, clock),
-                    execTimeoutMs, clock);
+            return new OnDemandDiscovery(null, null, new OnDemandExec(nat, children, execCommand, env, execTimeoutMs, clock, log),
+                    execTimeoutMs, clock, log);
         }
         return null;
     }
@@ -116,8 +118,8 @@ public final class OnDemandDiscovery {
                 files.add(tyrant ? underTyrant(f, socket) : f.withOnDemandSocket(socket));
             }
             if (deferred > 0) {
-                LOG.warn("[emperor] emperor-on-demand-exec: {} ms of lookups used up in {}; {} new vassal(s) wait for the next scan",
-                        execBudgetMs, r.monitor(), deferred);
+                log.warn("[emperor] emperor-on-demand-exec: " + execBudgetMs + " ms of lookups used up in " + r.monitor()
+                        + "; " + deferred + " new vassal(s) wait for the next scan");
             }
             execCache.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
             warned.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
@@ -143,7 +145,7 @@ public final class OnDemandDiscovery {
         try {
             return lookup(f);
         } catch (RuntimeException e) {
-            LOG.error("[emperor] on-demand socket lookup for {} failed ({}): it starts as a normal vassal", f.name(), e.toString());
+            log.error("[emperor] on-demand socket lookup for " + f.name() + " failed (" + e + "): it starts as a normal vassal");
             return null;
         }
     }
@@ -153,7 +155,7 @@ public final class OnDemandDiscovery {
         if (extension != null) {
             String k = key(f);
             boolean[] complained = {false};
-            String socket = fromSidecar(f.cwd().resolve(f.name() + extension), f, msg -> {
+            String socket = fromSidecar(f.cwd().resolve(f.name() + extension), f, log, msg -> {
                 complained[0] = true;
                 warnOnce(k, msg);
             });
@@ -176,7 +178,7 @@ public final class OnDemandDiscovery {
     /** The sidecar is read at every scan: the same complaint about the same vassal is logged once. */
     private void warnOnce(String key, String message) {
         if (!message.equals(warned.put(key, message))) {
-            LOG.warn(message);
+            log.warn(message);
         }
     }
 
@@ -191,7 +193,7 @@ public final class OnDemandDiscovery {
      * stats. The file read must belong to the vassal file's owner (or root): someone else's sidecar
      * next to your config does not choose your socket.
      */
-    static String fromSidecar(Path sidecar, VassalFile vassal, Consumer<String> warn) {
+    static String fromSidecar(Path sidecar, VassalFile vassal, Log log, Consumer<String> warn) {
         String name = vassal.name();
         RegularFiles.Head head;
         try {
@@ -208,7 +210,7 @@ public final class OnDemandDiscovery {
                     + vassal.path() + " by uid " + vassal.uid() + "; " + name + " starts as a normal vassal");
             return null;
         }
-        return socketName(head.bytes(), sidecar.toString());
+        return socketName(head.bytes(), sidecar.toString(), log);
     }
 
     /** uWSGI: DIR + "/" + (basename of NAME up to its last '.') + ".socket"; no dot → null. */
@@ -222,7 +224,7 @@ public final class OnDemandDiscovery {
     }
 
     /** The bytes up to the first one below 32 (unsigned: UTF-8 stays whole), as UTF-8; empty → null. */
-    static String socketName(byte[] raw, String source) {
+    static String socketName(byte[] raw, String source, Log log) {
         int len = 0;
         while (len < raw.length && (raw[len] & 0xff) >= 32) {
             len++;
@@ -236,7 +238,7 @@ public final class OnDemandDiscovery {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw, 0, len)).toString();
         } catch (CharacterCodingException e) {
-            LOG.warn("[emperor] on-demand socket name in {} is not valid UTF-8: ignored", source);
+            log.warn("[emperor] on-demand socket name in " + source + " is not valid UTF-8: ignored");
             return null;
         }
     }

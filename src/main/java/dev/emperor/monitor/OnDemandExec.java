@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.log.Log;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.Reaped;
 import dev.emperor.internal.SpawnException;
@@ -13,20 +14,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code emperor-on-demand-exec CMD}: the socket name is the helper's stdout. uWSGI runs
  * {@code /bin/sh -c 'CMD "NAME"'}, so a vassal file named {@code $(touch pwned).ini} runs code as
- * the Emperor (spec UNSAFE). Here there is no shell: CMD is split on whitespace into argv words
+ * the Emperor (docs/uwsgi-compat.md, "Deliberate differences"). Here there is no shell: CMD is split on whitespace into argv words
  * (no quoting, no expansion) and the vassal name is appended as one more argument, byte for byte.
  * The helper is posix_spawned in its own session with stdin on /dev/null and stdout on a
  * socketpair; it gets {@link #timeoutMs} to answer, then it (and its process group) is SIGKILLed
  * and the vassal starts as a normal one. Runs on the scanner thread, never on the loop.
  */
 final class OnDemandExec {
-    private static final Logger LOG = LoggerFactory.getLogger("emperor");
     /** Enough for any socket name; the rest of a chatty helper's output is read and dropped. */
     private static final int KEEP = 4096;
 
@@ -37,9 +35,10 @@ final class OnDemandExec {
     private final List<String> env;
     private final long timeoutMs;
     private final LongSupplier clock;
+    private final Log log;
 
     OnDemandExec(Native nat, HelperChildren children, String command, List<String> env, long timeoutMs,
-                 LongSupplier clock) {
+                 LongSupplier clock, Log log) {
         this.nat = nat;
         this.children = children;
         this.command = command;
@@ -47,14 +46,15 @@ final class OnDemandExec {
         this.env = List.copyOf(env);
         this.timeoutMs = timeoutMs;
         this.clock = clock;
+        this.log = log;
     }
 
     /** The socket name printed by the helper for this vassal, or null (none, failure or timeout: a normal vassal). */
     String run(VassalFile f) {
         String exe = resolve(words.get(0), f.cwd());
         if (exe == null) {
-            LOG.error("[emperor] emperor-on-demand-exec: {} not found (no shell is used: give a path or a command in PATH);"
-                    + " {} starts as a normal vassal", words.get(0), f.name());
+            log.error("[emperor] emperor-on-demand-exec: " + words.get(0) + " not found (no shell is used: give a path or a"
+                    + " command in PATH); " + f.name() + " starts as a normal vassal");
             return null;
         }
         List<String> argv = new ArrayList<>(words);
@@ -66,7 +66,8 @@ final class OnDemandExec {
         } catch (SpawnException | RuntimeException e) {
             nat.close(pair[0]);
             nat.close(pair[1]);
-            LOG.error("[emperor] emperor-on-demand-exec: cannot run {}: {}; {} starts as a normal vassal", exe, e.getMessage(), f.name());
+            log.error("[emperor] emperor-on-demand-exec: cannot run " + exe + ": " + e.getMessage() + "; " + f.name()
+                    + " starts as a normal vassal");
             return null;
         }
         nat.close(pair[1]);
@@ -99,15 +100,15 @@ final class OnDemandExec {
                 Thread.currentThread().interrupt();
             }
             if (failure != null) {
-                LOG.error("[emperor] emperor-on-demand-exec \"{}\" for {}: reading its output failed ({}): killed it (pid {});"
-                        + " {} starts as a normal vassal", command, f.name(), failure.toString(), pid, f.name());
+                log.error("[emperor] emperor-on-demand-exec \"" + command + "\" for " + f.name() + ": reading its output failed ("
+                        + failure + "): killed it (pid " + pid + "); " + f.name() + " starts as a normal vassal");
             } else {
-                LOG.error("[emperor] emperor-on-demand-exec \"{}\" for {} did not finish within {} ms: killed it (pid {});"
-                        + " {} starts as a normal vassal", command, f.name(), timeoutMs, pid, f.name());
+                log.error("[emperor] emperor-on-demand-exec \"" + command + "\" for " + f.name() + " did not finish within "
+                        + timeoutMs + " ms: killed it (pid " + pid + "); " + f.name() + " starts as a normal vassal");
             }
             return null;
         }
-        return OnDemandDiscovery.socketName(out, f.name() + " (emperor-on-demand-exec output)");
+        return OnDemandDiscovery.socketName(out, f.name() + " (emperor-on-demand-exec output)", log);
     }
 
     /** Reads the helper's stdout until EOF; false when the deadline passed first. */

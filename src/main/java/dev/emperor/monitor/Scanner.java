@@ -11,8 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.emperor.log.Log;
 
 /**
  * Runs the monitors off the event loop: a full scan every {@code emperor-freq} seconds (uWSGI's
@@ -21,11 +20,10 @@ import org.slf4j.LoggerFactory;
  * decides nothing.
  */
 public final class Scanner implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger("emperor");
-
     private final List<Monitor> monitors;
     private final long freqMillis;
     private final Consumer<List<ScanResult>> sink;
+    private final Log log;
     private final Object lock = new Object();
     private boolean requested = true; // first scan at once
     private volatile boolean closed;
@@ -34,10 +32,22 @@ public final class Scanner implements AutoCloseable {
     private Thread scanThread;
     private Thread watchThread;
 
-    public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink) {
+    /** How long a round waits for one monitor's scan before taking it as a failed look. */
+    public static final Duration SCAN_BOUND = Duration.ofSeconds(10);
+
+    private final BoundedScans scans;
+
+    public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink, Log log) {
+        this(monitors, freq, sink, log, SCAN_BOUND);
+    }
+
+    /** @param scanBound how long a round waits for each monitor (a hung mount must not stop the others) */
+    public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink, Log log, Duration scanBound) {
         this.monitors = List.copyOf(monitors);
         this.freqMillis = Math.max(1, freq.toMillis());
         this.sink = sink;
+        this.log = log;
+        this.scans = new BoundedScans(Math.max(1, scanBound.toMillis()));
     }
 
     public void start() {
@@ -45,7 +55,7 @@ public final class Scanner implements AutoCloseable {
             watchService = FileSystems.getDefault().newWatchService();
             watches = new DirWatches(watchService);
         } catch (IOException e) {
-            LOG.warn("[emperor] inotify unavailable ({}), relying on the {} ms rescan", e.getMessage(), freqMillis);
+            log.warn("[emperor] inotify unavailable (" + e.getMessage() + "), relying on the " + freqMillis + " ms rescan");
         }
         scanThread = new Thread(this::scanLoop, "scanner");
         scanThread.setDaemon(true);
@@ -68,9 +78,10 @@ public final class Scanner implements AutoCloseable {
     private void scanLoop() {
         while (!closed) {
             synchronized (lock) {
-                long deadline = System.currentTimeMillis() + freqMillis;
+                // monotonic: a wall-clock step back must not hold the next scan for as long as the step
+                long deadline = System.nanoTime() + freqMillis * 1_000_000L;
                 while (!requested && !closed) {
-                    long left = deadline - System.currentTimeMillis();
+                    long left = (deadline - System.nanoTime()) / 1_000_000L;
                     if (left <= 0) {
                         break;
                     }
@@ -86,13 +97,11 @@ public final class Scanner implements AutoCloseable {
                 return;
             }
             watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
-            List<ScanResult> results = new ArrayList<>(monitors.size());
-            for (Monitor m : monitors) {
-                try {
-                    results.add(m.scan());
-                } catch (RuntimeException e) {
-                    results.add(ScanResult.failed(m.argument(), e.toString()));
-                }
+            List<ScanResult> results;
+            try {
+                results = scans.scanAll(monitors);
+            } catch (InterruptedException e) {
+                return;
             }
             watchNewDirectories();
             sink.accept(results);
@@ -131,6 +140,7 @@ public final class Scanner implements AutoCloseable {
     public void close() {
         closed = true;
         requestScan();
+        scans.close();
         if (watchService != null) {
             try {
                 watchService.close();

@@ -1,7 +1,7 @@
 package dev.emperor.protocol;
 
 /**
- * The one-byte vocabulary of the emperor pipe (spec/emperor-protocol.md §1a,
+ * The one-byte vocabulary of the emperor pipe (docs/wire-formats.md, "Emperor pipe",
  * uWSGI {@code core/emperor.c: emperor_loop} and {@code uwsgi_master_manage_emperor}).
  */
 public final class PipeByte {

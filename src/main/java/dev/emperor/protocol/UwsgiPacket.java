@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The uwsgi packet: a 4-byte header (modifier1, u16le body size, modifier2) and the two body
  * encodings uWSGI uses around the Emperor — "vars" ({@code u16le klen, key, u16le vlen, value}...)
- * and "array" ({@code u16le len, bytes}...). Spec/emperor-protocol.md §0; uWSGI
+ * and "array" ({@code u16le len, bytes}...). docs/wire-formats.md, "uwsgi packets"; uWSGI
  * {@code core/protocol.c: uwsgi_hooked_parse}, {@code uwsgi_hooked_parse_array}. No I/O here.
  */
 public final class UwsgiPacket {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The vassal argv exactly as uWSGI builds it ({@code core/emperor.c: uwsgi_emperor_spawn_vassal},
- * master {@code vassal_new_argv}; spec/emperor-options.md §4): argv[0], inherit-before,
+ * master {@code vassal_new_argv}; docs/uwsgi-compat.md, "Vassal argv"): argv[0], inherit-before,
  * include-before, {@code --set}s, the config flag chosen by extension and the name, inherit, include.
  */
 public final class ArgvBuilder {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One fork-server session, Emperor side (spec/emperor-protocol.md §1c; uWSGI master
+ * One fork-server session, Emperor side (docs/wire-formats.md, "Fork-server session"; uWSGI master
  * {@code core/emperor.c: emperor_connect_to_fork_server}): connect to the base vassal's UNIX
  * socket, send one uwsgi packet (modifier1 35, modifier2 = 0x01 pipe | 0x02 config pipe | 0x04
  * on-demand socket) whose body is the vassal argv as a uwsgi array, with the fds as SCM_RIGHTS in

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a vassal the way uWSGI's child recipe does (lifecycle §13–14), with posix_spawn instead
+ * Starts a vassal the way uWSGI's child recipe does (docs/uwsgi-compat.md, "Spawn recipe"), with posix_spawn instead
  * of fork: a socketpair for the emperor pipe whose child end sits on a fixed fd, stdin on
  * /dev/null, every other fd closed, a new session, signal mask and dispositions reset, cwd = the
  * monitor's directory. The parent-death signal, which posix_spawn cannot set, the Tyrant
@@ -26,12 +26,6 @@ public final class Spawner {
     private final Trampoline trampoline;
     private final List<Integer> safeFds;
     private VassalLogs logs;
-
-    /** @param setpriv absolute path of util-linux setpriv, null to spawn without parent-death signal */
-    public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
-                   String setpriv, List<Integer> safeFds) {
-        this(nat, argvBuilder, binaries, environment, safeFds, Trampoline.pdeathsigOnly(setpriv));
-    }
 
     /** @param trampoline the exec chain in front of uwsgi (parent-death signal, Tyrant, caps, namespaces) */
     public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
@@ -137,17 +131,13 @@ public final class Spawner {
     }
 
     /**
-     * Asks the fork server on {@code socket} to fork this vassal (issue "Fork-server mode"): the
+     * Asks the fork server on {@code socket} to fork this vassal (docs/wire-formats.md, "Fork-server session"): the
      * same argv a plain spawn would exec, the child end of a fresh emperor pipe as SCM_RIGHTS. Our
-     * copy of the child end is closed once sent, as uWSGI does after its session. The fork-server
+     * copy of the child end is closed once sent, as uWSGI does after its session. An on-demand socket
+     * ({@code onDemandFd} &ge; 0; -1 for none) travels as the third fd, modifier2 |= 0x04. The fork-server
      * protocol carries no stdout/stderr: an adopted vassal writes where its base does (with
      * {@code emperor-vassal-logs}, into the base's own log file; docs/logging.md).
      */
-    public Adoption adopt(VassalFile file, String socket, long deadline) {
-        return adopt(file, socket, deadline, -1);
-    }
-
-    /** As above; an on-demand socket ({@code onDemandFd} &ge; 0) travels as the third fd, modifier2 |= 0x04. */
     public Adoption adopt(VassalFile file, String socket, long deadline, int onDemandFd) {
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         String argv0 = bin != null ? bin.executable() : binaries.primary();

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The exec chain in front of the uWSGI binary: what uWSGI's child does between fork and exec
- * (lifecycle §14 steps 2–6), done by util-linux programs that exec the next one in place, so the
+ * (docs/uwsgi-compat.md, "Spawn recipe"), done by util-linux programs that exec the next one in place, so the
  * pid posix_spawn returned stays the vassal's pid and no Java runs in the child.
  * <pre>
  * [unshare --mount --propagation unchanged --uts --ipc --net --]     emperor-use-clone (needs CAP_SYS_ADMIN: first)
@@ -17,10 +17,16 @@ import java.util.List;
  * Order inside setpriv is setpriv's own (util-linux 2.38.1 {@code sys-utils/setpriv.c: main}):
  * setresuid (keeping caps), setresgid, groups, bounding set, then {@code PR_SET_PDEATHSIG} right
  * before exec — after every credential change, so the kernel's "credentials changed → clear
- * pdeathsig" rule cannot undo it (uWSGI's Tyrant vassals lose it: spec UNSAFE). Checked on this
+ * pdeathsig" rule cannot undo it (uWSGI's Tyrant vassals lose it: docs/uwsgi-compat.md, "Deliberate differences"). Checked on this
  * box: {@code prctl(PR_GET_PDEATHSIG)} in the exec'd program is 9 after a uid drop.
  * {@code unshare} without {@code --fork} calls unshare(2) and execs: same pid, and
  * {@code --propagation unchanged} keeps the mount propagation clone(CLONE_NEWNS) would give.
+ * A pid namespace needs a fork after unshare(2) (the caller itself never enters it): then
+ * {@code setpriv --pdeathsig KILL -- unshare --pid --fork --kill-child=KILL ...} runs in the pid
+ * posix_spawn returned, and the vassal master is its only child, pid 1 of the new namespace;
+ * unshare passes the vassal's exit status on (or dies of the same signal), the emperor pipe
+ * reaches the vassal unchanged, and the Emperor's SIGKILL of unshare kills the whole namespace
+ * (docs/uwsgi-compat.md, "Namespaces (emperor-use-clone)").
  */
 public final class Trampoline {
     private final String setpriv;
@@ -63,12 +69,38 @@ public final class Trampoline {
     public List<String> argv(List<String> uwsgi, int uid, int gid) {
         List<String> out = new ArrayList<>();
         if (!namespaces.isEmpty()) {
+            boolean pid = namespaces.contains("pid");
+            if (pid && setpriv != null) {
+                // with a pid namespace unshare stays as the Emperor's child (the vassal is its child, pid 1
+                // of the new namespace): unshare itself must die with the Emperor
+                out.add(setpriv);
+                out.add("--pdeathsig");
+                out.add("KILL");
+                out.add("--");
+            }
             out.add(unshare);
             for (String ns : namespaces) {
-                out.add("--" + ns);
-                if (ns.equals("mount")) {
-                    out.add("--propagation");
-                    out.add("unchanged");
+                switch (ns) {
+                    // uWSGI setuid(0)s in the new user namespace without mapping it (EINVAL, every vassal
+                    // fails); the mapping it meant: root inside = the Emperor's uid outside
+                    case "user" -> out.add("--map-root-user");
+                    case "mount" -> {
+                        out.add("--mount");
+                        out.add("--propagation");
+                        // a private /proc for the new pid namespace must not propagate to the host's /proc
+                        out.add(pid ? "private" : "unchanged");
+                        if (pid) {
+                            out.add("--mount-proc");
+                        }
+                    }
+                    case "pid" -> {
+                        out.add("--pid");
+                        out.add("--fork");
+                        // unshare's death (the Emperor's SIGKILL of a cursed vassal, or the Emperor's death)
+                        // kills the vassal, pid 1 of the namespace, and with it every process in it
+                        out.add("--kill-child=KILL");
+                    }
+                    default -> out.add("--" + ns);
                 }
             }
             out.add("--");

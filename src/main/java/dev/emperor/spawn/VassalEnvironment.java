@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The environment a vassal gets (spec/emperor-protocol.md §1a, lifecycle §14 steps 7–9): the
+ * The environment a vassal gets (docs/wire-formats.md, "Vassal environment"): the
  * Emperor's own (after {@code env}/{@code unenv}), minus {@code UWSGI_RELOADS} and
  * {@code NOTIFY_SOCKET}, with every {@code UWSGI_VASSAL_X=v} rewritten to {@code UWSGI_X=v} —
  * correctly, unlike uWSGI whose loop loses every other variable (unbit/uwsgi#1612) — plus

@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Writes an {@link EmperorSnapshot} as uWSGI's Emperor stats document (spec/emperor-protocol.md
- * §1d): the keys, key order and value types of uWSGI 2.0.21 ({@code emperor_send_stats}), 0/1 flags
- * as numbers, the vassal pid signed. Unlike uWSGI every string is properly JSON-escaped (uWSGI
+ * Writes an {@link EmperorSnapshot} as uWSGI's Emperor stats document (docs/wire-formats.md,
+ * "Stats document"): the keys, key order and value types of uWSGI 2.0.21
+ * ({@code emperor_send_stats}), 0/1 flags as numbers, the vassal pid signed. Unlike uWSGI every string is properly JSON-escaped (uWSGI
  * prints {@code "%s"} raw), so names with quotes, backslashes or control characters stay valid
  * JSON; non-ASCII is written as UTF-8.
  *

@@ -2,6 +2,7 @@ package dev.emperor.stats;
 
 import dev.emperor.internal.SocketFds;
 import dev.emperor.core.EmperorSnapshot;
+import dev.emperor.log.Log;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,11 +21,9 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The Emperor stats server ({@code emperor-stats}, spec/emperor-protocol.md §1d). Like uWSGI it
+ * The Emperor stats server ({@code emperor-stats}, docs/wire-formats.md, "Stats document"). Like uWSGI it
  * writes the JSON document to a client that sends nothing, then closes; unlike uWSGI it also speaks
  * HTTP/1.1 to a client that sends a request within the sniff window ({@code GET /} or
  * {@code GET /stats}; more routes via {@link #router()}).
@@ -40,7 +39,6 @@ public final class StatsServer implements AutoCloseable {
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     /** uWSGI's {@code socket-timeout} default, used when the given timeout is not positive. */
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(4);
-    private static final Logger LOG = LoggerFactory.getLogger(StatsServer.class);
     private static final int ACCEPTS_PER_ROUND = 64;
 
     private final String address;
@@ -51,6 +49,7 @@ public final class StatsServer implements AutoCloseable {
     private final int maxConnections;
     private final Supplier<EmperorSnapshot> snapshots;
     private final boolean minified;
+    private final Log log;
     private final Router router = new Router();
 
     private ServerSocketChannel listener;
@@ -62,12 +61,6 @@ public final class StatsServer implements AutoCloseable {
     private EmperorSnapshot cachedSnapshot; // stats thread only
     private byte[] cachedJson;
 
-    /** @see #StatsServer(String, int, String, Duration, Supplier, boolean, Duration, int) */
-    public StatsServer(String address, int backlog, String chmodSocket, Duration socketTimeout,
-            Supplier<EmperorSnapshot> snapshots, boolean minified) {
-        this(address, backlog, chmodSocket, socketTimeout, snapshots, minified, DEFAULT_SNIFF_WINDOW, DEFAULT_MAX_CONNECTIONS);
-    }
-
     /**
      * @param address        {@code host:port}, {@code :port}, {@code [v6]:port} or a UNIX socket path
      * @param backlog        listen backlog ({@code listen}, uWSGI default 100)
@@ -78,9 +71,10 @@ public final class StatsServer implements AutoCloseable {
      * @param sniffWindow    how long to wait for an HTTP request before answering raw JSON (0 = answer
      *                       raw at once unless a request is already there, like uWSGI)
      * @param maxConnections connections served at once
+     * @param log            the daemon's log (its failures are logged there, dated by log-date like every line)
      */
     public StatsServer(String address, int backlog, String chmodSocket, Duration socketTimeout,
-            Supplier<EmperorSnapshot> snapshots, boolean minified, Duration sniffWindow, int maxConnections) {
+            Supplier<EmperorSnapshot> snapshots, boolean minified, Duration sniffWindow, int maxConnections, Log log) {
         this.address = Objects.requireNonNull(address, "address");
         this.backlog = backlog;
         this.chmodSocket = chmodSocket;
@@ -90,6 +84,7 @@ public final class StatsServer implements AutoCloseable {
         this.maxConnections = maxConnections;
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.minified = minified;
+        this.log = Objects.requireNonNull(log, "log");
         HttpHandler stats = request -> HttpResponse.json(json());
         router.get("/", stats).get("/stats", stats);
     }
@@ -187,7 +182,7 @@ public final class StatsServer implements AutoCloseable {
                 selector.selectedKeys().clear();
             }
         } catch (IOException | RuntimeException | Error e) {
-            LOG.error("stats server stopped: {}", e.toString(), e);
+            log.error("[emperor] stats server stopped: " + withFrame(e));
         } finally {
             closeQuietly();
         }
@@ -251,7 +246,13 @@ public final class StatsServer implements AutoCloseable {
     }
 
     void failed(String what, RuntimeException e) {
-        LOG.warn("{} failed: {}", what, e.toString(), e);
+        log.warn("[emperor] " + what + " failed: " + withFrame(e));
+    }
+
+    /** The exception and where it was thrown: enough to find the bug without a multi-line trace in the log. */
+    private static String withFrame(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length == 0 ? e.toString() : e + " (at " + trace[0] + ")";
     }
 
     private synchronized void closeQuietly() {

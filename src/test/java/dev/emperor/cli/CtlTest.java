@@ -1,5 +1,6 @@
 package dev.emperor.cli;
 
+import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,7 +83,7 @@ class CtlTest {
 
     static StatsServer server(String address, Controller c) throws IOException {
         StatsServer s = new StatsServer(address, 100, null, Duration.ofSeconds(5), () -> SNAP, false,
-                Duration.ofMillis(200), 64);
+                Duration.ofMillis(200), 64, EmperorLog.standard());
         ControlRoutes.install(s.router(), () -> SNAP, c, false);
         s.start();
         return s;

@@ -154,6 +154,14 @@ class OptionStatusTest {
     }
 
     @Test
+    void vassalVariablesAreForTheVassalsNotOptionsOfTheEmperor() throws Exception {
+        LoadResult r = fx.load(env("UWSGI_EMPEROR", "/e", "UWSGI_VASSAL_SOCKET", "127.0.0.1:1",
+                "UWSGI_VASSAL_PROCESSES", "4"));
+        assertEquals(List.of(), r.warnings(), "no 'ignoring option vassal-socket' warning");
+        assertNull(r.config().placeholders().get("vassal-socket"));
+    }
+
+    @Test
     void environmentComesBeforeTheCommandLine() throws Exception {
         LoadResult r = fx.load(env("UWSGI_EMPEROR_FREQ", "5", "UWSGI_EMPEROR", "/e"),
                 opt("emperor-freq", "6"), opt("emperor", "/c"));

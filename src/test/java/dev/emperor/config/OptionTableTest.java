@@ -57,9 +57,16 @@ class OptionTableTest {
 
     @Test
     void genericUwsgiOptionsAreIgnored() {
-        for (String name : List.of("master", "plugins", "plugin", "need-plugin", "plugins-dir", "pidfile",
-                "pidfile2", "die-on-term", "vacuum", "procname", "auto-procname", "heartbeat", "idle")) {
+        for (String name : List.of("master", "plugins", "plugin", "need-plugin", "plugins-dir",
+                "die-on-term", "procname", "auto-procname", "heartbeat", "idle")) {
             assertEquals(OptionStatus.IGNORED, def(name).status(), name);
+        }
+    }
+
+    @Test
+    void pidfilesOfTheEmperorProcessAreSupported() {
+        for (String name : List.of("pidfile", "pidfile2", "vacuum")) {
+            assertEquals(OptionStatus.SUPPORTED, def(name).status(), name);
         }
     }
 

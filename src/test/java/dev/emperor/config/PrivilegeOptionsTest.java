@@ -74,6 +74,14 @@ class PrivilegeOptionsTest {
     void namespacesAreNormalisedAndOrdered() throws Exception {
         assertEquals(List.of("mount", "uts", "ipc", "net"), ini("emperor-use-clone = net,ipc,uts,mnt,ns,mount\n").namespaces());
         assertEquals(List.of("uts"), ini("emperor-use-clone = uts\n").namespaces());
+        assertEquals(List.of("user", "mount", "uts", "ipc", "net", "pid"),
+                ini("emperor-use-clone = pid,net,user,ipc,uts,mnt\n").namespaces());
+    }
+
+    @Test
+    void fsIsAMountNamespaceAsInUwsgi2() throws Exception {
+        // Emperor.rst / Namespaces.rst: emperor-use-clone = fs,net,ipc,pid,uts
+        assertEquals(List.of("mount", "uts", "ipc", "net", "pid"), ini("emperor-use-clone = fs,net,ipc,pid,uts\n").namespaces());
     }
 
     @Test
@@ -83,16 +91,21 @@ class PrivilegeOptionsTest {
     }
 
     @Test
-    void flagsATrampolineCannotHonourAreRefusedWithTheReason() {
-        for (String flag : List.of("pid", "user", "files", "fs", "io", "parent", "sysvsem")) {
-            ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor-use-clone = net," + flag + "\n"), flag);
-            assertTrue(e.getMessage().contains("option 'emperor-use-clone': namespace subsystem '" + flag + "' is refused: "),
-                    e.getMessage());
+    void sharingFlagsAreAcceptedWithOneWarningEach() throws Exception {
+        for (String flag : List.of("files", "io", "parent", "sysvsem")) {
+            LoadResult r = fx.loadIni("e.ini", "[uwsgi]\nemperor = /v\nemperor-use-clone = net," + flag + "\n");
+            assertEquals(List.of("net"), r.config().namespaces(), flag);
+            assertEquals(1, r.warnings().size(), flag + ": " + r.warnings());
+            assertTrue(r.warnings().get(0).matches("\\[emperor\\] emperor-use-clone '" + flag + "' in .*e\\.ini:3 has no effect: .*"),
+                    r.warnings().get(0));
         }
-        ConfigException pid = assertThrows(ConfigException.class, () -> ini("emperor-use-clone = pid\n"));
-        assertTrue(pid.getMessage().contains("needs a fork"), pid.getMessage());
-        ConfigException fs = assertThrows(ConfigException.class, () -> ini("emperor-use-clone = fs\n"));
-        assertTrue(fs.getMessage().contains("cwd and umask"), fs.getMessage());
+    }
+
+    @Test
+    void tyrantInANewUserNamespaceIsRefusedAtLoad() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ini("emperor-tyrant = true\nemperor-use-clone = user,net\n"));
+        assertTrue(e.getMessage().contains("only root is mapped"), e.getMessage());
     }
 
     @Test

@@ -190,6 +190,33 @@ class LifecycleTest {
     }
 
     @Test
+    void aPauseOfTheEmperorRestartsTheHeartbeatWindowOnce() {
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        lc.pipeByte(v, PipeByte.HEARTBEAT, now);
+        now += 60_000; // the Emperor was stopped for a minute
+        lc.freshWindow(v, now);
+        assertEquals(now + 30_001, lc.nextDeadline(v));
+        lc.tick(v, now + 30_000);
+        assertEquals("spawn a.ini", fx.last(), "a full window after the pause");
+        assertEquals(T0 / 1000, v.view(0).lastHeartbeat(), "the stats keep the real last heartbeat");
+        lc.tick(v, now + 30_001);
+        assertEquals("kill a.ini 9", fx.last(), "one window only");
+    }
+
+    @Test
+    void noSpawnSlotLeavesTheVassalDueForTheNextIteration() {
+        fx.spawnSlots = 0;
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        assertEquals(VassalState.THROTTLED, v.state);
+        assertEquals(now, lc.nextDeadline(v), "due at once");
+        assertEquals(0, blacklist.size(), "not a failure: no blacklist entry");
+        fx.spawnSlots = 1;
+        lc.tick(v, now);
+        assertEquals(VassalState.RUNNING, v.state);
+        assertEquals("spawn a.ini", fx.last());
+    }
+
+    @Test
     void voluntaryStopComesBack() {
         Vassal v = lc.fileAppeared(file("a.ini", 1), now);
         lc.pipeByte(v, PipeByte.VOLUNTARY_STOP, now);

@@ -11,6 +11,19 @@ final class RecordingEffects implements Effects {
     SpawnOutcome nextOutcome;
     boolean pipeBroken;
 
+    /** Spawn slots left in the current loop iteration (unlimited unless a test sets it). */
+    int spawnSlots = Integer.MAX_VALUE;
+
+    @Override
+    public boolean spawnSlot(Vassal v) {
+        if (spawnSlots <= 0) {
+            calls.add("no spawn slot");
+            return false;
+        }
+        spawnSlots--;
+        return true;
+    }
+
     @Override
     public SpawnOutcome spawn(Vassal v) {
         calls.add("spawn " + v.name());

@@ -111,6 +111,36 @@ public final class FakeNative implements Native {
         ready.add(fd);
     }
 
+    /**
+     * Bytes that wait in the pipe without a readiness report of their own: only an await in
+     * {@link #levelTriggered} mode (as epoll is) finds them — the test of "heartbeats waiting in the
+     * pipes while epoll_wait returned EINTR".
+     */
+    public void vassalWritesQuietly(int fd, int... bytes) {
+        synchronized (this) {
+            for (int b : bytes) {
+                pending.get(fd).add(b);
+            }
+        }
+    }
+
+    /** Every await also reports each polled fd with unread bytes or a pending EOF, as level-triggered epoll. */
+    public volatile boolean levelTriggered;
+    /** The next blocking await returns nothing once woken, as epoll_wait with EINTR after SIGSTOP/SIGCONT. */
+    public volatile boolean interruptNextWait;
+    /** True while the loop thread is inside a blocking await (timeout != 0). */
+    public volatile boolean inAwait;
+
+    private synchronized List<Integer> levelReady() {
+        List<Integer> out = new ArrayList<>();
+        for (Map.Entry<Integer, ArrayDeque<Integer>> e : pending.entrySet()) {
+            if (polled.contains(e.getKey()) && (!e.getValue().isEmpty() || eof.contains(e.getKey()))) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
     public void vassalClosesPipe(int fd) {
         synchronized (this) {
             eof.add(fd);
@@ -258,7 +288,18 @@ public final class FakeNative implements Native {
             @Override
             public List<Integer> await(long timeoutMs) {
                 try {
-                    Integer first = timeoutMs < 0 ? ready.take() : ready.poll(timeoutMs, TimeUnit.MILLISECONDS);
+                    inAwait = timeoutMs != 0;
+                    Integer first;
+                    try {
+                        first = timeoutMs < 0 ? ready.take() : ready.poll(timeoutMs, TimeUnit.MILLISECONDS);
+                    } finally {
+                        inAwait = false;
+                    }
+                    if (timeoutMs != 0 && interruptNextWait) {
+                        interruptNextWait = false;
+                        ready.clear();
+                        return List.of();
+                    }
                     List<Integer> out = new ArrayList<>();
                     if (first != null && first >= 0) {
                         out.add(first);
@@ -267,6 +308,13 @@ public final class FakeNative implements Native {
                     while ((more = ready.poll()) != null) {
                         if (more >= 0) {
                             out.add(more);
+                        }
+                    }
+                    if (levelTriggered) {
+                        for (int fd : levelReady()) {
+                            if (!out.contains(fd)) {
+                                out.add(fd);
+                            }
                         }
                     }
                     return out;

@@ -1,5 +1,6 @@
 package dev.emperor.internal;
 
+import dev.emperor.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Shared helpers: one libc binding per JVM, deadline polling, reaping by pid, reading to EOF. */
@@ -25,16 +25,14 @@ final class NativeTestSupport {
     private NativeTestSupport() {
     }
 
-    /** Polls cond every millisecond until it holds or the deadline passes; true if it held. */
+    /** {@link Await#until}, answering whether cond held before the deadline instead of failing. */
     static boolean until(Duration limit, BooleanSupplier cond) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                return false;
-            }
-            LockSupport.parkNanos(1_000_000);
+        try {
+            Await.until(limit, "condition", cond::getAsBoolean);
+            return true;
+        } catch (AssertionError e) {
+            return false;
         }
-        return true;
     }
 
     /** Reaps until {@code pid} has been collected (by this call or an earlier one). */

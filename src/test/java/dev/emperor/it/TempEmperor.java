@@ -69,6 +69,8 @@ public final class TempEmperor implements AutoCloseable {
     private final Path ini;
     private final int statsPort;
     private final List<String[]> options;
+    private final boolean viaLauncher;
+    private final List<String> wrapper;
 
     private final LogBuffer log = new LogBuffer();
     private final Map<String, ProcTree.Proc> seen = new ConcurrentHashMap<>();
@@ -94,6 +96,8 @@ public final class TempEmperor implements AutoCloseable {
         this.ini = root.resolve("emperor.ini");
         this.statsPort = b.statsPort > 0 ? b.statsPort : Ports.free();
         this.options = new ArrayList<>();
+        this.viaLauncher = b.viaLauncher;
+        this.wrapper = List.copyOf(b.wrapper);
         options.add(new String[] {"emperor", vassalsDir.toString()});
         options.add(new String[] {"emperor-stats", "127.0.0.1:" + statsPort});
         options.addAll(b.options);
@@ -118,12 +122,29 @@ public final class TempEmperor implements AutoCloseable {
         private final List<String[]> options = new ArrayList<>();
         private final Map<String, String> env = new java.util.LinkedHashMap<>();
         private Path outputFile;
+        private boolean viaLauncher;
+        private final List<String> wrapper = new ArrayList<>();
 
         Builder(String name) {
             this.name = name;
             option("emperor-freq", "1");
             option("emperor-curse-tolerance", "2");
             option("reload-mercy", "4");
+        }
+
+        /** Our daemon through packaging/bin/emperor (its JVM flags and signal set-up) instead of plain java -jar. */
+        public Builder viaLauncher() {
+            this.viaLauncher = true;
+            return this;
+        }
+
+        /**
+         * Runs the Emperor's command line behind {@code prefix} (e.g. a shell that ignores signals and
+         * then execs it): the prefix must exec, so that the pid the test holds is the Emperor's.
+         */
+        public Builder wrappedIn(String... prefix) {
+            wrapper.addAll(List.of(prefix));
+            return this;
         }
 
         /** Runs this implementation regardless of {@code emperor.impl}. */
@@ -238,12 +259,18 @@ public final class TempEmperor implements AutoCloseable {
                 throw new IllegalStateException("emperor jar not found: " + jar.toAbsolutePath()
                         + " (run through 'mvn verify', or pass -Demperor.jar=...)");
             }
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-XX:+UseSerialGC");
-            cmd.add("-XX:TieredStopAtLevel=1");
-            cmd.add("-jar");
-            cmd.add(jar.toAbsolutePath().toString());
+            if (viaLauncher) {
+                // the launcher finds target/emperor.jar next to packaging/ in a source checkout
+                cmd.add(Path.of("packaging", "bin", "emperor").toAbsolutePath().toString());
+            } else {
+                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                cmd.add("-XX:+UseSerialGC");
+                cmd.add("-XX:TieredStopAtLevel=1");
+                cmd.add("-jar");
+                cmd.add(jar.toAbsolutePath().toString());
+            }
         }
+        cmd.addAll(0, wrapper);
         if (launch == Impl.Launch.INI) {
             cmd.add("--ini");
             cmd.add(ini.toString());
@@ -275,6 +302,10 @@ public final class TempEmperor implements AutoCloseable {
         env.putAll(extraEnv);
         if (outputFile != null) {
             pb.redirectOutput(outputFile.toFile());
+        }
+        if (viaLauncher) {
+            env.put("JAVA_HOME", System.getProperty("java.home"));
+            env.put("EMPEROR_CDS", "0"); // no class-data archive written into the build tree by a test
         }
         Path logDir = Path.of(Impl.setting("it.logdir", "IT_LOGDIR", "target/it-logs"));
         BufferedWriter fileOut = null;

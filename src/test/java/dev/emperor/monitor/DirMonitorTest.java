@@ -38,7 +38,7 @@ class DirMonitorTest {
         Files.createDirectory(dir.resolve("x.ini"));
         Files.createSymbolicLink(dir.resolve("dangling.ini"), dir.resolve("nowhere"));
         Files.createSymbolicLink(dir.resolve("link.ini"), dir.resolve("good.ini"));
-        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false).scan();
+        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false, java.util.List.of(), null).scan();
         assertTrue(r.ok());
         assertEquals(List.of(".hidden.ini", "a.yaml", "good.ini", "link.ini", "ünï©ødé.ini"), names(r));
         Map<String, String> s = skips(r);
@@ -53,7 +53,7 @@ class DirMonitorTest {
     void nofollowAcceptsSymlinksWithTheirOwnMtime(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("real.txt"), "[uwsgi]\n");
         Files.createSymbolicLink(dir.resolve("link.ini"), dir.resolve("real.txt"));
-        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), true).scan();
+        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), true, java.util.List.of(), null).scan();
         assertEquals(List.of("link.ini"), names(r));
     }
 
@@ -62,14 +62,14 @@ class DirMonitorTest {
         Path f = dir.resolve("app.conf");
         Files.writeString(f, "x");
         Files.setLastModifiedTime(f, FileTime.from(1_700_000_000_123_456_789L, TimeUnit.NANOSECONDS));
-        ScanResult r = new DirMonitor(dir, new VassalNames(List.of(".conf")), false).scan();
+        ScanResult r = new DirMonitor(dir, new VassalNames(List.of(".conf")), false, java.util.List.of(), null).scan();
         assertEquals(1_700_000_000_123_456_789L, r.vassals().get(0).mtimeNanos());
         assertEquals(1_700_000_000L, r.vassals().get(0).mtimeSeconds());
     }
 
     @Test
     void missingDirectoryIsAFailedScanNotAnEmptyOne(@TempDir Path dir) {
-        ScanResult r = new DirMonitor(dir.resolve("gone"), new VassalNames(List.of()), false).scan();
+        ScanResult r = new DirMonitor(dir.resolve("gone"), new VassalNames(List.of()), false, java.util.List.of(), null).scan();
         assertFalse(r.ok());
     }
 
@@ -80,11 +80,11 @@ class DirMonitorTest {
         Files.writeString(dir.resolve("apps/a1/app.ini"), "x");
         Files.writeString(dir.resolve("apps/a2/app.ini"), "x");
         Files.writeString(dir.resolve("apps/a2/other.xml"), "x");
-        ScanResult rel = new GlobMonitor("apps/a*/*.ini", dir, new VassalNames(List.of()), false).scan();
+        ScanResult rel = new GlobMonitor("apps/a*/*.ini", dir, new VassalNames(List.of()), false, java.util.List.of(), null).scan();
         assertEquals(List.of("apps/a1/app.ini", "apps/a2/app.ini"), names(rel));
         assertEquals(dir, rel.vassals().get(0).cwd());
         String abs = dir + "/apps/*/*.xml";
-        ScanResult ra = new GlobMonitor(abs, Path.of("/"), new VassalNames(List.of()), false).scan();
+        ScanResult ra = new GlobMonitor(abs, Path.of("/"), new VassalNames(List.of()), false, java.util.List.of(), null).scan();
         assertEquals(List.of(dir + "/apps/a2/other.xml"), names(ra));
     }
 
@@ -93,9 +93,25 @@ class DirMonitorTest {
         Files.writeString(dir.resolve("a.ini"), "[uwsgi]\nfork-server = /x\n[emperor]\nfork-server = /run/base.sock\n"
                 + "other = 1\nfork-server = /second\n");
         Files.writeString(dir.resolve("b.json"), "{}");
-        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false, List.of("fork-server")).scan();
+        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false, List.of("fork-server"), null).scan();
         Map<String, Map<String, String>> attrs = r.vassals().stream().collect(Collectors.toMap(VassalFile::name, VassalFile::attrs));
         assertEquals(Map.of("fork-server", "/run/base.sock"), attrs.get("a.ini"));
         assertEquals(Map.of(), attrs.get("b.json"), "only .ini vassals carry attributes");
+    }
+
+    @Test
+    void aUserDatabaseThatCannotAnswerFailsTheScanInsteadOfRefusingVassals(@TempDir Path dir) throws Exception {
+        dev.emperor.testing.TestUsers.requireRoot(); // chown to a non-root owner, whose check needs the database
+        Path a = Files.writeString(dir.resolve("a.ini"), "[uwsgi]\n");
+        Files.setAttribute(a, "unix:gid", 1001);
+        Files.setAttribute(a, "unix:uid", 1001);
+        dev.emperor.internal.FakeUserDatabase db = new dev.emperor.internal.FakeUserDatabase().failing("getpwnam(1001) failed: EIO");
+        DirMonitor m = new DirMonitor(dir, new VassalNames(List.of()), false, List.of(), new TyrantCheck(false, false, db));
+        dev.emperor.internal.UserDatabase.LookupFailed e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.emperor.internal.UserDatabase.LookupFailed.class, m::scan,
+                "no verdict on a.ini: the scanner turns this into a failed scan, which keeps every vassal");
+        assertEquals("user database lookup failed: getpwnam(1001) failed: EIO", e.toString(), "what the scanner logs");
+        db.failing(null);
+        assertEquals(List.of("a.ini"), m.scan().vassals().stream().map(VassalFile::name).toList(), "answers again: a verdict");
     }
 }

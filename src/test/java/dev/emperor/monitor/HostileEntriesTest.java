@@ -45,7 +45,7 @@ class HostileEntriesTest {
                         () -> RegularFiles.readHead(fifo, 4096, false)));
         assertEquals("not a regular file (FIFO)", e.getReason());
         // and the monitor skips it with that reason
-        ScanResult r = assertTimeoutPreemptively(QUICK, () -> new DirMonitor(dir, new VassalNames(List.of()), false, KEYS).scan());
+        ScanResult r = assertTimeoutPreemptively(QUICK, () -> new DirMonitor(dir, new VassalNames(List.of()), false, KEYS, null).scan());
         assertEquals("not a regular file (FIFO)", DirMonitorTest.skips(r).get("app.ini"));
     }
 
@@ -85,7 +85,7 @@ class HostileEntriesTest {
         }
         Map<String, String> attrs = Attributes.collect(f, "long.ini", KEYS);
         assertEquals(2, attrs.size(), attrs::toString); // found after the long line; bytes replaced, not fatal
-        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false, KEYS).scan();
+        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false, KEYS, null).scan();
         assertEquals(List.of("long.ini"), DirMonitorTest.names(r));
     }
 
@@ -108,7 +108,7 @@ class HostileEntriesTest {
         Process p = new ProcessBuilder("sh", "-c", "printf '[uwsgi]\\n' > \"$(printf 'bad-\\377.ini')\"")
                 .directory(dir.toFile()).inheritIO().start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0);
-        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false).scan();
+        ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false, java.util.List.of(), null).scan();
         assertEquals(List.of("ok.ini"), DirMonitorTest.names(r));
         assertEquals(1, r.skipped().size(), r.skipped()::toString);
         assertTrue(r.skipped().get(0).reason().startsWith("invalid vassal name: not valid UTF-8"), r.skipped()::toString);
@@ -118,7 +118,7 @@ class HostileEntriesTest {
     @Test
     void randomBytesAsVassalFilesNeverBreakTheScan(@TempDir Path dir) throws Exception {
         Random rnd = new Random(0x5EED_F11EL);
-        DirMonitor m = new DirMonitor(dir, new VassalNames(List.of()), false, KEYS);
+        DirMonitor m = new DirMonitor(dir, new VassalNames(List.of()), false, KEYS, null);
         for (int i = 0; i < 20; i++) Files.writeString(dir.resolve("f" + i + ".ini"), "[uwsgi]\n");
         for (int i = 0; i < 200; i++) {
             byte[] b = new byte[rnd.nextInt(6000)];

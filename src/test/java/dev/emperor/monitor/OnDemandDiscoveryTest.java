@@ -1,5 +1,7 @@
 package dev.emperor.monitor;
 
+import dev.emperor.testing.Await;
+import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +36,7 @@ class OnDemandDiscoveryTest {
 
     private OnDemandDiscovery exec(String command, long timeoutMs) {
         return OnDemandDiscovery.of(null, null, command, nat, helpers, List.of("PATH=/usr/bin:/bin"), timeoutMs,
-                System::currentTimeMillis);
+                System::currentTimeMillis, EmperorLog.standard());
     }
 
     private Path script(String name, String body) throws Exception {
@@ -45,8 +47,29 @@ class OnDemandDiscoveryTest {
     }
 
     @Test
+    void itsLinesGoThroughTheDaemonsLogSoLogDateDatesThem() throws Exception {
+        // log-date = %Y: every line of the daemon's log starts with the year, these included
+        EmperorLog dated = new EmperorLog("%Y", () -> 0L);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, dated);
+        Files.write(dir.resolve("bad.ini.socket"), new byte[] {'/', 'r', (byte) 0xff, '\n'});
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("emperor");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            assertNull(d.lookup(file("bad.ini", 1)));
+        } finally {
+            logger.detachAppender(logs);
+        }
+        String year = java.time.Year.from(java.time.Instant.EPOCH.atZone(java.time.ZoneId.systemDefault())) + " - ";
+        List<String> lines = logs.list.stream().map(e -> e.getFormattedMessage()).toList();
+        assertEquals(List.of(year + "[emperor] on-demand socket name in " + dir.resolve("bad.ini.socket") + " is not valid UTF-8: ignored"),
+                lines);
+    }
+
+    @Test
     void extensionReadsTheSidecarUpToTheFirstControlByte() throws Exception {
-        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
         Files.writeString(dir.resolve("app.ini.socket"), "/run/app.sock\n127.0.0.1:1\n");
         assertEquals("/run/app.sock", d.lookup(file("app.ini", 1)));
         assertNull(d.lookup(file("missing.ini", 1)), "no sidecar: a normal vassal");
@@ -58,7 +81,7 @@ class OnDemandDiscoveryTest {
 
     @Test
     void extensionKeepsUtf8WhereUwsgiCutsAtTheFirstByteAbove127() throws Exception {
-        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
         Files.write(dir.resolve("u.ini.socket"), "/run/caf\u00e9/\u00fc.sock\r\n".getBytes(StandardCharsets.UTF_8));
         assertEquals("/run/caf\u00e9/\u00fc.sock", d.lookup(file("u.ini", 1)));
         Files.write(dir.resolve("bad.ini.socket"), new byte[] {'/', 'x', (byte) 0xff, 'y'});
@@ -70,7 +93,7 @@ class OnDemandDiscoveryTest {
         Path fifo = dir.resolve("f.ini.socket");
         new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor();
         assertTrue(Files.exists(fifo));
-        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
         assertNull(d.lookup(file("f.ini", 1)));
     }
 
@@ -81,7 +104,7 @@ class OnDemandDiscoveryTest {
         Files.writeString(secret, "root:$6$secret-hash:19000\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Files.createSymbolicLink(dir.resolve("s.ini.socket"), secret);
-        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
         assertNull(d.lookup(file("s.ini", 1)), "a symlink sidecar is ignored: a normal vassal");
     }
 
@@ -89,7 +112,7 @@ class OnDemandDiscoveryTest {
     @Test
     void aSidecarOwnedByAnotherUserIsIgnoredRootsCounts() throws Exception {
         TestUsers.User a = TestUsers.ensure(TestUsers.A);
-        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
         TestUsers.writeOwned(dir.resolve("x.ini.socket"), "/run/x.sock\n", a);
         VassalFile rootsVassal = file("x.ini", 1);
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("emperor");
@@ -121,7 +144,7 @@ class OnDemandDiscoveryTest {
         assertEquals("/run/od/app.socket", OnDemandDiscovery.fromDirectory("/run/od", "/etc/vassals/app.ini"), "glob names: basename");
         assertNull(OnDemandDiscovery.fromDirectory("/run/od", "noext"));
         assertNull(OnDemandDiscovery.fromDirectory("/run/od", "/etc/v.d/noext"), "a dot in a directory does not count");
-        OnDemandDiscovery d = OnDemandDiscovery.of(null, "/run/od", "/bin/false", nat, helpers, List.of(), 1000, System::currentTimeMillis);
+        OnDemandDiscovery d = OnDemandDiscovery.of(null, "/run/od", "/bin/false", nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
         assertEquals("/run/od/x.socket", d.lookup(file("x.xml", 1)), "directory wins over exec, as in uWSGI");
     }
 
@@ -198,7 +221,7 @@ class OnDemandDiscoveryTest {
         HelperChildren children = new HelperChildren(failing);
         Path s = script("slow", "exec sleep 5");
         OnDemandDiscovery d = OnDemandDiscovery.of(null, null, s.toString(), failing, children, List.of("PATH=/usr/bin:/bin"),
-                5000, System::currentTimeMillis);
+                5000, System::currentTimeMillis, EmperorLog.standard());
         ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(file("e.ini", 1)), List.of());
         long t0 = System.nanoTime();
         assertNull(d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket(), "a normal vassal");
@@ -226,10 +249,7 @@ class OnDemandDiscoveryTest {
         Path s = script("hang", "echo $$ > " + pidFile + "; exec sleep 60");
         Thread scanner = new Thread(() -> exec(s.toString(), 30_000).lookup(file("i.ini", 1)), "scanner");
         scanner.start();
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!(Files.exists(pidFile) && Files.size(pidFile) > 0) && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait(); // polling for the helper to be up, bounded by the deadline
-        }
+        Await.until("the helper to write its pid", () -> Files.exists(pidFile) && Files.size(pidFile) > 0);
         assertTrue(Files.exists(pidFile), "the helper started");
         scanner.interrupt(); // shutdown interrupts the scanner thread while it waits for the helper
         scanner.join(5000);

@@ -2,7 +2,11 @@ package dev.emperor.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emperor.internal.FakeUserDatabase;
+import dev.emperor.internal.UserDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -16,20 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 class TyrantCheckTest {
     @TempDir
     Path tmp;
-    Path passwd;
-    Path group;
+    /** What NSS would answer: users and groups need not be in any file (LDAP, sssd, userdb...). */
+    final FakeUserDatabase users = new FakeUserDatabase().user("root", 0).user("alice", 1001).user("1003", 4000)
+            .group("root", 0).group("alice", 1001).group("1005", 4001);
     Path file;
 
     @BeforeEach
     void setUp() throws Exception {
-        passwd = Files.writeString(tmp.resolve("passwd"), "root:x:0:0::/root:/bin/sh\nalice:x:1001:1001::/:/bin/false\n"
-                + "1003:x:4000:4000::/:/bin/false\n");
-        group = Files.writeString(tmp.resolve("group"), "root:x:0:\nalice:x:1001:\n1005:x:4001:\n");
         file = Files.writeString(tmp.resolve("a.ini"), "[uwsgi]\n");
     }
 
     TyrantCheck check(boolean initGroups) {
-        return new TyrantCheck(false, initGroups, passwd, group);
+        return new TyrantCheck(false, initGroups, users);
     }
 
     @Test
@@ -50,7 +52,7 @@ class TyrantCheckTest {
     @Test
     void initgroupsNeedsAPasswdEntry() {
         assertNull(check(true).owner("a.ini", file, 1001, 1001).refusal());
-        assertEquals("[emperor-tyrant] invalid permissions for vassal a.ini: uid 4242 has no entry in " + passwd
+        assertEquals("[emperor-tyrant] invalid permissions for vassal a.ini: uid 4242 has no passwd entry"
                 + " (emperor-tyrant-initgroups needs the owner's user name for initgroups)",
                 check(true).owner("a.ini", file, 4242, 4242).refusal());
     }
@@ -62,5 +64,23 @@ class TyrantCheckTest {
                 + " setpriv would take the name, not the owner's uid", check(false).owner("a.ini", file, 1003, 1003).refusal());
         assertEquals("[emperor-tyrant] invalid permissions for vassal a.ini: a group is named \"1005\" (gid 4001):"
                 + " setpriv would take the name, not the owner's gid", check(false).owner("a.ini", file, 1001, 1005).refusal());
+    }
+
+    @Test
+    void aFailedLookupIsNotAnAbsence() {
+        users.failing("getpwnam(1001) failed: Input/output error");
+        UserDatabase.LookupFailed e = assertThrows(UserDatabase.LookupFailed.class,
+                () -> check(true).owner("a.ini", file, 1001, 1001),
+                "a database that cannot answer must not turn into \"no such user\" (a refusal would stop a running vassal)");
+        assertTrue(e.getMessage().contains("Input/output error"), e.getMessage());
+    }
+
+    @Test
+    void answersAreKeptForASecondNotAskedPerFile() {
+        TyrantCheck c = check(true);
+        for (int i = 0; i < 100; i++) {
+            assertNull(c.owner("a.ini", file, 1001, 1001).refusal());
+        }
+        assertEquals(3, users.lookups(), "getpwnam, getgrnam, getpwuid once each for 100 files of one owner");
     }
 }

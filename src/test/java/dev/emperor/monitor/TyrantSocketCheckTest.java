@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -119,7 +120,7 @@ class TyrantSocketCheckTest {
         Files.writeString(vassals.resolve("app.ini"), "[uwsgi]\n");
         Files.writeString(vassals.resolve("app.ini.socket"), tmp.resolve("victim.sock") + "\n");
         OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, null, null, java.util.List.of(), 1000,
-                System::currentTimeMillis).underTyrant(true);
+                System::currentTimeMillis, EmperorLog.standard()).underTyrant(true);
         VassalFile f = new VassalFile("app.ini", vassals.resolve("app.ini"), vassals, 1, 0, 0, vassals.toString());
         VassalFile out = d.annotate(java.util.List.of(new ScanResult(vassals.toString(), true, null,
                 java.util.List.of(f), java.util.List.of()))).get(0).vassals().get(0);
@@ -127,7 +128,7 @@ class TyrantSocketCheckTest {
         assertTrue(out.refusal().contains("on-demand socket") && out.refusal().contains("victim.sock"), out.refusal());
         // without Tyrant the name is taken as uWSGI takes it
         OnDemandDiscovery plain = OnDemandDiscovery.of(".socket", null, null, null, null, java.util.List.of(), 1000,
-                System::currentTimeMillis);
+                System::currentTimeMillis, EmperorLog.standard());
         VassalFile p = plain.annotate(java.util.List.of(new ScanResult(vassals.toString(), true, null,
                 java.util.List.of(f), java.util.List.of()))).get(0).vassals().get(0);
         assertNull(p.refusal());

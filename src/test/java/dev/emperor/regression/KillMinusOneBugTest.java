@@ -1,5 +1,6 @@
 package dev.emperor.regression;
 
+import dev.emperor.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,17 +49,11 @@ class KillMinusOneBugTest {
         List<VassalFile> files = List.of("a.ini", "b.ini", "c.ini").stream()
                 .map(n -> new VassalFile(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
         loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
-        long deadline = System.currentTimeMillis() + 5000;
-        while (nat.spawns.size() < 3 && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
-        }
+        Await.until("three spawns", () -> nat.spawns.size() >= 3);
         assertEquals(3, nat.spawns.size(), "three vassals spawned");
         nat.vassalExits(5000, 1); // a.ini and b.ini crash before loyalty: throttled, pid -1
         nat.vassalExits(5001, 1);
-        deadline = System.currentTimeMillis() + 5000;
-        while (loop.snapshot().blacklist().size() < 2 && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
-        }
+        Await.until("two blacklist entries", () -> loop.snapshot().blacklist().size() >= 2);
         assertEquals(2, loop.snapshot().blacklist().size(), "a.ini and b.ini crashed and are throttled, pid-less");
         nat.spawnErrno = 11; // their respawns fail: they stay pid-less
         loop.execute(loop::ragnarok); // c.ini ignores its stop byte: NO MERCY after 1 s
@@ -86,12 +81,9 @@ class KillMinusOneBugTest {
                 new VassalFile("od2.ini", Path.of("/v/od2.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "127.0.0.1:9"),
                 new VassalFile("stubborn.ini", Path.of("/v/stubborn.ini"), Path.of("/v"), 1, 0, 0, "/v"));
         loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
-        long deadline = System.currentTimeMillis() + 5000;
         // the snapshot is published at the end of the loop iteration: wait for it, not only for the calls
-        while ((nat.spawns.size() < 1 || nat.listening.size() < 2
-                || loop.snapshot().vassals().stream().filter(v -> v.pid() == -1).count() < 2) && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
-        }
+        Await.until("one spawn, two sleepers", () -> nat.spawns.size() >= 1 && nat.listening.size() >= 2
+                && loop.snapshot().vassals().stream().filter(v -> v.pid() == -1).count() >= 2);
         assertEquals(2, loop.snapshot().vassals().stream().filter(v -> v.pid() == -1).count(), "two sleepers listed with pid -1");
         loop.execute(loop::ragnarok);
         t.join(10_000);

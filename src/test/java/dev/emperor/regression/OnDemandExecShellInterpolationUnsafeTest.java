@@ -1,5 +1,6 @@
 package dev.emperor.regression;
 
+import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +56,7 @@ class OnDemandExecShellInterpolationUnsafeTest {
         Path cwd = Files.createDirectory(dir.resolve("vassals"));
         JnrNative nat = JnrNative.load();
         OnDemandDiscovery d = OnDemandDiscovery.of(null, null, "/bin/echo", nat, new HelperChildren(nat),
-                List.of("PATH=/usr/bin:/bin"), 5000, System::currentTimeMillis);
+                List.of("PATH=/usr/bin:/bin"), 5000, System::currentTimeMillis, EmperorLog.standard());
         for (String name : HOSTILE) {
             Files.writeString(cwd.resolve(name), "[uwsgi]\n");
             VassalFile f = new VassalFile(name, cwd.resolve(name), cwd, 1, 0, 0, cwd.toString());

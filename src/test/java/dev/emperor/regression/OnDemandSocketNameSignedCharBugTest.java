@@ -1,5 +1,6 @@
 package dev.emperor.regression;
 
+import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.emperor.internal.JnrNative;
@@ -40,7 +41,7 @@ class OnDemandSocketNameSignedCharBugTest {
         Files.write(dir.resolve("app.ini.socket"), (NAME + "\n").getBytes(StandardCharsets.UTF_8));
         JnrNative nat = JnrNative.load();
         assertEquals(NAME, lookup(OnDemandDiscovery.of(".socket", null, null, nat, new HelperChildren(nat), List.of(), 1000,
-                System::currentTimeMillis)));
+                System::currentTimeMillis, EmperorLog.standard())));
     }
 
     @Test
@@ -48,7 +49,7 @@ class OnDemandSocketNameSignedCharBugTest {
         JnrNative nat = JnrNative.load();
         // printf's format is the argv word (no shell): octal escapes write the UTF-8 bytes of é and ü
         OnDemandDiscovery d = OnDemandDiscovery.of(null, null, "printf /run/caf\\303\\251/\\303\\274ber.sock\\n", nat,
-                new HelperChildren(nat), List.of("PATH=/usr/bin:/bin"), 5000, System::currentTimeMillis);
+                new HelperChildren(nat), List.of("PATH=/usr/bin:/bin"), 5000, System::currentTimeMillis, EmperorLog.standard());
         assertEquals(NAME, lookup(d));
     }
 }

@@ -28,8 +28,8 @@ class SharedCwdOfDirMonitorsBugTest {
         Files.writeString(a.resolve("oda.ini"), "[uwsgi]\n");
         Files.writeString(b.resolve("odb.ini"), "[uwsgi]\n");
         VassalNames names = new VassalNames(List.of());
-        ScanResult ra = new DirMonitor(a, names, false).scan();
-        ScanResult rb = new DirMonitor(b, names, false).scan();
+        ScanResult ra = new DirMonitor(a, names, false, java.util.List.of(), null).scan();
+        ScanResult rb = new DirMonitor(b, names, false, java.util.List.of(), null).scan();
         assertEquals(a.toRealPath(), ra.vassals().get(0).cwd());
         assertEquals(b.toRealPath(), rb.vassals().get(0).cwd());
         assertEquals("oda.ini", ra.vassals().get(0).name());

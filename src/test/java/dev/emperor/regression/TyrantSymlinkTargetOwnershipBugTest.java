@@ -46,7 +46,7 @@ class TyrantSymlinkTargetOwnershipBugTest {
     }
 
     private VassalFile scan(boolean tyrantNofollow) {
-        TyrantCheck check = new TyrantCheck(tyrantNofollow, false, Path.of("/etc/passwd"), Path.of("/etc/group"));
+        TyrantCheck check = new TyrantCheck(tyrantNofollow, false, dev.emperor.internal.UserDatabase.system());
         List<VassalFile> found = new DirMonitor(vassals, new VassalNames(List.of()), false, List.of(), check).scan().vassals();
         assertEquals(1, found.size(), found.toString());
         return found.get(0);

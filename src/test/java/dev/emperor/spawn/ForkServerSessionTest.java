@@ -1,5 +1,6 @@
 package dev.emperor.spawn;
 
+import dev.emperor.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -148,7 +149,7 @@ class ForkServerSessionTest {
             readRequest(c);
             byte[] r = pidReply("777");
             reply(c, new byte[] {r[0], r[1]});
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // a slow peer, on purpose
+            Await.elapse(java.time.Duration.ofMillis(300)); // a slow peer, on purpose
             reply(c, java.util.Arrays.copyOfRange(r, 2, r.length));
         });
         assertEquals(777, run(sock, 4000).pid());

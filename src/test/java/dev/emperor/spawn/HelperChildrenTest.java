@@ -1,5 +1,6 @@
 package dev.emperor.spawn;
 
+import dev.emperor.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,15 +34,12 @@ class HelperChildrenTest {
         int helper = helpers.spawn(exit(7));
         int vassal = nat.spawn(exit(3));
         List<Reaped> loopSaw = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (loopSaw.stream().noneMatch(r -> r.pid() == vassal) && System.currentTimeMillis() < deadline) {
-            Reaped r = helpers.reapAny(); // what the loop calls
-            if (r.pid() > 0) {
+        Await.until(java.time.Duration.ofSeconds(10), "the vassal's exit", () -> {
+            for (Reaped r = helpers.reapAny(); r.pid() > 0; r = helpers.reapAny()) { // what the loop calls
                 loopSaw.add(r);
-            } else {
-                Thread.onSpinWait();
             }
-        }
+            return loopSaw.stream().anyMatch(r -> r.pid() == vassal);
+        });
         assertTrue(loopSaw.stream().anyMatch(r -> r.pid() == vassal && r.exitCode() == 3), "the vassal's exit reached the loop");
         assertTrue(loopSaw.stream().noneMatch(r -> r.pid() == helper), "the helper's exit never did: " + loopSaw);
         Reaped mine = helpers.awaitExit(helper, System.currentTimeMillis() + 10_000, System::currentTimeMillis);

@@ -63,6 +63,18 @@ class TrampolineTest {
     }
 
     @Test
+    void aPidNamespaceForksInsideUnshareWhichDiesWithTheEmperor() {
+        Trampoline t = new Trampoline("/sp", "/un", false, false, List.of(), List.of("user", "mount", "uts", "net", "pid"));
+        assertEquals(List.of("/sp", "--pdeathsig", "KILL", "--",
+                "/un", "--map-root-user", "--mount", "--propagation", "private", "--mount-proc", "--uts", "--net",
+                "--pid", "--fork", "--kill-child=KILL", "--",
+                "/sp", "--pdeathsig", "KILL", "--", "/usr/bin/uwsgi", "--ini", "a.ini"), t.argv(UWSGI, 1, 2));
+        Trampoline pidOnly = new Trampoline("/sp", "/un", false, false, List.of(), List.of("pid"));
+        assertEquals(List.of("/sp", "--pdeathsig", "KILL", "--", "/un", "--pid", "--fork", "--kill-child=KILL", "--",
+                "/sp", "--pdeathsig", "KILL", "--", "/usr/bin/uwsgi", "--ini", "a.ini"), pidOnly.argv(UWSGI, 1, 2));
+    }
+
+    @Test
     void missingToolsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Trampoline(null, null, true, false, List.of(), List.of()));
         assertThrows(IllegalArgumentException.class, () -> new Trampoline(null, null, false, false, List.of("kill"), List.of()));

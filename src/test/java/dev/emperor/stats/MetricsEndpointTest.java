@@ -1,5 +1,6 @@
 package dev.emperor.stats;
 
+import dev.emperor.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class MetricsEndpointTest {
@@ -40,7 +40,7 @@ class MetricsEndpointTest {
         MetricsEndpoint m = new MetricsEndpoint(MetricsTextTest::snapshot, queued::add, () -> MetricsTextTest.NOW_MS);
         assertEquals("NaN", sample(scrape(m), "emperor_event_loop_lag_seconds"), "first scrape: nothing measured yet");
         assertEquals(1, queued.size(), "the scrape posted one probe");
-        LockSupport.parkNanos(20_000_000); // the loop is "busy" for at least 20 ms
+        Await.elapse(java.time.Duration.ofMillis(20)); // the loop is "busy" for at least 20 ms
         double stuck = Double.parseDouble(sample(scrape(m), "emperor_event_loop_lag_seconds"));
         assertTrue(stuck >= 0.02, "the waiting probe's age counts: " + stuck);
         assertEquals(1, queued.size(), "no second probe while one waits");

@@ -1,5 +1,7 @@
 package dev.emperor.stats;
 
+import dev.emperor.testing.Await;
+import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,15 +27,12 @@ class StatsHttpOnlyTest {
     void lateRequestGetsHttpAndSilentClientGetsNothing() throws Exception {
         Duration timeout = Duration.ofSeconds(2);
         try (StatsServer server = new StatsServer("127.0.0.1:0", 100, null, timeout, () -> StatsTestSupport.snapshot(1),
-                false, timeout.plusDays(1), 1024)) {
+                false, timeout.plusDays(1), 1024, EmperorLog.standard())) {
             server.start();
             try (Socket late = new Socket()) {
                 late.connect(new InetSocketAddress("127.0.0.1", server.port()));
                 late.setSoTimeout(5000);
-                long t0 = System.nanoTime();
-                while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(600)) {
-                    Thread.onSpinWait(); // longer than the default 300 ms sniff window, on purpose
-                }
+                Await.elapse(Duration.ofMillis(600)); // longer than the default 300 ms sniff window, on purpose
                 OutputStream out = late.getOutputStream();
                 out.write("GET /stats HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 String answer = new String(late.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

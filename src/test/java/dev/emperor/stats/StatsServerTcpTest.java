@@ -1,5 +1,6 @@
 package dev.emperor.stats;
 
+import dev.emperor.core.EmperorLog;
 import static dev.emperor.stats.StatsTestSupport.connect;
 import static dev.emperor.stats.StatsTestSupport.http;
 import static dev.emperor.stats.StatsTestSupport.raw;
@@ -233,14 +234,14 @@ class StatsServerTcpTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             String address = "127.0.0.1:" + taken.getLocalPort();
-            StatsServer second = new StatsServer(address, 100, null, Duration.ofSeconds(4), () -> snap, false);
+            StatsServer second = new StatsServer(address, 100, null, Duration.ofSeconds(4), () -> snap, false, StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, EmperorLog.standard());
             IOException e = assertThrows(IOException.class, second::start);
             assertTrue(e.getMessage().contains(address), e.getMessage());
             assertNull(second.boundAddress());
             second.close();
         }
         for (String bad : List.of("127.0.0.1:http", "127.0.0.1:70000", "no-such-host.invalid:1")) {
-            StatsServer s = new StatsServer(bad, 100, null, Duration.ofSeconds(4), () -> snap, false);
+            StatsServer s = new StatsServer(bad, 100, null, Duration.ofSeconds(4), () -> snap, false, StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, EmperorLog.standard());
             IOException e = assertThrows(IOException.class, s::start);
             assertTrue(e.getMessage().contains(bad), e.getMessage());
         }
@@ -248,7 +249,7 @@ class StatsServerTcpTest {
 
     @Test
     void addressForms() throws IOException {
-        try (StatsServer any = new StatsServer(":0", 100, null, Duration.ofSeconds(4), () -> snap, false)) {
+        try (StatsServer any = new StatsServer(":0", 100, null, Duration.ofSeconds(4), () -> snap, false, StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, EmperorLog.standard())) {
             any.start();
             InetSocketAddress a = (InetSocketAddress) any.boundAddress();
             assertTrue(a.getAddress().isAnyLocalAddress(), a.toString());
@@ -263,7 +264,7 @@ class StatsServerTcpTest {
     @Test
     void zeroSniffWindowAnswersRawAtOnceAndZeroTimeoutMeansDefault() throws IOException {
         try (StatsServer eager = new StatsServer("127.0.0.1:0", 100, null, Duration.ZERO, () -> snap, false,
-                Duration.ZERO, 16)) {
+                Duration.ZERO, 16, EmperorLog.standard())) {
             eager.start();
             assertArrayEquals(doc, raw(eager));
         }

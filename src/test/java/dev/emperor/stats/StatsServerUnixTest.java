@@ -1,5 +1,6 @@
 package dev.emperor.stats;
 
+import dev.emperor.core.EmperorLog;
 import static dev.emperor.stats.StatsTestSupport.readToEof;
 import static dev.emperor.stats.StatsTestSupport.snapshot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -35,7 +36,7 @@ class StatsServerUnixTest {
 
     private StatsServer unixServer(Path sock, String chmod) throws IOException {
         StatsServer s = new StatsServer(sock.toString(), 100, chmod, Duration.ofSeconds(5), () -> snap, false,
-                Duration.ofMillis(200), 1024);
+                Duration.ofMillis(200), 1024, EmperorLog.standard());
         s.start();
         return s;
     }
@@ -74,7 +75,7 @@ class StatsServerUnixTest {
             assertEquals(UnixDomainSocketAddress.of(sock), server.boundAddress());
             assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
         }
-        StatsServer badMode = new StatsServer(sock.toString(), 1, "rwx", Duration.ofSeconds(1), () -> snap, false);
+        StatsServer badMode = new StatsServer(sock.toString(), 1, "rwx", Duration.ofSeconds(1), () -> snap, false, StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, EmperorLog.standard());
         IOException e = assertThrows(IOException.class, badMode::start);
         assertTrue(e.getMessage().contains(sock.toString()) && e.getMessage().contains("rwx"), e.getMessage());
         assertFalse(Files.exists(sock));
@@ -86,7 +87,7 @@ class StatsServerUnixTest {
         try (ServerSocketChannel old = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             old.bind(UnixDomainSocketAddress.of(sock));
             // live: a second server must not steal it
-            StatsServer thief = new StatsServer(sock.toString(), 1, null, Duration.ofSeconds(1), () -> snap, false);
+            StatsServer thief = new StatsServer(sock.toString(), 1, null, Duration.ofSeconds(1), () -> snap, false, StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, EmperorLog.standard());
             IOException e = assertThrows(IOException.class, thief::start);
             assertTrue(e.getMessage().contains(sock.toString()), e.getMessage());
         }
@@ -96,14 +97,14 @@ class StatsServerUnixTest {
             assertArrayEquals(doc, readToEof(ch));
         }
         Path regular = Files.writeString(dir.resolve("plain"), "keep me");
-        StatsServer s = new StatsServer(regular.toString(), 1, null, Duration.ofSeconds(1), () -> snap, false);
+        StatsServer s = new StatsServer(regular.toString(), 1, null, Duration.ofSeconds(1), () -> snap, false, StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, EmperorLog.standard());
         assertThrows(IOException.class, s::start);
         assertEquals("keep me", Files.readString(regular));
     }
 
     @Test
     void abstractNamespaceIsNotSupportedYet() {
-        StatsServer s = new StatsServer("@emperor-stats", 1, null, Duration.ofSeconds(1), () -> snap, false);
+        StatsServer s = new StatsServer("@emperor-stats", 1, null, Duration.ofSeconds(1), () -> snap, false, StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, EmperorLog.standard());
         IOException e = assertThrows(IOException.class, s::start);
         assertTrue(e.getMessage().contains("abstract UNIX sockets not supported yet"), e.getMessage());
         assertTrue(e.getMessage().contains("@emperor-stats"), e.getMessage());

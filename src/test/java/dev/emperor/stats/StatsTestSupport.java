@@ -1,5 +1,7 @@
 package dev.emperor.stats;
 
+import dev.emperor.testing.Await;
+import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Clients and fixtures shared by the stats server tests. */
@@ -58,7 +59,7 @@ final class StatsTestSupport {
     static StatsServer tcpServer(EmperorSnapshot snap, boolean minified, Duration timeout, int maxConnections)
             throws IOException {
         StatsServer s = new StatsServer("127.0.0.1:0", 100, null, timeout, () -> snap, minified,
-                Duration.ofMillis(200), maxConnections);
+                Duration.ofMillis(200), maxConnections, EmperorLog.standard());
         s.start();
         return s;
     }
@@ -129,14 +130,8 @@ final class StatsTestSupport {
         return new Response(lines[0], headers, body);
     }
 
-    /** Polls {@code condition} every few ms until it holds or {@code timeout} passes. */
+    /** {@link Await#until} with this package's argument order. */
     static void await(Duration timeout, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(500_000); // polling interval, not a timing assumption
-        }
+        Await.until(timeout, what, condition::getAsBoolean);
     }
 }
