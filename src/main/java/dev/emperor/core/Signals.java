@@ -29,7 +29,17 @@ public final class Signals {
     private Signals() {
     }
 
-    public static void install(EmperorLoop loop, Runnable rescan, EmperorLog log, Native nat) {
+    /** Stops the signalfd reader; see {@link #install}. */
+    public interface Reader extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * @return what {@link Reader#close closes} the signalfd reader before the JVM exits: a thread left
+     *         blocked in a native call holds HotSpot's exit for 300 ms (docs/logging.md, "Exit")
+     */
+    public static Reader install(EmperorLoop loop, Runnable rescan, EmperorLog log, Native nat) {
         Map<String, Runnable> actions = new LinkedHashMap<>();
         actions.put("TERM", loop::ragnarok);
         actions.put("INT", loop::ragnarok);
@@ -45,25 +55,34 @@ public final class Signals {
         for (int sig : BY_FD.keySet()) {
             mask |= 1L << (sig - 1);
         }
+        Reader reader = () -> { };
         if ((nat.blockedSignals() & mask) == mask) {
             int fd = nat.signalFd(mask);
             if (fd >= 0) {
                 Map<Integer, Runnable> byNumber = new LinkedHashMap<>();
                 BY_FD.forEach((sig, name) -> byNumber.put(sig, actions.remove(name)));
-                startReader(nat, fd, byNumber, loop, log);
+                reader = startReader(nat, fd, byNumber, loop, log);
             } else {
                 log.error("[emperor] signalfd: " + nat.strerror(-fd) + "; SIGQUIT, SIGINT, SIGTERM and SIGHUP stay blocked");
             }
         }
         actions.remove("QUIT"); // HotSpot's: a thread dump
         actions.forEach((name, action) -> handle(name, loop, action, log));
+        return reader;
     }
 
-    private static void startReader(Native nat, int fd, Map<Integer, Runnable> byNumber, EmperorLoop loop, EmperorLog log) {
+    private static Reader startReader(Native nat, int fd, Map<Integer, Runnable> byNumber, EmperorLoop loop, EmperorLog log) {
+        // waits in epoll rather than in read(2): close() wakes it, so it is out of native code before the exit
+        Native.Poller poller = nat.newPoller();
+        poller.add(fd);
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
         Thread reader = new Thread(() -> {
-            while (true) {
+            while (!closed.get()) {
+                if (!poller.await(-1).contains(fd) || closed.get()) {
+                    continue;
+                }
                 int sig = nat.readSignal(fd);
-                if (sig == -4) { // EINTR
+                if (sig == -4 || sig == -Native.EAGAIN) { // EINTR, or taken already
                     continue;
                 }
                 if (sig < 0) {
@@ -78,6 +97,15 @@ public final class Signals {
         }, "emperor-signals");
         reader.setDaemon(true);
         reader.start();
+        return () -> {
+            closed.set(true);
+            poller.wakeup();
+            try {
+                reader.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     private static void handle(String name, EmperorLoop loop, Runnable action, EmperorLog log) {

@@ -173,7 +173,7 @@ public final class Daemon {
             }
             return 1; // fatal, as uWSGI's bind failure: already logged with the address
         }
-        Signals.install(loop, rescan, log, nat);
+        Signals.Reader signals = Signals.install(loop, rescan, log, nat);
         scanner[0].start();
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
         nat.markAllCloseOnExec();
@@ -181,6 +181,7 @@ public final class Daemon {
         try {
             status = loop.run();
         } finally {
+            signals.close(); // no thread left blocked in a native call: HotSpot's exit waits 300 ms for those
             scanner[0].close();
             if (commands != null) {
                 commands.close();
