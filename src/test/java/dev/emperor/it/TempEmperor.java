@@ -69,6 +69,7 @@ public final class TempEmperor implements AutoCloseable {
     private final Path ini;
     private final int statsPort;
     private final List<String[]> options;
+    private final Map<String, String> extraEnv;
 
     private final LogBuffer log = new LogBuffer();
     private final Map<String, ProcTree.Proc> seen = new ConcurrentHashMap<>();
@@ -90,6 +91,7 @@ public final class TempEmperor implements AutoCloseable {
         this.ini = root.resolve("emperor.ini");
         this.statsPort = b.statsPort > 0 ? b.statsPort : Ports.free();
         this.options = new ArrayList<>();
+        this.extraEnv = Map.copyOf(b.env);
         options.add(new String[] {"emperor", vassalsDir.toString()});
         options.add(new String[] {"emperor-stats", "127.0.0.1:" + statsPort});
         options.addAll(b.options);
@@ -112,6 +114,7 @@ public final class TempEmperor implements AutoCloseable {
         private boolean keepRoot;
         private int statsPort;
         private final List<String[]> options = new ArrayList<>();
+        private final Map<String, String> env = new java.util.LinkedHashMap<>();
 
         Builder(String name) {
             this.name = name;
@@ -159,6 +162,12 @@ public final class TempEmperor implements AutoCloseable {
         /** Appends a (repeatable) option. */
         public Builder add(String key, String value) {
             options.add(new String[] {key, value});
+            return this;
+        }
+
+        /** Sets an environment variable of the daemon (NOTIFY_SOCKET is otherwise removed). */
+        public Builder env(String key, String value) {
+            env.put(key, value);
             return this;
         }
 
@@ -241,6 +250,7 @@ public final class TempEmperor implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command()).directory(root.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("UWSGI_") || k.equals("NOTIFY_SOCKET"));
+        env.putAll(extraEnv);
         Path logDir = Path.of(Impl.setting("it.logdir", "IT_LOGDIR", "target/it-logs"));
         BufferedWriter fileOut = null;
         try {
