@@ -74,6 +74,7 @@ public final class Main {
                 return 0;
             }
             ProcessSetup.redirectLog(config, nat);
+            dev.emperor.daemon.CdsPending.beforePrivilegeDrop(config, err);
             ProcessSetup.dropPrivileges(config, nat);
         } catch (ProcessSetup.SetupException e) {
             err.println("emperor: " + e.getMessage());
