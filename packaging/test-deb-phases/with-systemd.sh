@@ -29,6 +29,7 @@ systemctl is-active emperor
 systemctl is-active uwsgi-emperor && fail "uwsgi-emperor still running"
 [[ $(show emperor Type) == notify ]] || fail "Type"
 [[ $(show emperor WatchdogUSec) == 1min ]] || fail "WatchdogUSec $(show emperor WatchdogUSec)"
+journalctl -u emperor -o cat | grep -q 'systemd watchdog: pinging every 30000 ms' || fail "the daemon does not ping the watchdog"
 until_ok 60 "STATUS=The Emperor is governing 1 vassals" \
     bash -c '[[ $(systemctl show -p StatusText --value emperor) == "The Emperor is governing 1 vassals" ]]'
 until_ok 60 "the vassal under emperor" answers 8080 'hello from a vassal'
