@@ -59,6 +59,28 @@ journalctl -u emperor -o cat | grep -qi 'killing process' && fail "systemd kille
 [[ ! -d $cg ]] || [[ -z $(cat "$cg/cgroup.procs" 2>/dev/null) ]] || fail "left in $cg: $(cat "$cg/cgroup.procs")"
 pgrep -x uwsgi && fail "uwsgi processes left"
 
+check "Tyrant mode under the unit's hardening: a vassal runs as the owner of its file"
+cp /etc/emperor/emperor.ini /root/emperor.ini.migrated
+printf '[uwsgi]\nemperor = /etc/uwsgi/vassals\nemperor-stats = 127.0.0.1:9191\nemperor-tyrant = true\n' > /etc/emperor/emperor.ini
+id tyrantuser >/dev/null 2>&1 || useradd --system --no-create-home tyrantuser
+cat > /etc/uwsgi/vassals/tyr.ini <<'INI'
+[uwsgi]
+plugins = python3
+http-socket = 127.0.0.1:8081
+wsgi-file = /srv/hello/hello.py
+INI
+chown tyrantuser: /etc/uwsgi/vassals/tyr.ini
+systemctl start emperor
+until_ok 60 "the Tyrant vassal" answers 8081 'hello from a vassal'
+tyr=$(pgrep -o -u tyrantuser -x uwsgi || pgrep -o -u tyrantuser)
+[[ -n $tyr ]] || fail "no process of tyrantuser"
+[[ $(ps -o user= -p "$(show emperor MainPID)") == root ]] || fail "the Tyrant Emperor is not root"
+systemctl stop emperor
+[[ $(show emperor Result) == success ]] || fail "Result=$(show emperor Result) after the Tyrant run"
+pgrep -x uwsgi && fail "uwsgi processes left after the Tyrant run"
+rm /etc/uwsgi/vassals/tyr.ini
+cp /root/emperor.ini.migrated /etc/emperor/emperor.ini
+
 check "and back: the README's commands"
 cat /root/migrate-back.sh
 bash -ex /root/migrate-back.sh
