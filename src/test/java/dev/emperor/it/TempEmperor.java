@@ -71,6 +71,7 @@ public final class TempEmperor implements AutoCloseable {
     private final List<String[]> options;
     private final boolean viaLauncher;
     private final List<String> wrapper;
+    private final Map<String, String> extraEnv;
 
     private final LogBuffer log = new LogBuffer();
     private final Map<String, ProcTree.Proc> seen = new ConcurrentHashMap<>();
@@ -94,6 +95,7 @@ public final class TempEmperor implements AutoCloseable {
         this.options = new ArrayList<>();
         this.viaLauncher = b.viaLauncher;
         this.wrapper = List.copyOf(b.wrapper);
+        this.extraEnv = Map.copyOf(b.env);
         options.add(new String[] {"emperor", vassalsDir.toString()});
         options.add(new String[] {"emperor-stats", "127.0.0.1:" + statsPort});
         options.addAll(b.options);
@@ -118,6 +120,7 @@ public final class TempEmperor implements AutoCloseable {
         private final List<String[]> options = new ArrayList<>();
         private boolean viaLauncher;
         private final List<String> wrapper = new ArrayList<>();
+        private final Map<String, String> env = new java.util.LinkedHashMap<>();
 
         Builder(String name) {
             this.name = name;
@@ -180,6 +183,12 @@ public final class TempEmperor implements AutoCloseable {
         /** Appends a (repeatable) option. */
         public Builder add(String key, String value) {
             options.add(new String[] {key, value});
+            return this;
+        }
+
+        /** Sets an environment variable of the daemon (NOTIFY_SOCKET is otherwise removed). */
+        public Builder env(String key, String value) {
+            env.put(key, value);
             return this;
         }
 
@@ -272,6 +281,7 @@ public final class TempEmperor implements AutoCloseable {
             env.put("JAVA_HOME", System.getProperty("java.home"));
             env.put("EMPEROR_CDS", "0"); // no class-data archive written into the build tree by a test
         }
+        env.putAll(extraEnv);
         Path logDir = Path.of(Impl.setting("it.logdir", "IT_LOGDIR", "target/it-logs"));
         BufferedWriter fileOut = null;
         try {
