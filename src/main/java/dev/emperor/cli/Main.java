@@ -88,6 +88,7 @@ public final class Main {
             pidFiles = new PidFileWriter(loaded.pidFiles(), config.startupCwd(), nat.getpid(),
                     new EmperorLog(config.logDate(), System::currentTimeMillis));
             pidFiles.writeFirst();
+            dev.emperor.daemon.CdsPending.beforePrivilegeDrop(config, err);
             ProcessSetup.dropPrivileges(config, nat);
             pidFiles.writeSecond();
         } catch (ProcessSetup.SetupException e) {

@@ -66,6 +66,7 @@ public final class EmperorLoop implements Effects {
     private long ragnarokDeadline = Long.MAX_VALUE;
     private long buryDeadline = Long.MAX_VALUE;
     private volatile boolean stopped;
+    private volatile LoopHooks hooks = LoopHooks.NONE;
 
     /** Starts one vassal; the loop registers what it returns. */
     public interface VassalStarter {
@@ -112,6 +113,11 @@ public final class EmperorLoop implements Effects {
         this.adoptions = new Adoptions(nat, poller, lifecycle, byPid, parentCheckMs);
         this.helpers = new HelperChildren(nat);
         publish();
+    }
+
+    /** Readiness/watchdog hooks (docs/operations.md, "sd_notify"); set before {@link #run}. */
+    public void hooks(LoopHooks hooks) {
+        this.hooks = hooks;
     }
 
     /** The {@code listen} backlog of on-demand sockets (default 100); set before {@link #run}. */
@@ -176,6 +182,10 @@ public final class EmperorLoop implements Effects {
             long deadline = nextDeadline();
             // a task whose wake-up a drain poll consumed must not wait for the next deadline
             long timeout = !inbox.isEmpty() ? 0 : deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - start);
+            long hooksDue = hooks.millisUntilDue();
+            if (hooksDue >= 0 && (timeout < 0 || hooksDue < timeout)) {
+                timeout = hooksDue; // the watchdog ping is one of the loop's own deadlines
+            }
             List<Integer> ready = poller.await(timeout);
             long woke = clocks.monotonicMs();
             long busySince = System.nanoTime();
@@ -205,6 +215,7 @@ public final class EmperorLoop implements Effects {
             checkRagnarok(now);
             lastIterationNanos = System.nanoTime() - busySince;
             publish();
+            hooks.iterationDone((int) table.values().stream().filter(v -> v.pid > 0).count());
         }
         poller.close();
         return 0;
@@ -312,15 +323,18 @@ public final class EmperorLoop implements Effects {
     public void applyScan(List<ScanResult> results) {
         if (ragnarokDeadline == Long.MAX_VALUE) {
             scanDiff.apply(results, table, clocks.monotonicMs());
+            hooks.scanApplied();
         }
     }
 
     public void reloadAll() {
+        hooks.reloading();
         long now = clocks.monotonicMs();
         long wallNow = clocks.wallMs();
         for (Vassal v : new ArrayList<>(table.values())) {
             lifecycle.reloadAll(v, now, wallNow);
         }
+        hooks.reloaded();
     }
 
     public void clearBlacklist() {
@@ -350,6 +364,7 @@ public final class EmperorLoop implements Effects {
             return;
         }
         log.plain("[emperor] *** RAGNAROK EVOKED ***");
+        hooks.stopping();
         ragnarokDeadline = now + reloadMercyMs;
         for (Vassal v : new ArrayList<>(table.values())) {
             lifecycle.ragnarok(v, now);

@@ -142,6 +142,7 @@ public final class Daemon {
                         arguments, config.tyrant()),
                 mercyMs, rescan, socketTimeoutMs());
         loop.suspendNewVassals(config::suspends);
+        loop.hooks(SdNotify.fromEnvironment(System.getenv(), nat.getpid(), log));
         loop.onDemandBacklog(config.listen());
         HelperChildren helpers = new HelperChildren(nat);
         loop.helperChildren(helpers);

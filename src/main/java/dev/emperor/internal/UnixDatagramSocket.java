@@ -59,7 +59,15 @@ public final class UnixDatagramSocket implements AutoCloseable {
 
     /** Binds {@code path} (a file-system path, taken literally as uWSGI does); the caller removes a stale file. */
     public static UnixDatagramSocket bind(String path) throws IOException {
-        byte[] addr = sockaddr(path);
+        return bindAddress(sockaddr(path), path);
+    }
+
+    /** Binds a path, or an abstract name written {@code @name} as in {@code $NOTIFY_SOCKET}. */
+    public static UnixDatagramSocket bindName(String name) throws IOException {
+        return bindAddress(address(name), name);
+    }
+
+    private static UnixDatagramSocket bindAddress(byte[] addr, String path) throws IOException {
         int fd = Holder.SYS.socket(LibC.AF_UNIX, SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw error("socket(AF_UNIX, SOCK_DGRAM)", errno());
@@ -171,6 +179,57 @@ public final class UnixDatagramSocket implements AutoCloseable {
         if (refs.decrementAndGet() == 0) {
             Holder.SYS.close(fd);
         }
+    }
+
+    /**
+     * A non-blocking, close-on-exec, unbound datagram socket for sending (sd_notify); its fd.
+     */
+    static int openSender() throws IOException {
+        int fd = Holder.SYS.socket(LibC.AF_UNIX, SOCK_DGRAM | LibC.SOCK_CLOEXEC | LibC.O_NONBLOCK, 0);
+        if (fd < 0) {
+            throw error("socket(AF_UNIX, SOCK_DGRAM)", errno());
+        }
+        return fd;
+    }
+
+    /** One datagram from {@code fd} to {@code addr} ({@link #address}); bytes sent, or -errno. */
+    static long sendFrom(int fd, byte[] data, byte[] addr) {
+        while (true) {
+            long n = Holder.SYS.sendto(fd, data, data.length, 0, addr, addr.length);
+            if (n >= 0) {
+                return n;
+            }
+            int e = errno();
+            if (e != EINTR) {
+                return -e;
+            }
+        }
+    }
+
+    static void closeFd(int fd) {
+        Holder.SYS.close(fd);
+    }
+
+    static String strerror(int errno) {
+        return describe(errno);
+    }
+
+    /**
+     * struct sockaddr_un for a path, or for an abstract name given with a leading {@code @}
+     * (sun_path starts with a NUL and the address length ends where the name ends).
+     */
+    static byte[] address(String name) throws IOException {
+        if (!name.startsWith("@")) {
+            return sockaddr(name);
+        }
+        byte[] bytes = name.substring(1).getBytes(StandardCharsets.UTF_8);
+        if (bytes.length + 1 >= SUN_PATH) {
+            throw error("abstract UNIX socket name of " + bytes.length + " bytes", ENAMETOOLONG);
+        }
+        byte[] addr = new byte[2 + 1 + bytes.length];
+        addr[0] = (byte) LibC.AF_UNIX;
+        System.arraycopy(bytes, 0, addr, 3, bytes.length);
+        return addr;
     }
 
     /** struct sockaddr_un: sa_family_t (2 bytes, AF_UNIX = 1, little-endian), then sun_path with its NUL. */

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The environment a vassal gets (docs/wire-formats.md, "Vassal environment"): the
  * Emperor's own (after {@code env}/{@code unenv}), minus {@code UWSGI_RELOADS} and
- * {@code NOTIFY_SOCKET}, with every {@code UWSGI_VASSAL_X=v} rewritten to {@code UWSGI_X=v} —
+ * {@code NOTIFY_SOCKET} (and systemd's {@code WATCHDOG_USEC}/{@code WATCHDOG_PID}), with every {@code UWSGI_VASSAL_X=v} rewritten to {@code UWSGI_X=v} —
  * correctly, unlike uWSGI whose loop loses every other variable (unbit/uwsgi#1612) — plus
  * {@code UWSGI_EMPEROR_FD}.
  */
@@ -30,7 +30,10 @@ public final class VassalEnvironment {
             m.remove(k);
         }
         m.remove("UWSGI_RELOADS");
+        // the service manager's protocol is the Emperor's, not the vassals' (docs/operations.md)
         m.remove("NOTIFY_SOCKET");
+        m.remove("WATCHDOG_USEC");
+        m.remove("WATCHDOG_PID");
         Map<String, String> rewritten = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : m.entrySet()) {
             String k = e.getKey();

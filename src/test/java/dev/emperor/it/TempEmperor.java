@@ -71,6 +71,7 @@ public final class TempEmperor implements AutoCloseable {
     private final List<String[]> options;
     private final boolean viaLauncher;
     private final List<String> wrapper;
+    private final Map<String, String> extraEnv;
 
     private final LogBuffer log = new LogBuffer();
     private final Map<String, ProcTree.Proc> seen = new ConcurrentHashMap<>();
@@ -80,12 +81,10 @@ public final class TempEmperor implements AutoCloseable {
     private volatile Stats lastStats;
     private final Set<String> seenRunning = ConcurrentHashMap.newKeySet();
     private Path logFile;
-    private final Map<String, String> extraEnv;
     private final Path outputFile;
 
     private TempEmperor(Builder b) throws IOException {
         this.name = b.name;
-        this.extraEnv = Map.copyOf(b.env);
         this.outputFile = b.outputFile;
         this.impl = b.impl;
         this.launch = b.launch;
@@ -98,6 +97,7 @@ public final class TempEmperor implements AutoCloseable {
         this.options = new ArrayList<>();
         this.viaLauncher = b.viaLauncher;
         this.wrapper = List.copyOf(b.wrapper);
+        this.extraEnv = Map.copyOf(b.env);
         options.add(new String[] {"emperor", vassalsDir.toString()});
         options.add(new String[] {"emperor-stats", "127.0.0.1:" + statsPort});
         options.addAll(b.options);
@@ -120,10 +120,10 @@ public final class TempEmperor implements AutoCloseable {
         private boolean keepRoot;
         private int statsPort;
         private final List<String[]> options = new ArrayList<>();
-        private final Map<String, String> env = new java.util.LinkedHashMap<>();
         private Path outputFile;
         private boolean viaLauncher;
         private final List<String> wrapper = new ArrayList<>();
+        private final Map<String, String> env = new java.util.LinkedHashMap<>();
 
         Builder(String name) {
             this.name = name;
@@ -189,7 +189,7 @@ public final class TempEmperor implements AutoCloseable {
             return this;
         }
 
-        /** An environment variable of the daemon (on top of the test JVM's, UWSGI_* removed). */
+        /** Sets an environment variable of the daemon (on top of the test JVM's; UWSGI_*, NOTIFY_SOCKET and JOURNAL_STREAM are otherwise removed). */
         public Builder env(String key, String value) {
             env.put(key, value);
             return this;
@@ -299,7 +299,6 @@ public final class TempEmperor implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command()).directory(root.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("UWSGI_") || k.equals("NOTIFY_SOCKET") || k.equals("JOURNAL_STREAM"));
-        env.putAll(extraEnv);
         if (outputFile != null) {
             pb.redirectOutput(outputFile.toFile());
         }
@@ -307,6 +306,7 @@ public final class TempEmperor implements AutoCloseable {
             env.put("JAVA_HOME", System.getProperty("java.home"));
             env.put("EMPEROR_CDS", "0"); // no class-data archive written into the build tree by a test
         }
+        env.putAll(extraEnv);
         Path logDir = Path.of(Impl.setting("it.logdir", "IT_LOGDIR", "target/it-logs"));
         BufferedWriter fileOut = null;
         try {
