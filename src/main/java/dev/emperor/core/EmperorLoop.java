@@ -1,5 +1,6 @@
 package dev.emperor.core;
 
+import dev.emperor.internal.Errno;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.Reaped;
 import dev.emperor.monitor.ScanResult;
@@ -45,6 +46,8 @@ public final class EmperorLoop implements Effects {
     private final AtomicReference<EmperorSnapshot> published = new AtomicReference<>();
     private final ScanDiff scanDiff;
     private final Control control;
+    private final LoopGuard guard;
+    private final ResourceTrouble trouble;
     private final byte[] readBuf = new byte[256];
 
     // LoopStats: starts of forgotten records are kept here; the live ones are summed at publish
@@ -91,7 +94,9 @@ public final class EmperorLoop implements Effects {
         this.snapshots = snapshots;
         this.reloadMercyMs = reloadMercyMs;
         this.rescan = rescan;
-        this.scanDiff = new ScanDiff(lifecycle, log, name -> suspendsNew.test(name));
+        this.guard = new LoopGuard(log);
+        this.trouble = new ResourceTrouble(nat, log);
+        this.scanDiff = new ScanDiff(lifecycle, log, name -> suspendsNew.test(name), guard, trouble);
         this.control = new Control(lifecycle, blacklist, log);
         this.adoptions = new Adoptions(nat, poller, lifecycle, byPid, parentCheckMs);
         this.helpers = new HelperChildren(nat);
@@ -130,7 +135,12 @@ public final class EmperorLoop implements Effects {
                 result.complete(new Control.Result(false, true, "no vassal named " + name, null));
                 return;
             }
-            String refusal = control.apply(action, v, clock.getAsLong());
+            String[] refused = {null};
+            if (!guard.run("operator command " + action, v, clock.getAsLong(),
+                    () -> refused[0] = control.apply(action, v, clock.getAsLong()))) {
+                refused[0] = "internal error, see the Emperor's log";
+            }
+            String refusal = refused[0];
             Vassal after = table.get(name);
             result.complete(new Control.Result(refusal == null, false, refusal == null ? "ok" : refusal,
                     after == null ? null : after.view(blacklist.throttleMs(name))));
@@ -153,40 +163,65 @@ public final class EmperorLoop implements Effects {
         return published.get();
     }
 
+    /**
+     * Thread-safe: counts one failed call for want of {@code r} made outside the loop (the stats
+     * server's accept), for {@code emperor_resource_errors_total}.
+     */
+    public void countResourceError(dev.emperor.internal.Errno.Resource r) {
+        trouble.count(r);
+    }
+
     /** Runs until Ragnarok completes; returns the exit status. */
     public int run() {
         while (!stopped) {
             long now = clock.getAsLong();
             long deadline = nextDeadline();
             long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
-            List<Integer> ready = poller.await(timeout);
+            List<Integer> ready = List.of();
+            try {
+                ready = poller.await(timeout);
+            } catch (RuntimeException e) {
+                guard.failed("epoll_wait", null, now, e);
+            }
             long busySince = System.nanoTime();
+            // every handler below runs guarded: no exception ends this loop (docs/reliability.md)
             for (int fd : ready) {
                 Vassal v = byFd.get(fd);
                 Vassal sleeper = byListenFd.get(fd);
+                long at = clock.getAsLong();
                 if (v != null) {
-                    readPipe(v);
+                    guard.run("reading the pipe", v, at, () -> readPipe(v));
                 } else if (sleeper != null) {
-                    lifecycle.onDemandConnection(sleeper, clock.getAsLong());
-                } else {
-                    adoptions.readable(fd, clock.getAsLong());
+                    if (!guard.run("on-demand connection", sleeper, at, () -> lifecycle.onDemandConnection(sleeper, at))) {
+                        guard.run("throttling after a failed on-demand start", sleeper, at, () -> sleepAgainLater(sleeper, at));
+                    }
+                } else if (!guard.run("fork-server session on fd " + fd, null, at, () -> adoptions.readable(fd, at))) {
+                    guard.run("unwatching fd " + fd, null, at, () -> poller.remove(fd)); // its session times out
                 }
             }
             Runnable task;
             while ((task = inbox.poll()) != null) {
-                task.run();
+                guard.run("loop task", null, clock.getAsLong(), task);
             }
-            reap();
+            guard.run("reaping", null, clock.getAsLong(), this::reap);
             now = clock.getAsLong();
+            if (trouble.rescanDue(now)) {
+                guard.run("rescan request", null, now, rescan);
+            }
             for (Vassal v : new ArrayList<>(table.values())) {
                 if (table.get(v.name) == v) {
-                    adoptions.tick(v, now);
-                    lifecycle.tick(v, now);
+                    long at = now;
+                    guard.run("timers", v, at, () -> {
+                        adoptions.tick(v, at);
+                        lifecycle.tick(v, at);
+                    });
                 }
             }
-            checkRagnarok(now);
+            long at = now;
+            guard.run("shutdown step", null, at, () -> checkRagnarok(at));
+            guard.run("resource report", null, at, trouble::report);
             lastIterationNanos = System.nanoTime() - busySince;
-            publish();
+            guard.run("publishing the stats snapshot", null, at, this::publish);
         }
         poller.close();
         return 0;
@@ -197,7 +232,17 @@ public final class EmperorLoop implements Effects {
         for (Vassal v : table.values()) {
             d = Math.min(d, lifecycle.nextDeadline(v));
         }
+        d = Math.min(d, trouble.rescanDeadline());
         return Math.min(d, adoptions.nextDeadline(clock.getAsLong(), table.values()));
+    }
+
+    /** An on-demand start that threw: stop watching the socket, try again after a second (THROTTLED → ON_DEMAND). */
+    private void sleepAgainLater(Vassal v, long now) {
+        watchOnDemand(v, false);
+        if (v.state == VassalState.ON_DEMAND) {
+            v.state = VassalState.THROTTLED;
+            v.spawnAt = now + LoopGuard.RETRY_MS;
+        }
     }
 
     private void readPipe(Vassal v) {
@@ -227,7 +272,8 @@ public final class EmperorLoop implements Effects {
                 log.debug("[emperor] reaped pid " + r.pid() + " (" + Lifecycle.describe(r) + "), not a known vassal master");
                 continue;
             }
-            lifecycle.reaped(v, r, clock.getAsLong());
+            long at = clock.getAsLong();
+            guard.run("handling the exit of pid " + r.pid(), v, at, () -> lifecycle.reaped(v, r, at));
             if (v.state != VassalState.RUNNING) {
                 rescan.run(); // uWSGI rescans at once after a death
             }
@@ -306,9 +352,12 @@ public final class EmperorLoop implements Effects {
     }
 
     private void bury() {
-        Orphans.killAndReap(nat, poller, log);
-        log.verbose("The Emperor is buried.");
-        stopped = true;
+        try {
+            Orphans.killAndReap(nat, poller, log);
+        } finally {
+            log.verbose("The Emperor is buried.");
+            stopped = true;
+        }
     }
 
     public boolean inRagnarok() {
@@ -329,28 +378,76 @@ public final class EmperorLoop implements Effects {
             spawns += v.starts;
             respawns += Math.max(0, v.starts - 1);
         }
-        LoopStats stats = new LoopStats(spawns, respawns, reloads, kills, lastIterationNanos);
+        LoopStats stats = new LoopStats(spawns, respawns, reloads, kills, lastIterationNanos, trouble.counts());
         published.set(snapshots.build(listed, blacklist.views(), clock.getAsLong(), waiting, stats));
     }
 
     // ---- Effects, called by Lifecycle on this thread ----
 
+    /**
+     * A spawn that cannot get its socketpair, file actions or posix_spawn is a failed spawn, never a
+     * crash: for want of fds, memory or processes it is DEFERRED (no penalty, retried soon, one log
+     * line per condition); for anything else it FAILED (blacklist and throttle, as uWSGI's failed
+     * fork). See docs/reliability.md.
+     */
     @Override
     public SpawnOutcome spawn(Vassal v) {
-        Start start = v.listenFd >= 0 ? starter.start(v.file, v.listenFd) : starter.start(v.file);
+        long now = clock.getAsLong();
+        if (trouble.defers(now)) {
+            return SpawnOutcome.deferred("waiting for resources", trouble.retryAt());
+        }
+        Start start;
+        try {
+            start = v.listenFd >= 0 ? starter.start(v.file, v.listenFd) : starter.start(v.file);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof InternalError || e instanceof UnknownError) {
+                throw e;
+            }
+            log.debug("[emperor] spawn of " + v.name + " threw " + e);
+            start = Start.of(SpawnOutcome.failed(e.toString(), false, Errno.of(e)));
+        }
         SpawnOutcome o = start.outcome();
+        if (o.kind() == SpawnOutcome.Kind.FAILED) {
+            return lacking(v, o, now);
+        }
+        if (o.ok() || o.kind() == SpawnOutcome.Kind.ADOPTING) {
+            try {
+                poller.add(o.pipeFd());
+            } catch (RuntimeException e) {
+                // a child we could not listen to would go unsupervised: end it; its exit is reaped as unknown
+                if (o.ok()) {
+                    nat.kill(o.pid(), Native.SIGKILL);
+                }
+                nat.close(o.pipeFd());
+                if (start.session() != null) {
+                    start.session().close();
+                }
+                return lacking(v, SpawnOutcome.failed("epoll_ctl for the vassal pipe: " + e, false, Errno.of(e)), now);
+            }
+            byFd.put(o.pipeFd(), v);
+        }
         if (o.ok()) {
             byPid.put(o.pid(), v);
             log.debug("[emperor] started vassal " + v.name + " (pid: " + o.pid() + ")");
         }
-        if (o.ok() || o.kind() == SpawnOutcome.Kind.ADOPTING) {
-            byFd.put(o.pipeFd(), v);
-            poller.add(o.pipeFd());
-        }
         if (start.session() != null) {
             adoptions.begin(v, start.session());
         }
+        if (o.ok() || o.kind() == SpawnOutcome.Kind.ADOPTING) {
+            trouble.started(v.name);
+        }
         return o;
+    }
+
+    /** A failed spawn: DEFERRED when the errno says a shared resource was short, else as it is. */
+    private SpawnOutcome lacking(Vassal v, SpawnOutcome failed, long now) {
+        Errno.Resource r = Errno.resource(failed.errno());
+        if (r == null) {
+            return failed;
+        }
+        trouble.failed(r, v.name, "spawn of " + v.name + ": " + failed.error(), now);
+        log.debug("[emperor] spawn of " + v.name + " deferred: " + failed.error());
+        return SpawnOutcome.deferred(failed.error(), trouble.retryAt());
     }
 
     @Override
@@ -434,6 +531,7 @@ public final class EmperorLoop implements Effects {
 
     @Override
     public void forget(Vassal v) {
+        trouble.forget(v.name);
         adoptions.end(v);
         v.parentCheckUntil = 0;
         if (table.remove(v.name, v)) {

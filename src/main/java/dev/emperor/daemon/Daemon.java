@@ -197,6 +197,7 @@ public final class Daemon {
         StatsServer server = new StatsServer(config.statsAddress(), config.listen(), config.chmodSocket(), timeout,
                 loop::snapshot, statsMinified,
                 statsHttpOnly ? timeout.plusDays(1) : StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS);
+        server.onResourceError(loop::countResourceError);
         UiRoute.register(server.router(), config.statsControl());
         server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
         Controller controller = !config.statsControl() ? null : new Controller() {

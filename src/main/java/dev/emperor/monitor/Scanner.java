@@ -85,18 +85,27 @@ public final class Scanner implements AutoCloseable {
             if (closed) {
                 return;
             }
-            watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
-            List<ScanResult> results = new ArrayList<>(monitors.size());
-            for (Monitor m : monitors) {
-                try {
-                    results.add(m.scan());
-                } catch (RuntimeException e) {
-                    results.add(ScanResult.failed(m.argument(), e.toString()));
-                }
+            try {
+                scanOnce();
+            } catch (RuntimeException | Error e) {
+                // out of memory or a bug must not end the scans for good: the next round tries again
+                LOG.error("[emperor] scan failed: {} (nothing concluded, scanning again in {} ms)", e.toString(), freqMillis);
             }
-            watchNewDirectories();
-            sink.accept(results);
         }
+    }
+
+    private void scanOnce() {
+        watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
+        List<ScanResult> results = new ArrayList<>(monitors.size());
+        for (Monitor m : monitors) {
+            try {
+                results.add(m.scan());
+            } catch (RuntimeException e) {
+                results.add(ScanResult.failed(m.argument(), e.toString(), dev.emperor.internal.Errno.of(e)));
+            }
+        }
+        watchNewDirectories();
+        sink.accept(results);
     }
 
     private void watchNewDirectories() {

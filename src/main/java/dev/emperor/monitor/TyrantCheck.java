@@ -137,7 +137,12 @@ public final class TyrantCheck {
                     byName = names;
                     stamp = now;
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                if (!dev.emperor.internal.Errno.saysNothingAboutIt(e)) {
+                    byName = Map.of();
+                    stamp = null;
+                } // else out of fds or memory: the last good reading stands (docs/reliability.md)
+            } catch (RuntimeException e) {
                 byName = Map.of();
                 stamp = null;
             }
