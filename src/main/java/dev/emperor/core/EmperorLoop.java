@@ -273,10 +273,35 @@ public final class EmperorLoop implements Effects {
                 continue;
             }
             long at = clock.getAsLong();
-            guard.run("handling the exit of pid " + r.pid(), v, at, () -> lifecycle.reaped(v, r, at));
+            if (!guard.run("handling the exit of pid " + r.pid(), v, at, () -> lifecycle.reaped(v, r, at))) {
+                guard.run("settling the exit of pid " + r.pid(), v, at, () -> afterFailedReap(v, r, at));
+            }
             if (v.state != VassalState.RUNNING) {
                 rescan.run(); // uWSGI rescans at once after a death
             }
+        }
+    }
+
+    /**
+     * The exit of {@code v}'s process could not be handled: that exit is not reported twice, so the
+     * record must not keep a pid that may be reused. A vassal on its way out is forgotten; any other
+     * is started again in a second, as after a crash (docs/reliability.md).
+     */
+    private void afterFailedReap(Vassal v, Reaped r, long now) {
+        if (v.pid != r.pid() || table.get(v.name) != v) {
+            return; // the transition got far enough
+        }
+        v.pid = -1;
+        closePipe(v);
+        boolean goesAway = v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK
+                || v.stopReason == StopReason.COMMAND || v.stopReason == StopReason.PERMISSIONS;
+        if (goesAway) {
+            closeOnDemand(v);
+            forget(v);
+        } else {
+            v.newRecord(now);
+            v.state = VassalState.THROTTLED;
+            v.spawnAt = now + LoopGuard.RETRY_MS;
         }
     }
 
@@ -394,6 +419,7 @@ public final class EmperorLoop implements Effects {
     public SpawnOutcome spawn(Vassal v) {
         long now = clock.getAsLong();
         if (trouble.defers(now)) {
+            trouble.waits(v.name);
             return SpawnOutcome.deferred("waiting for resources", trouble.retryAt());
         }
         Start start;
@@ -478,13 +504,23 @@ public final class EmperorLoop implements Effects {
         }
     }
 
+    /** Releasing never throws: the record is updated first, a failing epoll_ctl or close is only logged. */
     @Override
     public void closePipe(Vassal v) {
-        if (v.pipeFd >= 0) {
-            byFd.remove(v.pipeFd);
-            poller.remove(v.pipeFd);
-            nat.close(v.pipeFd);
+        int fd = v.pipeFd;
+        if (fd >= 0) {
             v.pipeFd = -1;
+            byFd.remove(fd);
+            quietly("epoll_ctl(DEL) of the pipe of " + v.name, () -> poller.remove(fd));
+            quietly("close of the pipe of " + v.name, () -> nat.close(fd));
+        }
+    }
+
+    private void quietly(String what, Runnable release) {
+        try {
+            release.run();
+        } catch (RuntimeException e) {
+            log.warn("[emperor] " + what + " failed: " + e);
         }
     }
 
@@ -507,14 +543,16 @@ public final class EmperorLoop implements Effects {
         if (v.listenFd < 0 || v.listenWatched == on) {
             return;
         }
+        int fd = v.listenFd;
         if (on) {
-            byListenFd.put(v.listenFd, v);
-            poller.add(v.listenFd);
+            poller.add(fd);
+            byListenFd.put(fd, v);
+            v.listenWatched = true;
         } else {
-            byListenFd.remove(v.listenFd);
-            poller.remove(v.listenFd);
+            byListenFd.remove(fd);
+            v.listenWatched = false;
+            quietly("epoll_ctl(DEL) of the on-demand socket of " + v.name, () -> poller.remove(fd));
         }
-        v.listenWatched = on;
     }
 
     @Override
@@ -523,8 +561,9 @@ public final class EmperorLoop implements Effects {
             return;
         }
         watchOnDemand(v, false);
-        nat.close(v.listenFd);
+        int fd = v.listenFd;
         v.listenFd = -1;
+        quietly("close of the on-demand socket of " + v.name, () -> nat.close(fd));
         OnDemandSockets.unlinkIfOurs(v.socketName, v.file.cwd(), v.listenFileKey, log);
         v.listenFileKey = null;
     }

@@ -30,6 +30,8 @@ final class ResourceTrouble {
     private final AtomicLongArray counts = new AtomicLongArray(Resource.values().length);
     private final Set<Resource> active = EnumSet.noneOf(Resource.class);
     private final Set<Resource> announced = EnumSet.noneOf(Resource.class);
+    /** Failed since the last report: announced even if it cleared within the same iteration. */
+    private final Set<Resource> fresh = EnumSet.noneOf(Resource.class);
     private final Map<Resource, String> firstWhat = new EnumMap<>(Resource.class);
     /** Vassals whose spawn was deferred for want of a resource. */
     private final Set<String> waiting = new HashSet<>();
@@ -62,6 +64,7 @@ final class ResourceTrouble {
     void failed(Resource r, String name, String what, long now) {
         count(r);
         active.add(r);
+        fresh.add(r);
         firstWhat.putIfAbsent(r, what);
         if (name != null) {
             waiting.add(name);
@@ -81,6 +84,11 @@ final class ResourceTrouble {
     /** The new names of this round of scans that could not be looked at (counted as waiting). */
     void notLookedAt(Set<String> names) {
         unlooked = Set.copyOf(names);
+    }
+
+    /** {@code name}'s spawn waits for the retry time without being tried. */
+    void waits(String name) {
+        waiting.add(name);
     }
 
     /** True while spawns wait for the retry time: nothing is tried before it. */
@@ -134,14 +142,16 @@ final class ResourceTrouble {
             active.removeIf(r -> !FDS.contains(r)); // nobody waits for a process or memory any more
         }
         for (Resource r : Resource.values()) {
-            if (active.contains(r) && announced.add(r)) {
+            if (fresh.contains(r) && announced.add(r)) {
                 log.error("[emperor] " + describe(r) + ": " + (waiting.size() + unlooked.size())
                         + " vassals wait; running vassals are kept (first failure: " + firstWhat.get(r) + ")");
-            } else if (!active.contains(r) && announced.remove(r)) {
+            }
+            if (!active.contains(r) && announced.remove(r)) {
                 firstWhat.remove(r);
                 log.plain("[emperor] " + name(r) + ": cleared (" + usage(r) + "); waiting vassals start now");
             }
         }
+        fresh.clear();
     }
 
     private String describe(Resource r) {

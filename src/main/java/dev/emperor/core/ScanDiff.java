@@ -42,12 +42,15 @@ final class ScanDiff {
     }
 
     void apply(List<ScanResult> results, Map<String, Vassal> table, long now) {
-        boolean clean = true;
+        // what the scans saw predates the spawns this round triggers: fds found again clear the condition first
+        if (results.stream().allMatch(r -> Errno.resource(r.errno()) == null
+                && r.lookFailed().stream().allMatch(f -> Errno.resource(f.errno()) == null))) {
+            trouble.scanClean();
+        }
         Set<String> notLookedAt = new HashSet<>();
         for (ScanResult r : results) {
             Errno.Resource lacking = Errno.resource(r.errno());
             if (!r.ok() && lacking != null) {
-                clean = false;
                 trouble.scanFailed(lacking, "monitor " + r.monitor() + ": " + r.error(), now);
                 continue;
             }
@@ -66,7 +69,6 @@ final class ScanDiff {
                 present.add(f.name()); // kept exactly as it is: no fileSeen, no fileGone
                 Errno.Resource r2 = Errno.resource(f.errno());
                 if (r2 != null) {
-                    clean = false;
                     trouble.scanFailed(r2, "looking at " + f.name() + " in " + r.monitor() + ": " + f.reason(), now);
                     if (!table.containsKey(f.name())) {
                         notLookedAt.add(f.name());
@@ -101,9 +103,6 @@ final class ScanDiff {
             reportedLookFailures.removeIf(k -> k.startsWith(r.monitor() + "\0") && !stillFailing.contains(k));
         }
         trouble.notLookedAt(notLookedAt);
-        if (clean) {
-            trouble.scanClean();
-        }
     }
 
     private void reportSkips(ScanResult r) {
