@@ -117,6 +117,15 @@ public final class EmperorLoop implements Effects {
     }
 
     private volatile java.util.function.Predicate<String> suspendsNew = name -> false;
+    private volatile java.util.function.BooleanSupplier scanUsesReserve = () -> false;
+
+    /**
+     * Whether the scanner is looking with its reserve fds right now: while the Emperor is out of fds,
+     * spawns wait for that scan to end (docs/reliability.md); set before {@link #run}.
+     */
+    public void scanUsesReserve(java.util.function.BooleanSupplier usingReserve) {
+        this.scanUsesReserve = usingReserve;
+    }
 
     /** Which new vassals wait for a spawn command ({@code emperor-wait-for-command}); set before {@link #run}. */
     public void suspendNewVassals(java.util.function.Predicate<String> which) {
@@ -422,6 +431,10 @@ public final class EmperorLoop implements Effects {
             trouble.waits(v.name);
             return SpawnOutcome.deferred("waiting for resources", trouble.retryAt());
         }
+        if (trouble.troubled() && scanUsesReserve.getAsBoolean()) {
+            trouble.waits(v.name); // the fds a scan needs to look are not a spawn's to take
+            return SpawnOutcome.deferred("waiting for the scan", now + 100);
+        }
         Start start;
         try {
             start = v.listenFd >= 0 ? starter.start(v.file, v.listenFd) : starter.start(v.file);
@@ -469,6 +482,7 @@ public final class EmperorLoop implements Effects {
     private SpawnOutcome lacking(Vassal v, SpawnOutcome failed, long now) {
         Errno.Resource r = Errno.resource(failed.errno());
         if (r == null) {
+            trouble.forget(v.name); // no longer waiting for resources: its own failure (blacklist) takes over
             return failed;
         }
         trouble.failed(r, v.name, "spawn of " + v.name + ": " + failed.error(), now);

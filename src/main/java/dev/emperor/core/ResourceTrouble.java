@@ -14,11 +14,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The Emperor's own shortages of fds, memory or processes (docs/reliability.md, "Resource
  * exhaustion"). A spawn or a look that failed for want of one is no fault of the vassal: it is not
- * blacklisted, it waits. While a condition lasts, spawns are not even tried until the next retry
- * time (a short backoff, 250 ms doubling to 2 s), so that a thousand waiting vassals cost one failed
- * call per retry, not a thousand; the first success releases them all. Each condition is logged
- * once when it starts, with the limit and the count in use, and once when it clears. Loop thread
- * only, except {@link #count} and {@link #counts}, which any thread may call.
+ * blacklisted, it waits. After a failure, spawns are not even tried until the next retry time (a
+ * short backoff, 250 ms doubling to 2 s), so that a thousand waiting vassals cost one failed call per
+ * retry, not a thousand; the first success releases them all. Each condition is logged once when it
+ * starts, with the limit and the count in use, and once when it is over: when calls work again and
+ * no vassal waits any more (a condition that comes and goes while vassals still wait is the same
+ * condition, not a new line each time). Loop thread only, except {@link #count} and {@link #counts},
+ * which any thread may call.
  */
 final class ResourceTrouble {
     static final long FIRST_BACKOFF_MS = 250;
@@ -28,7 +30,8 @@ final class ResourceTrouble {
     private final Native nat;
     private final EmperorLog log;
     private final AtomicLongArray counts = new AtomicLongArray(Resource.values().length);
-    private final Set<Resource> active = EnumSet.noneOf(Resource.class);
+    /** Failed since the last success: spawns wait for the retry time. */
+    private final Set<Resource> blocked = EnumSet.noneOf(Resource.class);
     private final Set<Resource> announced = EnumSet.noneOf(Resource.class);
     /** Failed since the last report: announced even if it cleared within the same iteration. */
     private final Set<Resource> fresh = EnumSet.noneOf(Resource.class);
@@ -63,7 +66,7 @@ final class ResourceTrouble {
     /** A call made for {@code name} (null: for no vassal in particular) failed for want of {@code r}. */
     void failed(Resource r, String name, String what, long now) {
         count(r);
-        active.add(r);
+        blocked.add(r);
         fresh.add(r);
         firstWhat.putIfAbsent(r, what);
         if (name != null) {
@@ -93,7 +96,12 @@ final class ResourceTrouble {
 
     /** True while spawns wait for the retry time: nothing is tried before it. */
     boolean defers(long now) {
-        return !active.isEmpty() && now < retryAt;
+        return !blocked.isEmpty() && now < retryAt;
+    }
+
+    /** True while some call failed for want of a resource and nothing has worked since. */
+    boolean troubled() {
+        return !blocked.isEmpty();
     }
 
     long retryAt() {
@@ -103,17 +111,17 @@ final class ResourceTrouble {
     /** A spawn worked: fds, memory and a process were there. */
     void started(String name) {
         waiting.remove(name);
-        if (!active.isEmpty()) {
-            active.clear();
+        if (!blocked.isEmpty()) {
+            blocked.clear();
             backoff = FIRST_BACKOFF_MS;
         }
     }
 
     /** A round of scans opened every directory and file it needed: fds are there again. */
     void scanClean() {
-        active.removeAll(FDS);
+        blocked.removeAll(FDS);
         unlooked = Set.of();
-        if (active.isEmpty()) {
+        if (blocked.isEmpty()) {
             backoff = FIRST_BACKOFF_MS;
         }
     }
@@ -138,20 +146,20 @@ final class ResourceTrouble {
 
     /** After each loop iteration: one line per condition that started, one per condition that cleared. */
     void report() {
-        if (waiting.isEmpty() && unlooked.isEmpty()) {
-            active.removeIf(r -> !FDS.contains(r)); // nobody waits for a process or memory any more
-        }
         for (Resource r : Resource.values()) {
             if (fresh.contains(r) && announced.add(r)) {
                 log.error("[emperor] " + describe(r) + ": " + (waiting.size() + unlooked.size())
                         + " vassals wait; running vassals are kept (first failure: " + firstWhat.get(r) + ")");
             }
-            if (!active.contains(r) && announced.remove(r)) {
-                firstWhat.remove(r);
-                log.plain("[emperor] " + name(r) + ": cleared (" + usage(r) + "); waiting vassals start now");
-            }
         }
         fresh.clear();
+        boolean over = waiting.isEmpty() && unlooked.isEmpty();
+        for (Resource r : Resource.values()) {
+            if (over && !blocked.contains(r) && announced.remove(r)) {
+                firstWhat.remove(r);
+                log.plain("[emperor] " + name(r) + ": cleared (" + usage(r) + "); no vassal waits any more");
+            }
+        }
     }
 
     private String describe(Resource r) {

@@ -139,6 +139,7 @@ public final class Daemon {
             loop.execute(() -> loop.applyScan(annotated));
         });
 
+        loop.scanUsesReserve(() -> scanner[0].usingReserve());
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats = startStats(loop);
         CommandSocket commands;

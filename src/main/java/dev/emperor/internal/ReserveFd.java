@@ -3,49 +3,68 @@ package dev.emperor.internal;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One fd held in reserve (on /dev/null, close-on-exec) so that a server out of fds can still accept
- * and answer one client: release it, accept, serve, take it again once the fd count allows
- * (docs/reliability.md, "Resource exhaustion"). Not thread-safe: one owner thread.
+ * A few fds held in reserve (on /dev/null, close-on-exec) so that a thread of an Emperor out of fds
+ * can still do its job: the stats server accepts and answers one client, the scanner opens the
+ * vassal directory and one file (docs/reliability.md, "Resource exhaustion"). Release them right
+ * before the calls that need them, take them again right after. Not thread-safe: one owner thread.
  */
 public final class ReserveFd {
     private static final byte[] DEV_NULL = "/dev/null\0".getBytes(StandardCharsets.US_ASCII);
     private final LibC c;
-    private int fd = -1;
+    private final int[] fds;
 
-    private ReserveFd(LibC c) {
+    private ReserveFd(LibC c, int count) {
         this.c = c;
+        this.fds = new int[count];
+        java.util.Arrays.fill(fds, -1);
     }
 
-    /** A reserve with its fd taken (if an fd is free now). */
+    /** A reserve of one fd, taken now (if an fd is free). */
     public static ReserveFd take() {
-        ReserveFd r = new ReserveFd(JnrNative.load().libc());
+        return take(1);
+    }
+
+    /** A reserve of {@code count} fds, taken now (as many as are free). */
+    public static ReserveFd take(int count) {
+        ReserveFd r = new ReserveFd(JnrNative.load().libc(), count);
         r.retake();
         return r;
     }
 
+    /** True when every fd of the reserve is held. */
     public boolean held() {
-        return fd >= 0;
-    }
-
-    /** Frees the reserved fd for the caller's next call; false when none was held. */
-    public boolean release() {
-        if (fd < 0) {
-            return false;
+        for (int fd : fds) {
+            if (fd < 0) {
+                return false;
+            }
         }
-        c.close(fd);
-        fd = -1;
         return true;
     }
 
-    /** Takes the fd again if it is not held; true when held afterwards. */
-    public boolean retake() {
-        if (fd < 0) {
-            fd = c.open(DEV_NULL, LibC.O_CLOEXEC, 0); // O_RDONLY
+    /** Frees the reserved fds for the caller's next calls; false when none was held. */
+    public boolean release() {
+        boolean any = false;
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] >= 0) {
+                c.close(fds[i]);
+                fds[i] = -1;
+                any = true;
+            }
         }
-        return fd >= 0;
+        return any;
     }
 
-    /** Gives the fd back for good. */
+    /** Takes the missing fds again, as far as fds are free; true when all are held afterwards. */
+    public boolean retake() {
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] < 0) {
+                fds[i] = c.open(DEV_NULL, LibC.O_CLOEXEC, 0); // O_RDONLY
+            }
+        }
+        return held();
+    }
+
+    /** Gives the fds back for good. */
     public void close() {
         release();
     }

@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.internal.ReserveFd;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -33,6 +34,9 @@ public final class Scanner implements AutoCloseable {
     private WatchService watchService;
     private Thread scanThread;
     private Thread watchThread;
+    /** Fds for one look even when the Emperor is out of them: the directory stream (2) and one file (1). */
+    private ReserveFd reserve;
+    private volatile boolean usingReserve;
 
     public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink) {
         this.monitors = List.copyOf(monitors);
@@ -41,6 +45,11 @@ public final class Scanner implements AutoCloseable {
     }
 
     public void start() {
+        try {
+            reserve = ReserveFd.take(3);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("[emperor] no reserve fds for the scanner: {}", e.toString());
+        }
         try {
             watchService = FileSystems.getDefault().newWatchService();
             watches = new DirWatches(watchService);
@@ -94,15 +103,32 @@ public final class Scanner implements AutoCloseable {
         }
     }
 
+    /**
+     * True while a scan runs on the reserve fds: an Emperor out of fds then holds its spawns back, so
+     * that the fds it needs to look (and to see a vassal file removed) are not taken by a spawn.
+     */
+    public boolean usingReserve() {
+        return usingReserve;
+    }
+
     private void scanOnce() {
         watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
         List<ScanResult> results = new ArrayList<>(monitors.size());
-        for (Monitor m : monitors) {
-            try {
-                results.add(m.scan());
-            } catch (RuntimeException e) {
-                results.add(ScanResult.failed(m.argument(), e.toString(), dev.emperor.internal.Errno.of(e)));
+        // out of fds, the Emperor could otherwise never look again, nor see the removals that free fds
+        usingReserve = reserve != null && reserve.release();
+        try {
+            for (Monitor m : monitors) {
+                try {
+                    results.add(m.scan());
+                } catch (RuntimeException e) {
+                    results.add(ScanResult.failed(m.argument(), e.toString(), dev.emperor.internal.Errno.of(e)));
+                }
             }
+        } finally {
+            if (reserve != null) {
+                reserve.retake();
+            }
+            usingReserve = false;
         }
         watchNewDirectories();
         sink.accept(results);
@@ -139,6 +165,7 @@ public final class Scanner implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        // the reserve stays with the scan thread (not thread-safe); it is closed with the process
         requestScan();
         if (watchService != null) {
             try {
