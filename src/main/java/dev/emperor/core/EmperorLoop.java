@@ -495,7 +495,13 @@ public final class EmperorLoop implements Effects {
         if (v.pipeFd < 0) {
             return false;
         }
-        boolean written = nat.write(v.pipeFd, new byte[] {(byte) b}, 0, 1) == 1;
+        boolean written;
+        try {
+            written = nat.write(v.pipeFd, new byte[] {(byte) b}, 0, 1) == 1;
+        } catch (RuntimeException e) {
+            log.warn("[emperor] write to the pipe of vassal " + v.name + " failed: " + e + " (handled as a broken pipe)");
+            written = false;
+        }
         if (written && b == dev.emperor.protocol.PipeByte.RELOAD) {
             reloads++;
         }

@@ -95,6 +95,11 @@ class OwnTroubleLoopTest {
         return v == null ? -1 : v.pid();
     }
 
+    /** A copy of the fake's calls (taken under its lock). */
+    List<String> calls() {
+        return new java.util.ArrayList<>(nat.calls);
+    }
+
     long resourceErrors(String kind) {
         return loop.snapshot().loop().resourceErrors().get(kind);
     }
@@ -115,7 +120,7 @@ class OwnTroubleLoopTest {
         scan(List.of(), List.of(new LookFailed("a.ini", "cannot stat: Input/output error", Errno.EIO)));
         settle();
         assertEquals(pid, pidOf("a.ini"));
-        assertTrue(nat.calls.stream().noneMatch(c -> c.equals("write 50 0")), "no stop byte: " + nat.calls);
+        assertTrue(calls().stream().noneMatch(c -> c.equals("write 50 0")), "no stop byte: " + nat.calls);
         Await.until("the line", () -> log.count("out of file descriptors (1024 in use, limit 1024): 0 vassals wait") == 1);
         assertEquals(1, log.count("cannot look at a.ini"), "EIO is logged once, as a look that failed");
         assertTrue(resourceErrors("emfile") >= 1);
@@ -141,10 +146,10 @@ class OwnTroubleLoopTest {
         assertEquals(VassalState.THROTTLED.label(), view("b.ini").state());
         String line = log.all().stream().filter(l -> l.contains("out of file descriptors")).findFirst().orElseThrow();
         assertTrue(line.contains("(1024 in use, limit 1024): 3 vassals wait; running vassals are kept"), line);
-        long failedCalls = nat.calls.stream().filter(c -> c.equals("fault socketpair")).count();
+        long failedCalls = calls().stream().filter(c -> c.equals("fault socketpair")).count();
         assertEquals(1, failedCalls, "one failed call, the other spawns wait for the retry: " + nat.calls);
 
-        Await.until(Duration.ofSeconds(5), "retried (still out of fds)", () -> nat.calls.stream()
+        Await.until(Duration.ofSeconds(5), "retried (still out of fds)", () -> calls().stream()
                 .filter(c -> c.equals("fault socketpair")).count() >= 2);
         assertEquals(1, log.count("out of file descriptors"), "still one line: " + log.all());
         long before = System.nanoTime();

@@ -95,7 +95,11 @@ class ResourceExhaustionIT {
             for (String id : runningExtras) Files.delete(e.vassalsDir().resolve(id));
             Stats retried = e.awaitStats(WAIT, "a waiting extra started", s -> s.vassals().stream()
                     .anyMatch(v -> v.id().startsWith("x") && v.pid() > 0 && !runningExtras.contains(v.id())));
-            assertTrue(retried.blacklist().stream().noneMatch(b -> b.id().startsWith("x")), "no extra blacklisted: " + retried.raw());
+            long blacklisted = retried.blacklist().stream().filter(b -> b.id().startsWith("x")).count();
+            System.out.println("[ResourceExhaustionIT] " + e.impl() + ": extras blacklisted after the retry: " + blacklisted);
+            if (e.impl() == Impl.OURS) {
+                assertEquals(0, blacklisted, "no penalty for the Emperor's shortage: " + retried.raw());
+            }
 
             try (var files = Files.list(e.vassalsDir())) {
                 for (Path p : files.filter(p -> p.getFileName().toString().startsWith("x")).toList()) Files.delete(p);
