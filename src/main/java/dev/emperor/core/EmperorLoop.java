@@ -228,7 +228,10 @@ public final class EmperorLoop implements Effects {
             }
             long at = now;
             guard.run("shutdown step", null, at, () -> checkRagnarok(at));
-            guard.run("resource report", null, at, trouble::report);
+            guard.run("resource report", null, at, () -> trouble.report(name -> {
+                Vassal w = table.get(name);
+                return w != null && w.state == VassalState.THROTTLED;
+            }));
             lastIterationNanos = System.nanoTime() - busySince;
             guard.run("publishing the stats snapshot", null, at, this::publish);
         }

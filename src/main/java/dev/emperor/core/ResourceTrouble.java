@@ -145,7 +145,8 @@ final class ResourceTrouble {
     }
 
     /** After each loop iteration: one line per condition that started, one per condition that cleared. */
-    void report() {
+    void report(java.util.function.Predicate<String> stillWaits) {
+        waiting.removeIf(name -> !stillWaits.test(name)); // suspended, refused, removed meanwhile
         for (Resource r : Resource.values()) {
             if (fresh.contains(r) && announced.add(r)) {
                 log.error("[emperor] " + describe(r) + ": " + (waiting.size() + unlooked.size())
