@@ -184,7 +184,13 @@ public final class EmperorLoop implements Effects {
     public int run() {
         while (!stopped) {
             long now = clock.getAsLong();
-            long deadline = nextDeadline();
+            long deadline;
+            try {
+                deadline = nextDeadline();
+            } catch (RuntimeException e) {
+                guard.failed("computing the next deadline", null, now, e);
+                deadline = now + LoopGuard.RETRY_MS;
+            }
             long timeout = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - now);
             List<Integer> ready = List.of();
             try {
