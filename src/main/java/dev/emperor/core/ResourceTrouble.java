@@ -188,7 +188,7 @@ final class ResourceTrouble {
             case EMFILE, ENFILE -> (l.openFds() >= 0 ? Long.toString(l.openFds()) : l.maxFds() >= 0 ? "all " + l.maxFds() : "?")
                     + " in use, limit " + (l.maxFds() >= 0 ? Long.toString(l.maxFds()) : "?");
             case EAGAIN -> "process limit RLIMIT_NPROC " + (l.maxProcesses() >= 0 ? Long.toString(l.maxProcesses()) : "?")
-                    + " or the kernel's pid_max/threads-max";
+                    + ", a pids cgroup or the kernel's pid_max/threads-max";
             case ENOMEM, ENOBUFS -> "errno " + (r == Resource.ENOMEM ? Errno.ENOMEM : Errno.ENOBUFS);
         };
     }
