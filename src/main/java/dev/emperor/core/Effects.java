@@ -9,10 +9,19 @@ public interface Effects {
     /**
      * The result of a spawn attempt: a plain spawn gives a pid at once; an adoption through a fork
      * server gives the pipe now and the pid later ({@link Lifecycle#adopted}); a fork server that is
-     * not listening yet means "try again soon" without counting as a failure.
+     * not listening yet means "try again soon" without counting as a failure; so does a spawn that
+     * lacked a resource the Emperor shares with every vassal (fds, memory, the process limit:
+     * DEFERRED, retried at {@code retryAt}, docs/reliability.md).
+     *
+     * @param errno   why a FAILED spawn failed, 0 when unknown
+     * @param retryAt when a DEFERRED spawn is tried again
      */
-    record SpawnOutcome(Kind kind, int pid, int pipeFd, boolean exile, String error) {
-        public enum Kind { STARTED, ADOPTING, WAIT_FOR_BASE, FAILED }
+    record SpawnOutcome(Kind kind, int pid, int pipeFd, boolean exile, String error, int errno, long retryAt) {
+        public enum Kind { STARTED, ADOPTING, WAIT_FOR_BASE, FAILED, DEFERRED }
+
+        public SpawnOutcome(Kind kind, int pid, int pipeFd, boolean exile, String error) {
+            this(kind, pid, pipeFd, exile, error, 0, 0);
+        }
 
         public static SpawnOutcome started(int pid, int pipeFd) {
             return new SpawnOutcome(Kind.STARTED, pid, pipeFd, false, null);
@@ -28,6 +37,16 @@ public interface Effects {
 
         public static SpawnOutcome failed(String error, boolean exile) {
             return new SpawnOutcome(Kind.FAILED, -1, -1, exile, error);
+        }
+
+        /** A failure whose errno is known (classified by {@link dev.emperor.internal.Errno}). */
+        public static SpawnOutcome failed(String error, boolean exile, int errno) {
+            return new SpawnOutcome(Kind.FAILED, -1, -1, exile, error, errno, 0);
+        }
+
+        /** Not started for want of a shared resource; no penalty for the vassal, tried again at {@code retryAt}. */
+        public static SpawnOutcome deferred(String error, long retryAt) {
+            return new SpawnOutcome(Kind.DEFERRED, -1, -1, false, error, 0, retryAt);
         }
 
         public boolean ok() {

@@ -1,5 +1,6 @@
 package dev.emperor.core;
 
+import dev.emperor.internal.Errno;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.Reaped;
 import dev.emperor.monitor.ScanResult;
@@ -48,6 +49,8 @@ public final class EmperorLoop implements Effects {
     private final AtomicReference<EmperorSnapshot> published = new AtomicReference<>();
     private final ScanDiff scanDiff;
     private final Control control;
+    private final LoopGuard guard;
+    private final ResourceTrouble trouble;
     private final byte[] readBuf = new byte[256];
     private final PauseDetector pauses = new PauseDetector();
     private final SpawnQueue spawnQueue = new SpawnQueue(SpawnQueue.PER_ITERATION);
@@ -108,7 +111,9 @@ public final class EmperorLoop implements Effects {
         this.snapshots = snapshots;
         this.reloadMercyMs = reloadMercyMs;
         this.rescan = rescan;
-        this.scanDiff = new ScanDiff(lifecycle, log, name -> suspendsNew.test(name));
+        this.guard = new LoopGuard(log);
+        this.trouble = new ResourceTrouble(nat, log);
+        this.scanDiff = new ScanDiff(lifecycle, log, name -> suspendsNew.test(name), guard, trouble);
         this.control = new Control(lifecycle, blacklist, log);
         this.adoptions = new Adoptions(nat, poller, lifecycle, byPid, parentCheckMs);
         this.helpers = new HelperChildren(nat);
@@ -134,6 +139,15 @@ public final class EmperorLoop implements Effects {
     }
 
     private volatile java.util.function.Predicate<String> suspendsNew = name -> false;
+    private volatile java.util.function.BooleanSupplier scanUsesReserve = () -> false;
+
+    /**
+     * Whether the scanner is looking with its reserve fds right now: while the Emperor is out of fds,
+     * spawns wait for that scan to end (docs/reliability.md); set before {@link #run}.
+     */
+    public void scanUsesReserve(java.util.function.BooleanSupplier usingReserve) {
+        this.scanUsesReserve = usingReserve;
+    }
 
     /** Which new vassals wait for a spawn command ({@code emperor-wait-for-command}); set before {@link #run}. */
     public void suspendNewVassals(java.util.function.Predicate<String> which) {
@@ -152,7 +166,13 @@ public final class EmperorLoop implements Effects {
                 result.complete(new Control.Result(false, true, "no vassal named " + name, null));
                 return;
             }
-            String refusal = control.apply(action, v, clocks.monotonicMs(), clocks.wallMs());
+            String[] refused = {null};
+            long at = clocks.monotonicMs();
+            if (!guard.run("operator command " + action, v, at,
+                    () -> refused[0] = control.apply(action, v, at, clocks.wallMs()))) {
+                refused[0] = "internal error, see the Emperor's log";
+            }
+            String refusal = refused[0];
             Vassal after = table.get(name);
             result.complete(new Control.Result(refusal == null, false, refusal == null ? "ok" : refusal,
                     after == null ? null : after.view(blacklist.throttleMs(name), clocks.wallView())));
@@ -175,47 +195,88 @@ public final class EmperorLoop implements Effects {
         return published.get();
     }
 
+    /**
+     * Thread-safe: counts one failed call for want of {@code r} made outside the loop (the stats
+     * server's accept), for {@code emperor_resource_errors_total}.
+     */
+    public void countResourceError(dev.emperor.internal.Errno.Resource r) {
+        trouble.count(r);
+    }
+
     /** Runs until Ragnarok completes; returns the exit status. */
     public int run() {
         while (!stopped) {
             long start = clocks.monotonicMs();
-            long deadline = nextDeadline();
+            long deadline;
+            try {
+                deadline = nextDeadline();
+            } catch (RuntimeException e) {
+                guard.failed("computing the next deadline", null, start, e);
+                deadline = start + LoopGuard.RETRY_MS;
+            }
             // a task whose wake-up a drain poll consumed must not wait for the next deadline
             long timeout = !inbox.isEmpty() ? 0 : deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - start);
             long hooksDue = hooks.millisUntilDue();
             if (hooksDue >= 0 && (timeout < 0 || hooksDue < timeout)) {
                 timeout = hooksDue; // the watchdog ping is one of the loop's own deadlines
             }
-            List<Integer> ready = poller.await(timeout);
+            List<Integer> ready = List.of();
+            try {
+                ready = poller.await(timeout);
+            } catch (RuntimeException e) {
+                guard.failed("epoll_wait", null, start, e);
+            }
             long woke = clocks.monotonicMs();
             long busySince = System.nanoTime();
             spawnQueue.refill();
             long paused = pauses.observe(start, woke, timeout);
             if (paused > 0) {
-                freshWindows(paused, woke);
+                guard.run("fresh windows after a pause", null, woke, () -> freshWindows(paused, woke));
             }
+            // every handler below runs guarded: no exception ends this loop (docs/reliability.md)
             serve(ready);
             Runnable task;
             while ((task = inbox.poll()) != null) {
-                task.run();
+                guard.run("loop task", null, clocks.monotonicMs(), task);
             }
-            reap();
+            guard.run("reaping", null, clocks.monotonicMs(), this::reap);
             long now = clocks.monotonicMs();
-            if (nextDeadline() <= now) {
-                drainPending(); // time is judged after the news: bytes and exits already waiting come first
+            boolean due;
+            try {
+                due = nextDeadline() <= now;
+            } catch (RuntimeException e) {
+                guard.failed("computing the next deadline", null, now, e);
+                due = true;
+            }
+            if (due) {
+                // time is judged after the news: bytes and exits already waiting come first
+                guard.run("draining pending events", null, now, this::drainPending);
                 now = clocks.monotonicMs();
             }
-            offerSpawnSlots(now);
+            if (trouble.rescanDue(now)) {
+                guard.run("rescan request", null, now, rescan);
+            }
+            long slotsAt = now;
+            guard.run("offering spawn slots", null, slotsAt, () -> offerSpawnSlots(slotsAt));
             for (Vassal v : new ArrayList<>(table.values())) {
                 if (table.get(v.name) == v) {
-                    adoptions.tick(v, now);
-                    lifecycle.tick(v, now);
+                    long at = now;
+                    guard.run("timers", v, at, () -> {
+                        adoptions.tick(v, at);
+                        lifecycle.tick(v, at);
+                    });
                 }
             }
-            checkRagnarok(now);
+            long at = now;
+            guard.run("shutdown step", null, at, () -> checkRagnarok(at));
+            guard.run("resource report", null, at, () -> trouble.report(name -> {
+                Vassal w = table.get(name);
+                return w != null && w.state == VassalState.THROTTLED;
+            }));
             lastIterationNanos = System.nanoTime() - busySince;
-            publish();
-            hooks.iterationDone((int) table.values().stream().filter(v -> v.pid > 0).count());
+            guard.run("publishing the stats snapshot", null, at, this::publish);
+            guard.run("service manager notification", null, at,
+                    () -> hooks.iterationDone((int) table.values().stream().filter(v -> v.pid > 0).count()));
         }
         poller.close();
         return 0;
@@ -236,12 +297,15 @@ public final class EmperorLoop implements Effects {
         for (int fd : ready) {
             Vassal v = byFd.get(fd);
             Vassal sleeper = byListenFd.get(fd);
+            long at = clocks.monotonicMs();
             if (v != null) {
-                readPipe(v);
+                guard.run("reading the pipe", v, at, () -> readPipe(v));
             } else if (sleeper != null) {
-                lifecycle.onDemandConnection(sleeper, clocks.monotonicMs());
-            } else {
-                adoptions.readable(fd, clocks.monotonicMs());
+                if (!guard.run("on-demand connection", sleeper, at, () -> lifecycle.onDemandConnection(sleeper, at))) {
+                    guard.run("throttling after a failed on-demand start", sleeper, at, () -> sleepAgainLater(sleeper, at));
+                }
+            } else if (!guard.run("fork-server session on fd " + fd, null, at, () -> adoptions.readable(fd, at))) {
+                guard.run("unwatching fd " + fd, null, at, () -> poller.remove(fd)); // its session times out
             }
         }
     }
@@ -275,7 +339,17 @@ public final class EmperorLoop implements Effects {
         for (Vassal v : table.values()) {
             d = Math.min(d, lifecycle.nextDeadline(v));
         }
+        d = Math.min(d, trouble.rescanDeadline());
         return Math.min(d, adoptions.nextDeadline(clocks.monotonicMs(), table.values()));
+    }
+
+    /** An on-demand start that threw: stop watching the socket, try again after a second (THROTTLED → ON_DEMAND). */
+    private void sleepAgainLater(Vassal v, long now) {
+        watchOnDemand(v, false);
+        if (v.state == VassalState.ON_DEMAND) {
+            v.state = VassalState.THROTTLED;
+            v.spawnAt = now + LoopGuard.RETRY_MS;
+        }
     }
 
     /** Reads what the pipe holds (until EAGAIN or a short read), not just one buffer. */
@@ -312,10 +386,36 @@ public final class EmperorLoop implements Effects {
                 log.debug("[emperor] reaped pid " + r.pid() + " (" + Lifecycle.describe(r) + "), not a known vassal master");
                 continue;
             }
-            lifecycle.reaped(v, r, clocks.monotonicMs());
+            long at = clocks.monotonicMs();
+            if (!guard.run("handling the exit of pid " + r.pid(), v, at, () -> lifecycle.reaped(v, r, at))) {
+                guard.run("settling the exit of pid " + r.pid(), v, at, () -> afterFailedReap(v, r, at));
+            }
             if (v.state != VassalState.RUNNING) {
                 rescan.run(); // uWSGI rescans at once after a death
             }
+        }
+    }
+
+    /**
+     * The exit of {@code v}'s process could not be handled: that exit is not reported twice, so the
+     * record must not keep a pid that may be reused. A vassal on its way out is forgotten; any other
+     * is started again in a second, as after a crash (docs/reliability.md).
+     */
+    private void afterFailedReap(Vassal v, Reaped r, long now) {
+        if (v.pid != r.pid() || table.get(v.name) != v) {
+            return; // the transition got far enough
+        }
+        v.pid = -1;
+        closePipe(v);
+        boolean goesAway = v.stopReason == StopReason.REMOVED || v.stopReason == StopReason.RAGNAROK
+                || v.stopReason == StopReason.COMMAND || v.stopReason == StopReason.PERMISSIONS;
+        if (goesAway) {
+            closeOnDemand(v);
+            forget(v);
+        } else {
+            v.newRecord(now);
+            v.state = VassalState.THROTTLED;
+            v.spawnAt = now + LoopGuard.RETRY_MS;
         }
     }
 
@@ -396,9 +496,12 @@ public final class EmperorLoop implements Effects {
     }
 
     private void bury() {
-        Orphans.killAndReap(nat, poller, log);
-        log.verbose("The Emperor is buried.");
-        stopped = true;
+        try {
+            Orphans.killAndReap(nat, poller, log);
+        } finally {
+            log.verbose("The Emperor is buried.");
+            stopped = true;
+        }
     }
 
     public boolean inRagnarok() {
@@ -420,12 +523,18 @@ public final class EmperorLoop implements Effects {
             spawns += v.starts;
             respawns += Math.max(0, v.starts - 1);
         }
-        LoopStats stats = new LoopStats(spawns, respawns, reloads, kills, lastIterationNanos);
+        LoopStats stats = new LoopStats(spawns, respawns, reloads, kills, lastIterationNanos, trouble.counts());
         published.set(snapshots.build(listed, blacklist.views(wall), clocks.wallMs(), waiting, stats));
     }
 
     // ---- Effects, called by Lifecycle on this thread ----
 
+    /**
+     * A spawn that cannot get its socketpair, file actions or posix_spawn is a failed spawn, never a
+     * crash: for want of fds, memory or processes it is DEFERRED (no penalty, retried soon, one log
+     * line per condition); for anything else it FAILED (blacklist and throttle, as uWSGI's failed
+     * fork). See docs/reliability.md.
+     */
     @Override
     public boolean spawnSlot(Vassal v) {
         return spawnQueue.take(v);
@@ -433,20 +542,68 @@ public final class EmperorLoop implements Effects {
 
     @Override
     public SpawnOutcome spawn(Vassal v) {
-        Start start = v.listenFd >= 0 ? starter.start(v.file, v.listenFd) : starter.start(v.file);
+        long now = clocks.monotonicMs();
+        if (trouble.defers(now)) {
+            trouble.waits(v.name);
+            return SpawnOutcome.deferred("waiting for resources", trouble.retryAt());
+        }
+        if (trouble.troubled() && scanUsesReserve.getAsBoolean()) {
+            trouble.waits(v.name); // the fds a scan needs to look are not a spawn's to take
+            return SpawnOutcome.deferred("waiting for the scan", now + 100);
+        }
+        Start start;
+        try {
+            start = v.listenFd >= 0 ? starter.start(v.file, v.listenFd) : starter.start(v.file);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof InternalError || e instanceof UnknownError) {
+                throw e;
+            }
+            log.debug("[emperor] spawn of " + v.name + " threw " + e);
+            start = Start.of(SpawnOutcome.failed(e.toString(), false, Errno.of(e)));
+        }
         SpawnOutcome o = start.outcome();
+        if (o.kind() == SpawnOutcome.Kind.FAILED) {
+            return lacking(v, o, now);
+        }
+        if (o.ok() || o.kind() == SpawnOutcome.Kind.ADOPTING) {
+            try {
+                poller.add(o.pipeFd());
+            } catch (RuntimeException e) {
+                // a child we could not listen to would go unsupervised: end it; its exit is reaped as unknown
+                if (o.ok()) {
+                    nat.kill(o.pid(), Native.SIGKILL);
+                }
+                nat.close(o.pipeFd());
+                if (start.session() != null) {
+                    start.session().close();
+                }
+                return lacking(v, SpawnOutcome.failed("epoll_ctl for the vassal pipe: " + e, false, Errno.of(e)), now);
+            }
+            byFd.put(o.pipeFd(), v);
+        }
         if (o.ok()) {
             byPid.put(o.pid(), v);
             log.about(v.name, o.pid(), "started").debug("[emperor] started vassal " + v.name + " (pid: " + o.pid() + ")");
         }
-        if (o.ok() || o.kind() == SpawnOutcome.Kind.ADOPTING) {
-            byFd.put(o.pipeFd(), v);
-            poller.add(o.pipeFd());
-        }
         if (start.session() != null) {
             adoptions.begin(v, start.session());
         }
+        if (o.ok() || o.kind() == SpawnOutcome.Kind.ADOPTING) {
+            trouble.started(v.name);
+        }
         return o;
+    }
+
+    /** A failed spawn: DEFERRED when the errno says a shared resource was short, else as it is. */
+    private SpawnOutcome lacking(Vassal v, SpawnOutcome failed, long now) {
+        Errno.Resource r = Errno.resource(failed.errno());
+        if (r == null) {
+            trouble.forget(v.name); // no longer waiting for resources: its own failure (blacklist) takes over
+            return failed;
+        }
+        trouble.failed(r, v.name, "spawn of " + v.name + ": " + failed.error(), now);
+        log.debug("[emperor] spawn of " + v.name + " deferred: " + failed.error());
+        return SpawnOutcome.deferred(failed.error(), trouble.retryAt());
     }
 
     @Override
@@ -454,7 +611,13 @@ public final class EmperorLoop implements Effects {
         if (v.pipeFd < 0) {
             return false;
         }
-        boolean written = nat.write(v.pipeFd, new byte[] {(byte) b}, 0, 1) == 1;
+        boolean written;
+        try {
+            written = nat.write(v.pipeFd, new byte[] {(byte) b}, 0, 1) == 1;
+        } catch (RuntimeException e) {
+            log.warn("[emperor] write to the pipe of vassal " + v.name + " failed: " + e + " (handled as a broken pipe)");
+            written = false;
+        }
         if (written && b == dev.emperor.protocol.PipeByte.RELOAD) {
             reloads++;
         }
@@ -477,13 +640,23 @@ public final class EmperorLoop implements Effects {
         }
     }
 
+    /** Releasing never throws: the record is updated first, a failing epoll_ctl or close is only logged. */
     @Override
     public void closePipe(Vassal v) {
-        if (v.pipeFd >= 0) {
-            byFd.remove(v.pipeFd);
-            poller.remove(v.pipeFd);
-            nat.close(v.pipeFd);
+        int fd = v.pipeFd;
+        if (fd >= 0) {
             v.pipeFd = -1;
+            byFd.remove(fd);
+            quietly("epoll_ctl(DEL) of the pipe of " + v.name, () -> poller.remove(fd));
+            quietly("close of the pipe of " + v.name, () -> nat.close(fd));
+        }
+    }
+
+    private void quietly(String what, Runnable release) {
+        try {
+            release.run();
+        } catch (RuntimeException e) {
+            log.warn("[emperor] " + what + " failed: " + e);
         }
     }
 
@@ -506,14 +679,16 @@ public final class EmperorLoop implements Effects {
         if (v.listenFd < 0 || v.listenWatched == on) {
             return;
         }
+        int fd = v.listenFd;
         if (on) {
-            byListenFd.put(v.listenFd, v);
-            poller.add(v.listenFd);
+            poller.add(fd);
+            byListenFd.put(fd, v);
+            v.listenWatched = true;
         } else {
-            byListenFd.remove(v.listenFd);
-            poller.remove(v.listenFd);
+            byListenFd.remove(fd);
+            v.listenWatched = false;
+            quietly("epoll_ctl(DEL) of the on-demand socket of " + v.name, () -> poller.remove(fd));
         }
-        v.listenWatched = on;
     }
 
     @Override
@@ -522,14 +697,16 @@ public final class EmperorLoop implements Effects {
             return;
         }
         watchOnDemand(v, false);
-        nat.close(v.listenFd);
+        int fd = v.listenFd;
         v.listenFd = -1;
+        quietly("close of the on-demand socket of " + v.name, () -> nat.close(fd));
         OnDemandSockets.unlinkIfOurs(v.socketName, v.file.cwd(), v.listenFileKey, log);
         v.listenFileKey = null;
     }
 
     @Override
     public void forget(Vassal v) {
+        trouble.forget(v.name);
         adoptions.end(v);
         spawnQueue.drop(v);
         v.parentCheckUntil = 0;

@@ -71,6 +71,8 @@ import dev.emperor.protocol.PipeByte;
  *   EXILED + file newer → ON_DEMAND again
  *   SUSPENDED (wait-for-command wins, as in uWSGI master) → a start command puts it to ON_DEMAND
  * loyal (17) also removes the name from the blacklist.
+ * spawn DEFERRED (out of fds, memory or processes; docs/reliability.md) → THROTTLED until the retry time of the
+ *                   condition, no blacklist entry, no per-vassal line; scan "look failed" for a name → its record untouched
  * (*) crash: exit 26 → EXILED; else blacklist if never loyal (unless emperor-no-blacklist),
  *     fresh record (uWSGI's emperor_add), spawn or THROTTLED.
  * </pre>
@@ -487,6 +489,13 @@ public final class Lifecycle {
                 }
                 v.state = VassalState.WAITING_FOR_BASE;
                 v.spawnAt = now + settings.baseRetryMs();
+                return;
+            }
+            case DEFERRED -> {
+                // the Emperor lacked fds, memory or processes (docs/reliability.md): no penalty for the
+                // vassal and no line of its own (ResourceTrouble logs one per condition); retried soon
+                v.state = VassalState.THROTTLED;
+                v.spawnAt = o.retryAt();
                 return;
             }
             case FAILED -> { }

@@ -1,5 +1,7 @@
 package dev.emperor.core;
 
+import dev.emperor.internal.Errno;
+import dev.emperor.monitor.LookFailed;
 import dev.emperor.monitor.ScanResult;
 import dev.emperor.monitor.Skipped;
 import dev.emperor.monitor.VassalFile;
@@ -14,7 +16,10 @@ import java.util.Set;
  * Turns monitor answers into lifecycle events (uWSGI's per-scanner pass in
  * {@code uwsgi_imperial_monitor_directory}): new names appear, known names are seen again with
  * their mtime, names of a monitor that no longer reports them are gone. A monitor that could not
- * scan concludes nothing. Skipped entries and duplicate names are logged once, not every scan.
+ * scan concludes nothing, and a name it listed but could not look at ({@link LookFailed}: out of fds,
+ * EIO ...) keeps its record untouched: a failed look is not an absence (docs/reliability.md).
+ * Skipped entries, names not looked at and duplicate names are logged once, not every scan; a look
+ * that failed for want of fds or memory is left to {@link ResourceTrouble}'s one line.
  */
 final class ScanDiff {
     private final Lifecycle lifecycle;
@@ -23,15 +28,32 @@ final class ScanDiff {
     private final Map<String, String> monitorErrors = new HashMap<>();
 
     private final java.util.function.Predicate<String> suspends;
+    private final LoopGuard guard;
+    private final ResourceTrouble trouble;
+    private final Set<String> reportedLookFailures = new HashSet<>();
 
-    ScanDiff(Lifecycle lifecycle, EmperorLog log, java.util.function.Predicate<String> suspends) {
+    ScanDiff(Lifecycle lifecycle, EmperorLog log, java.util.function.Predicate<String> suspends, LoopGuard guard,
+             ResourceTrouble trouble) {
         this.lifecycle = lifecycle;
         this.log = log;
         this.suspends = suspends;
+        this.guard = guard;
+        this.trouble = trouble;
     }
 
     void apply(List<ScanResult> results, Map<String, Vassal> table, long now) {
+        // what the scans saw predates the spawns this round triggers: fds found again clear the condition first
+        if (results.stream().allMatch(r -> Errno.resource(r.errno()) == null
+                && r.lookFailed().stream().allMatch(f -> Errno.resource(f.errno()) == null))) {
+            trouble.scanClean();
+        }
+        Set<String> notLookedAt = new HashSet<>();
         for (ScanResult r : results) {
+            Errno.Resource lacking = Errno.resource(r.errno());
+            if (!r.ok() && lacking != null) {
+                trouble.scanFailed(lacking, "monitor " + r.monitor() + ": " + r.error(), now);
+                continue;
+            }
             if (!r.ok()) {
                 if (!r.error().equals(monitorErrors.put(r.monitor(), r.error()))) {
                     log.error("[emperor] monitor " + r.monitor() + ": " + r.error() + " (vassals kept as they are)");
@@ -43,14 +65,29 @@ final class ScanDiff {
             }
             reportSkips(r);
             Set<String> present = new HashSet<>();
+            for (LookFailed f : r.lookFailed()) {
+                present.add(f.name()); // kept exactly as it is: no fileSeen, no fileGone
+                Errno.Resource r2 = Errno.resource(f.errno());
+                if (r2 != null) {
+                    trouble.scanFailed(r2, "looking at " + f.name() + " in " + r.monitor() + ": " + f.reason(), now);
+                    if (!table.containsKey(f.name())) {
+                        notLookedAt.add(f.name());
+                    }
+                } else if (reportedLookFailures.add(r.monitor() + "\0" + f.name() + "\0" + f.reason())) {
+                    log.warn("[emperor] cannot look at " + f.name() + " in " + r.monitor() + " now (" + f.reason()
+                            + "): its vassal is kept as it is, looked at again at the next scan");
+                }
+            }
             for (VassalFile f : r.vassals()) {
                 present.add(f.name());
                 Vassal v = table.get(f.name());
                 if (v == null) {
-                    Vassal created = lifecycle.fileAppeared(f, now, suspends.test(f.name()));
-                    table.put(created.name, created);
+                    guard.run("starting the new vassal", null, now, () -> {
+                        Vassal created = lifecycle.fileAppeared(f, now, suspends.test(f.name()));
+                        table.put(created.name, created);
+                    });
                 } else if (v.file.monitor().equals(f.monitor())) {
-                    lifecycle.fileSeen(v, f, now);
+                    guard.run("applying the scan", v, now, () -> lifecycle.fileSeen(v, f, now));
                 } else if (reportedSkips.add(r.monitor() + "\0dup\0" + f.name())) {
                     log.about(f.name(), -1, "skipped").warn("[emperor] skipping " + f.path() + ": vassal name " + f.name()
                             + " is already provided by monitor " + v.file.monitor());
@@ -58,10 +95,14 @@ final class ScanDiff {
             }
             for (Vassal v : new ArrayList<>(table.values())) {
                 if (v.file.monitor().equals(r.monitor()) && !present.contains(v.name) && !v.fileGone) {
-                    lifecycle.fileGone(v, now);
+                    guard.run("removing", v, now, () -> lifecycle.fileGone(v, now));
                 }
             }
+            Set<String> stillFailing = new HashSet<>();
+            r.lookFailed().forEach(f -> stillFailing.add(r.monitor() + "\0" + f.name() + "\0" + f.reason()));
+            reportedLookFailures.removeIf(k -> k.startsWith(r.monitor() + "\0") && !stillFailing.contains(k));
         }
+        trouble.notLookedAt(notLookedAt);
     }
 
     private void reportSkips(ScanResult r) {

@@ -158,6 +158,7 @@ public final class Daemon {
             loop.execute(() -> loop.applyScan(annotated));
         }, log);
 
+        loop.scanUsesReserve(() -> scanner[0].usingReserve());
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
         try {
@@ -222,6 +223,7 @@ public final class Daemon {
         StatsServer server = new StatsServer(config.statsAddress(), config.listen(), config.chmodSocket(), timeout,
                 loop::snapshot, statsMinified,
                 statsHttpOnly ? timeout.plusDays(1) : StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, log);
+        server.onResourceError(loop::countResourceError);
         UiRoute.register(server.router(), config.statsControl());
         server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
         Controller controller = !config.statsControl() ? null : new Controller() {

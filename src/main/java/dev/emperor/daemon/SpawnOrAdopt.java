@@ -53,7 +53,7 @@ public final class SpawnOrAdopt implements EmperorLoop.VassalStarter {
             Spawner.Spawned s = spawner.spawn(file, onDemandFd);
             return EmperorLoop.Start.of(Effects.SpawnOutcome.started(s.pid(), s.pipeFd()));
         } catch (Spawner.SpawnFailure e) {
-            return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), e.exile()));
+            return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), e.exile(), e.errno()));
         }
     }
 }

@@ -232,6 +232,20 @@ public final class JnrNative implements Native {
     }
 
     @Override
+    public Limits limits() {
+        String[] fds = new java.io.File("/proc/self/fd").list();
+        return new Limits(fds == null ? -1 : Math.max(0, fds.length - 1), softLimit(7), softLimit(6)); // NOFILE, NPROC
+    }
+
+    private long softLimit(int resource) {
+        long[] rlim = new long[2];
+        if (c.getrlimit(resource, rlim) != 0) {
+            return -1;
+        }
+        return rlim[0] < 0 ? Long.MAX_VALUE : rlim[0]; // RLIM_INFINITY is all ones
+    }
+
+    @Override
     public String strerror(int errno) {
         String s = c.strerror(errno);
         return s == null ? "errno " + errno : s;

@@ -121,6 +121,8 @@ public interface LibC {
     int setgid(int gid);
     int setgroups(@size_t long size, @In int[] list);
     int open(@In byte[] path, int flags, int mode);
+    /** struct rlimit as two 64-bit words: soft, hard. */
+    int getrlimit(int resource, @Out long[] rlim);
     int dup2(int oldfd, int newfd);
 
     // --- event loop ---

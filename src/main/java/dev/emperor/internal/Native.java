@@ -132,6 +132,19 @@ public interface Native {
      */
     int listenUnix(String path, int backlog);
 
+    /**
+     * This process's open fds and its soft RLIMIT_NOFILE and RLIMIT_NPROC, for the one log line of a
+     * resource shortage (docs/reliability.md); -1 where unknown. Listing /proc/self/fd itself needs an
+     * fd: out of fds, the count is unknown (-1) and the caller reports the limit as reached.
+     */
+    default Limits limits() {
+        return new Limits(-1, -1, -1);
+    }
+
+    /** See {@link #limits()}. */
+    record Limits(long openFds, long maxFds, long maxProcesses) {
+    }
+
     /** strerror(errno): the C library's text for an errno value. */
     String strerror(int errno);
 

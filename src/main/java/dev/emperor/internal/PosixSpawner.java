@@ -114,12 +114,38 @@ final class PosixSpawner {
 
     /**
      * Fds at fixed numbers: a direct dup2(src, target) could overwrite a source another entry still
-     * needs (map {3→4, 4→3}), so every source is first parked above all sources and targets, then
-     * moved to its target. dup2 clears FD_CLOEXEC on the target, so our CLOEXEC fds survive exec
-     * exactly where asked. The parked copies lie above the highest target and are closed by
-     * closefrom; so are the ~25 non-CLOEXEC fds the JVM keeps open (jars etc.).
+     * needs (map {3→4, 4→3}), and dup2(fd, fd) would leave FD_CLOEXEC set, so in those cases every
+     * source is first parked above all sources and targets, then moved to its target; otherwise
+     * (the usual {3→pipe}, {0→socket}) each source is dup2ed straight to its target. dup2 clears
+     * FD_CLOEXEC on the target, so our CLOEXEC fds survive exec exactly where asked. Parked copies
+     * lie above the highest target and are closed by closefrom; so are the ~25 non-CLOEXEC fds the
+     * JVM keeps open (jars etc.). glibc refuses a dup2 target at or above RLIMIT_NOFILE (EBADF): an
+     * Emperor with its fds used up is told EMFILE, a shortage it waits out (docs/reliability.md).
      */
     private void addFileActions(Pointer fa, Map<Integer, Integer> fds, Pointer devNull, Pointer cwd)
+            throws SpawnException {
+        boolean direct = true;
+        for (Map.Entry<Integer, Integer> e : fds.entrySet()) {
+            if (e.getKey().equals(e.getValue()) || fds.containsValue(e.getKey())) {
+                direct = false;
+            }
+        }
+        if (direct) {
+            for (Map.Entry<Integer, Integer> e : new TreeMap<>(fds).entrySet()) {
+                if (e.getKey() < 0 || e.getValue() < 0) {
+                    throw new IllegalArgumentException("negative fd in " + fds);
+                }
+                int rc = c.posix_spawn_file_actions_adddup2(fa, e.getValue(), e.getKey());
+                // an open source at or above RLIMIT_NOFILE: the limit was lowered below the fds in use
+                check("posix_spawn_file_actions_adddup2", rc == LibC.EBADF ? ebadf(e.getValue()) : rc);
+            }
+            closeTheRest(fa, new TreeMap<>(fds), devNull, cwd);
+            return;
+        }
+        parkThenPlace(fa, fds, devNull, cwd);
+    }
+
+    private void parkThenPlace(Pointer fa, Map<Integer, Integer> fds, Pointer devNull, Pointer cwd)
             throws SpawnException {
         TreeMap<Integer, Integer> sorted = new TreeMap<>(fds);
         int highest = -1;
@@ -132,12 +158,19 @@ final class PosixSpawner {
         int park = highest + 1;
         int i = 0;
         for (int source : sorted.values()) {
-            check("posix_spawn_file_actions_adddup2", c.posix_spawn_file_actions_adddup2(fa, source, park + i++));
+            int rc = c.posix_spawn_file_actions_adddup2(fa, source, park + i++);
+            // the parking slot lies at or above RLIMIT_NOFILE: no fd numbers left, i.e. out of fds
+            check("posix_spawn_file_actions_adddup2", rc == LibC.EBADF ? ebadf(source) : rc);
         }
         i = 0;
         for (int target : sorted.keySet()) {
             check("posix_spawn_file_actions_adddup2", c.posix_spawn_file_actions_adddup2(fa, park + i++, target));
         }
+        closeTheRest(fa, sorted, devNull, cwd);
+    }
+
+    private void closeTheRest(Pointer fa, TreeMap<Integer, Integer> sorted, Pointer devNull, Pointer cwd)
+            throws SpawnException {
         if (!sorted.containsKey(0)) {
             check("posix_spawn_file_actions_addopen",
                     c.posix_spawn_file_actions_addopen(fa, 0, devNull, LibC.O_RDWR, 0));
@@ -154,6 +187,11 @@ final class PosixSpawner {
         if (cwd != null) {
             check("posix_spawn_file_actions_addchdir_np", c.posix_spawn_file_actions_addchdir_np(fa, cwd));
         }
+    }
+
+    /** EBADF from adddup2 of an fd that is open means a number at or above RLIMIT_NOFILE: out of fds. */
+    private int ebadf(int source) {
+        return c.fcntl(source, LibC.F_GETFD, 0) >= 0 ? Errno.EMFILE : LibC.EBADF;
     }
 
     private Pointer scratch(long size) {

@@ -91,7 +91,7 @@ public final class RegularFiles {
             if (errno == ELOOP && nofollow) {
                 throw new NotRegularFileException(path, "symlink");
             }
-            throw new FileSystemException(path.toString(), null, "open: errno " + errno);
+            throw new Errno.ErrnoException(path.toString(), "open: errno " + errno, errno);
         }
         try {
             Map<String, Object> st = Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:mode,size,uid");
@@ -109,7 +109,7 @@ public final class RegularFiles {
                 byte[] chunk = n == 0 ? buf : new byte[want - n];
                 int r = nat.read(fd, chunk, want - n);
                 if (r < 0) {
-                    throw new FileSystemException(path.toString(), null, "read: errno " + -r);
+                    throw new Errno.ErrnoException(path.toString(), "read: errno " + -r, -r);
                 }
                 if (r == 0) {
                     break; // shrunk since the fstat

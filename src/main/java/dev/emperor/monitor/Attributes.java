@@ -2,6 +2,7 @@ package dev.emperor.monitor;
 
 import dev.emperor.config.IniReader;
 import dev.emperor.internal.RegularFiles;
+import dev.emperor.internal.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,12 @@ final class Attributes {
     private Attributes() {
     }
 
-    static Map<String, String> collect(Path file, String name, List<String> keys) {
+    /**
+     * @throws IOException only for a failure that says nothing about the file (out of fds, EIO ...):
+     *                     the caller keeps the vassal as it is (docs/reliability.md); any other failure
+     *                     gives no attributes, as before
+     */
+    static Map<String, String> collect(Path file, String name, List<String> keys) throws IOException {
         if (keys.isEmpty() || !name.endsWith(".ini")) {
             return Map.of();
         }
@@ -42,7 +48,12 @@ final class Attributes {
                 }
             }
             return out;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            if (Errno.saysNothingAboutIt(e)) {
+                throw e;
+            }
+            return Map.of();
+        } catch (RuntimeException e) {
             return Map.of();
         }
     }

@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.internal.Errno;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -52,6 +53,7 @@ public final class DirMonitor implements Monitor {
     public ScanResult scan() {
         List<VassalFile> found = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
+        List<LookFailed> lookFailed = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -60,11 +62,15 @@ public final class DirMonitor implements Monitor {
                     found.add(v);
                 } else if (r instanceof Skipped s) {
                     skipped.add(s);
+                } else if (r instanceof LookFailed f) {
+                    lookFailed.add(f);
                 }
             }
         } catch (IOException | java.nio.file.DirectoryIteratorException | SecurityException e) {
-            return ScanResult.failed(argument, "cannot read directory " + dir + ": " + e);
+            // an opendir or readdir that failed (EMFILE ...) lists nothing: no vassal of this monitor is
+            // concluded gone (docs/reliability.md)
+            return ScanResult.failed(argument, "cannot read directory " + dir + ": " + e, Errno.of(e));
         }
-        return new ScanResult(argument, true, null, found, skipped);
+        return new ScanResult(argument, true, null, found, skipped, lookFailed, 0);
     }
 }

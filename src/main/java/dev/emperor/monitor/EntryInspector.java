@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.internal.Errno;
 import dev.emperor.internal.RegularFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +37,10 @@ final class EntryInspector {
         this.tyrant = tyrant;
     }
 
-    /** Returns a VassalFile, a Skipped, or null when the name is simply not a vassal name. */
+    /**
+     * Returns a VassalFile, a Skipped, a LookFailed (a stat, open or read failed for a reason that says
+     * nothing about the file: docs/reliability.md), or null when the name is simply not a vassal name.
+     */
     Object inspect(String name, Path path, Path cwd, String monitor) {
         if (!names.hasVassalExtension(name)) {
             return null;
@@ -59,7 +63,12 @@ final class EntryInspector {
                 return new Skipped(name, "dangling symlink");
             }
             return null; // vanished between readdir and stat: the next scan will tell
-        } catch (IOException | SecurityException e) {
+        } catch (IOException e) {
+            if (Errno.saysNothingAboutIt(e)) {
+                return new LookFailed(name, "cannot stat: " + e.getMessage(), Errno.of(e));
+            }
+            return new Skipped(name, "cannot stat: " + e.getMessage());
+        } catch (SecurityException e) {
             return new Skipped(name, "cannot stat: " + e.getMessage());
         }
         int mode = (Integer) attrs.get("mode");
@@ -85,12 +94,18 @@ final class EntryInspector {
             gid = owner.gid();
             refusal = owner.refusal();
         }
+        Map<String, String> collected;
+        try {
+            collected = Attributes.collect(path, name, attributeKeys);
+        } catch (IOException e) {
+            return new LookFailed(name, "cannot read attributes: " + e.getMessage(), Errno.of(e));
+        }
         return new VassalFile(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid, monitor,
-                Attributes.collect(path, name, attributeKeys), refusal, null);
+                collected, refusal, null);
     }
 
     /**
-     * Null when the first {@value #SNIFF_BYTES} bytes look like a config, else a Skipped (or
+     * Null when the first {@value #SNIFF_BYTES} bytes look like a config, else a Skipped, a LookFailed (or
      * VANISHED). Read through {@link RegularFiles}: a FIFO or device swapped in after the stat
      * neither blocks this thread nor gets read.
      */
@@ -102,7 +117,12 @@ final class EntryInspector {
             return VANISHED;
         } catch (RegularFiles.NotRegularFileException e) {
             return new Skipped(name, e.getReason());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            if (Errno.saysNothingAboutIt(e)) {
+                return new LookFailed(name, "not readable now: " + e.getMessage(), Errno.of(e));
+            }
+            return new Skipped(name, "not readable: " + e.getMessage());
+        } catch (RuntimeException e) {
             return new Skipped(name, "not readable: " + e.getMessage());
         }
         if (head.length == 0) {

@@ -1,6 +1,8 @@
 package dev.emperor.monitor;
 
+import dev.emperor.internal.Errno;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -45,6 +47,16 @@ public final class GlobMonitor implements Monitor {
 
     @Override
     public ScanResult scan() {
+        try {
+            return expand();
+        } catch (UncheckedIOException e) {
+            // a directory on the way could not be read (EMFILE, EIO ...): a failed look, not an
+            // absence, so no vassal of this glob is concluded gone (docs/reliability.md)
+            return ScanResult.failed(pattern, "cannot read directory: " + e.getCause(), Errno.of(e.getCause()));
+        }
+    }
+
+    private ScanResult expand() {
         boolean absolute = pattern.startsWith("/");
         String[] parts = pattern.split("/+");
         List<String> prefixes = new ArrayList<>();
@@ -72,6 +84,7 @@ public final class GlobMonitor implements Monitor {
         }
         List<VassalFile> found = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
+        List<LookFailed> lookFailed = new ArrayList<>();
         for (String name : prefixes) {
             if (name.endsWith("/")) {
                 name = name.substring(0, name.length() - 1);
@@ -81,10 +94,12 @@ public final class GlobMonitor implements Monitor {
                 found.add(v);
             } else if (r instanceof Skipped s) {
                 skipped.add(s);
+            } else if (r instanceof LookFailed f) {
+                lookFailed.add(f);
             }
         }
         visited = Set.copyOf(dirs);
-        return new ScanResult(pattern, true, null, found, skipped);
+        return new ScanResult(pattern, true, null, found, skipped, lookFailed, 0);
     }
 
     private List<String> matchIn(Path dir, String prefix, String part, boolean last) {
@@ -103,7 +118,13 @@ public final class GlobMonitor implements Monitor {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException e) {
+            return out; // an answer: nothing matches there
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            throw new UncheckedIOException(e.getCause());
+        } catch (RuntimeException e) {
             return out;
         }
         out.sort(null); // glob(3) sorts its results

@@ -4,7 +4,9 @@ import dev.emperor.log.Log;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.RegularFiles;
 import dev.emperor.spawn.HelperChildren;
+import dev.emperor.internal.Errno;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -100,6 +102,7 @@ public final class OnDemandDiscovery {
                 continue;
             }
             List<VassalFile> files = new ArrayList<>(r.vassals().size());
+            List<LookFailed> lookFailed = new ArrayList<>(r.lookFailed());
             Set<String> seen = new HashSet<>();
             long start = clock.getAsLong();
             int deferred = 0;
@@ -111,7 +114,15 @@ public final class OnDemandDiscovery {
                     continue;
                 }
                 seen.add(k);
-                String socket = safeLookup(f);
+                String socket;
+                try {
+                    socket = safeLookup(f);
+                } catch (UncheckedIOException e) {
+                    // out of fds or memory while reading the sidecar says nothing about it: look again later
+                    lookFailed.add(new LookFailed(f.name(), "on-demand sidecar: " + e.getCause().getMessage(),
+                            Errno.of(e.getCause())));
+                    continue;
+                }
                 if (newName) {
                     execCache.putIfAbsent(k, new Cached(socket)); // a failed lookup too: handed over as a normal vassal
                 }
@@ -123,7 +134,7 @@ public final class OnDemandDiscovery {
             }
             execCache.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
             warned.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
-            out.add(new ScanResult(r.monitor(), true, null, files, r.skipped()));
+            out.add(new ScanResult(r.monitor(), true, null, files, r.skipped(), lookFailed, 0));
         }
         return out;
     }
@@ -144,6 +155,8 @@ public final class OnDemandDiscovery {
     private String safeLookup(VassalFile f) {
         try {
             return lookup(f);
+        } catch (UncheckedIOException e) {
+            throw e; // a failed look (docs/reliability.md): the caller keeps the vassal as it is
         } catch (RuntimeException e) {
             log.error("[emperor] on-demand socket lookup for " + f.name() + " failed (" + e + "): it starts as a normal vassal");
             return null;
@@ -200,8 +213,15 @@ public final class OnDemandDiscovery {
             head = RegularFiles.read(sidecar, MAX_SIDECAR, true);
         } catch (NoSuchFileException e) {
             return null;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            if (Errno.saysNothingAboutIt(e)) {
+                throw new UncheckedIOException(e);
+            }
             String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+            warn.accept("[emperor] on-demand sidecar " + sidecar + " ignored (" + why + "): " + name + " starts as a normal vassal");
+            return null;
+        } catch (RuntimeException e) {
+            String why = e.toString();
             warn.accept("[emperor] on-demand sidecar " + sidecar + " ignored (" + why + "): " + name + " starts as a normal vassal");
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.internal.ReserveFd;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -31,6 +32,9 @@ public final class Scanner implements AutoCloseable {
     private WatchService watchService;
     private Thread scanThread;
     private Thread watchThread;
+    /** Fds for one look even when the Emperor is out of them: the directory stream (2) and one file (1). */
+    private ReserveFd reserve;
+    private volatile boolean usingReserve;
 
     /** How long a round waits for one monitor's scan before taking it as a failed look. */
     public static final Duration SCAN_BOUND = Duration.ofSeconds(10);
@@ -51,6 +55,11 @@ public final class Scanner implements AutoCloseable {
     }
 
     public void start() {
+        try {
+            reserve = ReserveFd.take(3);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("[emperor] no reserve fds for the scanner: " + e);
+        }
         try {
             watchService = FileSystems.getDefault().newWatchService();
             watches = new DirWatches(watchService);
@@ -96,16 +105,44 @@ public final class Scanner implements AutoCloseable {
             if (closed) {
                 return;
             }
-            watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
-            List<ScanResult> results;
             try {
-                results = scans.scanAll(monitors);
-            } catch (InterruptedException e) {
-                return;
+                if (!scanOnce()) {
+                    return;
+                }
+            } catch (RuntimeException | Error e) {
+                // out of memory or a bug must not end the scans for good: the next round tries again
+                log.error("[emperor] scan failed: " + e + " (nothing concluded, scanning again in " + freqMillis + " ms)");
             }
-            watchNewDirectories();
-            sink.accept(results);
         }
+    }
+
+    /**
+     * True while a scan runs on the reserve fds: an Emperor out of fds then holds its spawns back, so
+     * that the fds it needs to look (and to see a vassal file removed) are not taken by a spawn.
+     */
+    public boolean usingReserve() {
+        return usingReserve;
+    }
+
+    /** One round over every monitor, each under its time bound; false when interrupted (closing). */
+    private boolean scanOnce() {
+        watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
+        List<ScanResult> results;
+        // out of fds, the Emperor could otherwise never look again, nor see the removals that free fds
+        usingReserve = reserve != null && reserve.release();
+        try {
+            results = scans.scanAll(monitors);
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            if (reserve != null) {
+                reserve.retake();
+            }
+            usingReserve = false;
+        }
+        watchNewDirectories();
+        sink.accept(results);
+        return true;
     }
 
     private void watchNewDirectories() {
@@ -139,6 +176,7 @@ public final class Scanner implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        // the reserve stays with the scan thread (not thread-safe); it is closed with the process
         requestScan();
         scans.close();
         if (watchService != null) {

@@ -51,14 +51,25 @@ public final class Spawner {
     /** Why a spawn did not happen. {@code exile}: no binary could be found (uWSGI's child exits 26). */
     public static final class SpawnFailure extends Exception {
         private final boolean exile;
+        private final int errno;
 
         SpawnFailure(String message, boolean exile) {
+            this(message, exile, 0);
+        }
+
+        SpawnFailure(String message, boolean exile, int errno) {
             super(message);
             this.exile = exile;
+            this.errno = errno;
         }
 
         public boolean exile() {
             return exile;
+        }
+
+        /** The errno of the failed call (posix_spawn's EAGAIN, ENOMEM ...), 0 when none. */
+        public int errno() {
+            return errno;
         }
     }
 
@@ -112,7 +123,8 @@ public final class Spawner {
             nat.close(ours);
             nat.close(theirs);
             closeLog(logFd);
-            throw new SpawnFailure("posix_spawn of " + executable + " failed: " + e.getMessage(), e.errno() == Native.ENOENT);
+            throw new SpawnFailure("posix_spawn of " + executable + " failed: " + e.getMessage(), e.errno() == Native.ENOENT,
+                    e.errno());
         }
         nat.close(theirs);
         closeLog(logFd);

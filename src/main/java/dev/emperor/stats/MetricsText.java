@@ -80,6 +80,12 @@ public final class MetricsText {
                 loop.reloads());
         counter("emperor_kills_total", "SIGKILLs sent to vassal masters (missed heartbeat, curse tolerance, Ragnarok).",
                 loop.kills());
+        family("emperor_resource_errors_total", "counter",
+                "Calls that failed for want of fds, memory or processes (a vassal file not looked at, a spawn deferred, a stats"
+                + " connection refused), by errno kind; running vassals are kept meanwhile.");
+        for (String kind : new java.util.TreeSet<>(loop.resourceErrors().keySet())) {
+            sample("emperor_resource_errors_total", "kind", kind, loop.resourceErrors().get(kind));
+        }
         gauge("emperor_blacklist_entries", "Vassal names currently in the throttle blacklist.", s.blacklist().size());
         gauge("emperor_event_loop_lag_seconds",
                 "Delay between posting a probe task to the event loop and the loop running it (last probe).",

@@ -1,5 +1,7 @@
 package dev.emperor.stats;
 
+import dev.emperor.internal.Errno;
+import dev.emperor.internal.ReserveFd;
 import dev.emperor.internal.SocketFds;
 import dev.emperor.core.EmperorSnapshot;
 import dev.emperor.log.Log;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +43,8 @@ public final class StatsServer implements AutoCloseable {
     /** uWSGI's {@code socket-timeout} default, used when the given timeout is not positive. */
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(4);
     private static final int ACCEPTS_PER_ROUND = 64;
+    /** How long accepting pauses when even the reserve fd is in use (else the ready listener spins the thread). */
+    private static final long ACCEPT_PAUSE_NANOS = 100_000_000L;
 
     private final String address;
     private final int backlog;
@@ -59,6 +64,10 @@ public final class StatsServer implements AutoCloseable {
     private volatile SocketAddress bound;
     private final List<StatsConnection> connections = new ArrayList<>();
     private EmperorSnapshot cachedSnapshot; // stats thread only
+    private SelectionKey listenerKey;
+    private ReserveFd reserve; // stats thread only after start
+    private long acceptResumeAt; // 0 = accepting
+    private volatile Consumer<Errno.Resource> resourceErrors = r -> { };
     private byte[] cachedJson;
 
     /**
@@ -89,6 +98,11 @@ public final class StatsServer implements AutoCloseable {
         router.get("/", stats).get("/stats", stats);
     }
 
+    /** Told of every accept that failed for want of fds or memory (for the metrics); set before {@link #start()}. */
+    public void onResourceError(Consumer<Errno.Resource> counter) {
+        this.resourceErrors = Objects.requireNonNull(counter);
+    }
+
     /** The HTTP routes; {@code GET /} and {@code GET /stats} are preset. Add routes before or after start. */
     public Router router() {
         return router;
@@ -110,8 +124,9 @@ public final class StatsServer implements AutoCloseable {
             Set<PosixFilePermission> mode = StatsAddress.mode(chmodSocket);
             listener = StatsAddress.bind(where, backlog, mode);
             selector = Selector.open();
-            listener.register(selector, SelectionKey.OP_ACCEPT);
+            listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
             bound = listener.getLocalAddress();
+            reserve = takeReserve();
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             String reason = e.getMessage() != null && e.getMessage().contains(address) ? e.getMessage()
@@ -169,6 +184,17 @@ public final class StatsServer implements AutoCloseable {
             while (!closing) {
                 long now = System.nanoTime();
                 long next = expire(now);
+                if (reserve != null && !reserve.held()) {
+                    reserve.retake(); // works once the connection it served (or another fd) is closed
+                }
+                if (acceptResumeAt != 0) {
+                    if (now - acceptResumeAt >= 0) {
+                        acceptResumeAt = 0;
+                        listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+                    } else {
+                        next = Math.min(next, acceptResumeAt);
+                    }
+                }
                 long waitMs = next == Long.MAX_VALUE ? 0 : Math.max(1, (next - now + 999_999) / 1_000_000);
                 selector.select(waitMs);
                 now = System.nanoTime();
@@ -208,7 +234,12 @@ public final class StatsServer implements AutoCloseable {
 
     private void accept(long now) throws IOException {
         for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
-            SocketChannel ch = listener.accept();
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (IOException e) {
+                ch = acceptOutOfFds(now, e);
+            }
             if (ch == null) {
                 return;
             }
@@ -228,6 +259,44 @@ public final class StatsServer implements AutoCloseable {
             } catch (IOException e) {
                 ch.close();
             }
+        }
+    }
+
+    /**
+     * An accept failed (EMFILE and the like: docs/reliability.md). The stats must stay readable while
+     * the Emperor is out of fds: the reserve fd is given up for this one client, and taken back once
+     * an fd is free again. Without a reserve, accepting pauses briefly instead of spinning.
+     */
+    private SocketChannel acceptOutOfFds(long now, IOException e) {
+        Errno.Resource r = Errno.resource(Errno.of(e));
+        if (r != null) {
+            resourceErrors.accept(r);
+        }
+        if (reserve != null && reserve.release()) {
+            try {
+                SocketChannel ch = listener.accept();
+                if (ch != null) {
+                    return ch;
+                }
+            } catch (IOException again) {
+                // still none: pause below
+            }
+        }
+        log.debug("[emperor] stats accept failed: " + e + "; accepting again in 100 ms");
+        listenerKey.interestOps(0);
+        acceptResumeAt = now + ACCEPT_PAUSE_NANOS;
+        if (acceptResumeAt == 0) {
+            acceptResumeAt = 1;
+        }
+        return null;
+    }
+
+    private ReserveFd takeReserve() {
+        try {
+            return ReserveFd.take();
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("[emperor] no reserve fd for the stats server: " + e);
+            return null;
         }
     }
 
@@ -256,6 +325,10 @@ public final class StatsServer implements AutoCloseable {
     }
 
     private synchronized void closeQuietly() {
+        if (reserve != null) {
+            reserve.close();
+            reserve = null;
+        }
         for (StatsConnection c : connections) {
             c.close();
         }

@@ -20,7 +20,7 @@ public final class FakeStarters {
                         f.cwd().toString(), Map.of(3, pair[1]), true));
                 return EmperorLoop.Start.of(Effects.SpawnOutcome.started(pid, pair[0]));
             } catch (SpawnException e) {
-                return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), false));
+                return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), false, e.errno()));
             }
         };
     }

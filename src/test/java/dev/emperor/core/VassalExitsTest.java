@@ -112,6 +112,8 @@ class VassalExitsTest {
         clock.set(T0 + 2_000); // past its throttle window
         loop.execute(() -> { });
         Await.until("respawn", () -> nat.spawns.size() == 3);
+        // the snapshot is published at the end of the iteration that spawned: wait for it, not for the spawn
+        Await.until("respawn published", () -> loop.snapshot().loop().spawns() == 3);
         LoopStats before = loop.snapshot().loop();
         scan(file("b.ini", 1)); // a.ini removed
         Await.until("stop byte to a", () -> nat.calls.contains("write 54 0"));

@@ -28,6 +28,26 @@ public final class FakeNative implements Native {
     private int nextPid = 5000;
     private int nextFd = 50;
     public volatile int spawnErrno;
+    /**
+     * Fault injection: while an operation's name is in here ("socketpair", "read", "write", "close", "kill",
+     * "killGroup", "reapAny", "listen", "poller.add", "poller.remove"), the call throws what the supplier makes.
+     */
+    public final Map<String, java.util.function.Supplier<RuntimeException>> faults = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What {@link #limits()} answers. */
+    public volatile Limits limits = new Limits(-1, -1, -1);
+
+    private void fault(String op) {
+        java.util.function.Supplier<RuntimeException> f = faults.get(op);
+        if (f != null) {
+            calls.add("fault " + op);
+            throw f.get();
+        }
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
 
     @Override public int getpid() { return 4242; }
     @Override public int getuid() { return 0; }
@@ -83,6 +103,7 @@ public final class FakeNative implements Native {
 
     @Override
     public synchronized int[] socketpair() {
+        fault("socketpair");
         int a = nextFd++;
         int b = nextFd++;
         pending.put(a, new ArrayDeque<>());
@@ -167,6 +188,7 @@ public final class FakeNative implements Native {
 
     @Override
     public synchronized int read(int fd, byte[] buf, int len) {
+        fault("read");
         ArrayDeque<Integer> q = pending.get(fd);
         if (q == null) {
             return -9;
@@ -183,12 +205,14 @@ public final class FakeNative implements Native {
 
     @Override
     public synchronized int write(int fd, byte[] buf, int off, int len) {
+        fault("write");
         calls.add("write " + fd + " " + buf[off]);
         return eof.contains(fd) ? -32 : len;
     }
 
     @Override
     public synchronized void close(int fd) {
+        fault("close");
         calls.add("close " + fd);
         pending.remove(fd);
         listening.remove(fd);
@@ -196,6 +220,7 @@ public final class FakeNative implements Native {
 
     @Override
     public synchronized Reaped reapAny() {
+        fault("reapAny");
         if (!exits.isEmpty()) {
             return exits.poll();
         }
@@ -205,6 +230,7 @@ public final class FakeNative implements Native {
     @Override
     public synchronized int kill(int pid, int sig) {
         calls.add("kill " + pid + " " + sig); // recorded first: a test must see the call even though it is refused
+        fault("kill");
         if (pid <= 0) {
             throw new IllegalArgumentException("kill(" + pid + ") refused");
         }
@@ -218,6 +244,7 @@ public final class FakeNative implements Native {
     @Override
     public synchronized int killGroup(int pgid, int sig) {
         calls.add("killGroup " + pgid + " " + sig); // recorded first, as kill
+        fault("killGroup");
         if (pgid <= 1) {
             throw new IllegalArgumentException("killGroup(" + pgid + ") refused");
         }
@@ -256,6 +283,7 @@ public final class FakeNative implements Native {
 
     private int listen(String what) {
         calls.add("listen " + what);
+        fault("listen");
         if (listenResult < 0) {
             return listenResult;
         }
@@ -282,8 +310,8 @@ public final class FakeNative implements Native {
     @Override
     public Poller newPoller() {
         return new Poller() {
-            @Override public void add(int fd) { polled.add(fd); }
-            @Override public void remove(int fd) { polled.remove(fd); }
+            @Override public void add(int fd) { fault("poller.add"); polled.add(fd); }
+            @Override public void remove(int fd) { fault("poller.remove"); polled.remove(fd); }
 
             @Override
             public List<Integer> await(long timeoutMs) {
