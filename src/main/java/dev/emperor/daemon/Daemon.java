@@ -32,7 +32,6 @@ import dev.emperor.stats.MetricsEndpoint;
 import dev.emperor.stats.StatsServer;
 import dev.emperor.stats.UiRoute;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -264,9 +263,8 @@ public final class Daemon {
     }
 
     private void writePidfile(Path path) {
-        log.plain("writing pidfile to " + path);
         try {
-            Files.writeString(path, nat.getpid() + "\n", StandardCharsets.US_ASCII);
+            PidFileWriter.writePid(path, nat.getpid(), log);
         } catch (IOException e) {
             log.error("[emperor] cannot write pidfile " + path + ": " + e.getMessage());
         }

@@ -50,12 +50,17 @@ public final class PidFileWriter {
             return;
         }
         Path path = cwd.resolve(name);
-        log.plain("writing pidfile to " + path);
         try {
-            Files.writeString(path, pid + "\n", StandardCharsets.US_ASCII);
+            writePid(path, pid, log);
         } catch (IOException e) {
             throw new ProcessSetup.SetupException(option + " " + path + ": cannot write it: " + e);
         }
+    }
+
+    /** The pid and a newline, announced as uWSGI does; also {@code emperor-pidfile}'s writer. */
+    static void writePid(Path path, long pid, EmperorLog log) throws IOException {
+        log.plain("writing pidfile to " + path);
+        Files.writeString(path, pid + "\n", StandardCharsets.US_ASCII);
     }
 
     private void remove(String name, String option) {
