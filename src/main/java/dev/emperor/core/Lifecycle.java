@@ -283,18 +283,12 @@ public final class Lifecycle {
         }
     }
 
-    /**
-     * The Emperor itself was paused (stopped, frozen VM, swap storm): nobody read the vassal's pipe
-     * meanwhile, so its heartbeat and curse tolerance start again from {@code now}.
-     */
+    /** The Emperor itself was paused (frozen VM, swap storm): heartbeat and curse tolerance start again from now. */
     public void freshWindow(Vassal v, long now) {
         v.windowFrom = Math.max(v.windowFrom, now);
     }
 
-    /**
-     * An operator command (the rows named after {@link Control.Action}): {@link Control} decides, the
-     * table acts. Returns why it was refused, null when done. {@code wallNowMs}: last_mod of a reload.
-     */
+    /** An operator command (the rows named after {@link Control.Action}): why it was refused, null when done. */
     String command(Control.Action action, Vassal v, long now, long wallNowMs) {
         Control.Order order = control.decide(action, v);
         verbs.carryOut(v, order.next(), now, wallNowMs);
