@@ -9,6 +9,8 @@ import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.Lifecycle;
 import dev.emperor.core.LoopClock;
+import dev.emperor.core.LoopParts;
+import dev.emperor.core.LoopSettings;
 import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
@@ -132,19 +134,17 @@ public final class Daemon {
         LoopClock clocks = LoopClock.system();
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, config.forkServer(), config.forkServerAttr(),
                 config.vassalForkBase(), socketTimeoutMs(), clocks::monotonicMs);
-        EmperorLoop loop = new EmperorLoop(nat, starter, log, clocks,
-                new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
-                new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
+        HelperChildren helpers = new HelperChildren(nat);
+        EmperorLoop loop = new EmperorLoop(
+                new LoopSettings(new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
                         java.util.Set.copyOf(config.vassalForkBase()), config.tyrant()),
-                new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
-                        arguments, config.tyrant()),
-                mercyMs, rescan, socketTimeoutMs());
-        loop.suspendNewVassals(config::suspends);
-        loop.hooks(SdNotify.fromEnvironment(System.getenv(), nat.getpid(), log));
-        loop.onDemandBacklog(config.listen());
-        HelperChildren helpers = new HelperChildren(nat);
-        loop.helperChildren(helpers);
+                        mercyMs, socketTimeoutMs(), config.listen(), config::suspends),
+                new LoopParts(nat, starter, log, clocks, new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
+                        new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
+                                arguments, config.tyrant()),
+                        rescan, () -> scanner[0].usingReserve(), helpers,
+                        SdNotify.fromEnvironment(System.getenv(), nat.getpid(), log)));
         // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
                 config.onDemandExec(), nat, helpers, new VassalEnvironment(System.getenv(), config.env(), config.unenv())
@@ -157,7 +157,6 @@ public final class Daemon {
             loop.execute(() -> loop.applyScan(annotated));
         }, log);
 
-        loop.scanUsesReserve(() -> scanner[0].usingReserve());
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
         try {

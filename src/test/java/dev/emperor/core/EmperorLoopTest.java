@@ -31,9 +31,9 @@ class EmperorLoopTest {
     void start() {
         nat = new FakeNative();
         EmperorLog log = EmperorLog.standard();
-        loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(1000, 30_000, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, rescans::incrementAndGet, 4000);
+        loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(1000, 30_000, false, false), 2000, 4000),
+                TestLoops.parts(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), rescans::incrementAndGet));
         thread = new Thread(() -> exitStatus = loop.run(), "test-loop");
         thread.start();
     }

@@ -26,9 +26,9 @@ class LoopStatsTest {
     void spawnsRespawnsReloadsAndKillsAreCountedAndSurviveForgetting() throws InterruptedException {
         FakeNative nat = new FakeNative();
         EmperorLog log = EmperorLog.standard();
-        EmperorLoop loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis,
-                new Blacklist(1000, 180_000, log), new Lifecycle.Settings(1000, 30_000, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 4000);
+        EmperorLoop loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(1000, 30_000, false, false), 1000, 4000),
+                TestLoops.parts(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), () -> { }));
         Thread thread = new Thread(loop::run, "test-loop");
         thread.start();
         try {

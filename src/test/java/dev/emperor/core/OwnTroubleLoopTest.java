@@ -51,9 +51,9 @@ class OwnTroubleLoopTest {
             }
             return plain.start(f);
         };
-        loop = new EmperorLoop(nat, starter, elog, System::currentTimeMillis, new Blacklist(1000, 180_000, elog),
-                new Lifecycle.Settings(1000, 30_000, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, () -> { }, 4000);
+        loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(1000, 30_000, false, false), 2000, 4000),
+                TestLoops.parts(nat, starter, elog, System::currentTimeMillis, new Blacklist(1000, 180_000, elog),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), () -> { }));
         thread = new Thread(loop::run, "test-loop");
         thread.start();
     }
