@@ -3,8 +3,8 @@ package dev.emperor.daemon;
 import dev.emperor.Version;
 import dev.emperor.command.CommandSocket;
 import dev.emperor.config.EmperorConfig;
+import dev.emperor.control.EmperorCommands;
 import dev.emperor.core.Blacklist;
-import dev.emperor.core.Control;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.Lifecycle;
@@ -27,7 +27,6 @@ import dev.emperor.spawn.Trampoline;
 import dev.emperor.spawn.VassalEnvironment;
 import dev.emperor.spawn.VassalLogs;
 import dev.emperor.stats.ControlRoutes;
-import dev.emperor.stats.Controller;
 import dev.emperor.stats.MetricsEndpoint;
 import dev.emperor.stats.StatsServer;
 import dev.emperor.stats.UiRoute;
@@ -37,7 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 
 /**
  * Wires one running Emperor from a finished configuration: the process-level options (pidfile,
@@ -136,7 +135,7 @@ public final class Daemon {
                 new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
                 new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
-                        java.util.Set.copyOf(config.vassalForkBase()), config.tyrant()),
+                        Set.copyOf(config.vassalForkBase()), config.tyrant()),
                 new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
                         arguments, config.tyrant()),
                 mercyMs, rescan, socketTimeoutMs());
@@ -158,16 +157,17 @@ public final class Daemon {
         }, log);
 
         loop.scanUsesReserve(() -> scanner[0].usingReserve());
+        EmperorCommands commands = new LoopCommands(loop); // the command socket's and HTTP control's
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
         try {
-            stats = startStats(loop); // before the scanner runs: nothing has been spawned yet
+            stats = startStats(loop, commands); // before the scanner runs: nothing has been spawned yet
         } catch (StatsBindFailed e) {
             return 1;
         }
-        CommandSocket commands;
+        CommandSocket commandSocket;
         try {
-            commands = CommandSocket.start(config, loop, log); // null without emperor-command-socket
+            commandSocket = CommandSocket.start(config, commands, log); // null without emperor-command-socket
         } catch (IOException e) {
             if (stats != null) {
                 stats.close();
@@ -184,8 +184,8 @@ public final class Daemon {
         } finally {
             signals.close(); // no thread left blocked in a native call: HotSpot's exit waits 300 ms for those
             scanner[0].close();
-            if (commands != null) {
-                commands.close();
+            if (commandSocket != null) {
+                commandSocket.close();
             }
             if (stats != null) {
                 stats.close();
@@ -211,7 +211,7 @@ public final class Daemon {
         return ControlRoutes.addressRefusal(config.statsAddress(), config.statsControl(), config.statsControlAnyAddress());
     }
 
-    private StatsServer startStats(EmperorLoop loop) {
+    private StatsServer startStats(EmperorLoop loop, EmperorCommands commands) {
         if (config.statsAddress() == null) {
             if (config.statsControl()) {
                 log.warn("[emperor] emperor-stats-control has no effect without emperor-stats");
@@ -225,17 +225,7 @@ public final class Daemon {
         server.onResourceError(loop::countResourceError);
         UiRoute.register(server.router(), config.statsControl());
         server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
-        Controller controller = !config.statsControl() ? null : new Controller() {
-            @Override
-            public CompletableFuture<Control.Result> control(String name, Control.Action action) {
-                return loop.control(name, action);
-            }
-
-            @Override
-            public void reloadAll() {
-                loop.execute(loop::reloadAll);
-            }
-        };
+        EmperorCommands controller = config.statsControl() ? commands : null;
         ControlRoutes.install(server.router(), loop::snapshot, controller, config.statsControlAnyAddress());
         try {
             server.start();
