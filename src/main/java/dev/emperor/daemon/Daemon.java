@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -113,19 +114,19 @@ public final class Daemon {
         List<String> arguments = new ArrayList<>();
         monitors.forEach(m -> arguments.add(m.argument()));
 
+        VassalEnvironment environment = new VassalEnvironment(System.getenv(), config.env(), config.unenv());
         Spawner spawner = new Spawner(nat,
                 new ArgvBuilder(config.vassalsInheritBefore(), config.vassalsIncludeBefore(), config.vassalSet(),
                         config.vassalsInherit(), config.vassalsInclude(), config.extraExtensions()),
                 new BinaryResolver(config.wrapperOverride(), config.wrapper(), config.binaryPath(), config.wrapperFallback()),
-                new VassalEnvironment(System.getenv(), config.env(), config.unenv()),
+                environment,
                 config.safeFds(),
                 trampoline);
         if (config.vassalLogs() != null) {
             spawner.vassalLogs(new VassalLogs(nat, base.resolve(config.vassalLogs()), config.tyrant()));
         }
 
-        Scanner[] scanner = new Scanner[1];
-        Runnable rescan = () -> scanner[0].requestScan();
+        RescanTrigger rescan = new RescanTrigger();
         long mercyMs = (config.reloadMercy() > 0 ? config.reloadMercy() : 30) * 1000L;
         // deadlines on the monotonic clock, wall time only where uWSGI shows it (docs/reliability-time.md)
         LoopClock clocks = LoopClock.system();
@@ -146,17 +147,17 @@ public final class Daemon {
         loop.helperChildren(helpers);
         // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
-                config.onDemandExec(), nat, helpers, new VassalEnvironment(System.getenv(), config.env(), config.unenv())
-                        .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, clocks::monotonicMs, log);
+                config.onDemandExec(), nat, helpers, environment.forChild(Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, clocks::monotonicMs, log);
         if (onDemand != null) {
             onDemand.underTyrant(config.tyrant());
         }
-        scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
+        Scanner scanner = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.monitor.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
             loop.execute(() -> loop.applyScan(annotated));
         }, log);
 
-        loop.scanUsesReserve(() -> scanner[0].usingReserve());
+        rescan.attach(scanner);
+        loop.scanUsesReserve(scanner::usingReserve);
         EmperorCommands commands = new LoopCommands(loop); // the command socket's and HTTP control's
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
@@ -174,8 +175,8 @@ public final class Daemon {
             }
             return 1; // fatal, as uWSGI's bind failure: already logged with the address
         }
-        Signals.Reader signals = Signals.install(loop, rescan, log, nat);
-        scanner[0].start();
+        Signals.Reader signals = Signals.install(loop, scanner::requestScan, log, nat);
+        scanner.start();
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
         nat.markAllCloseOnExec();
         int status;
@@ -183,7 +184,7 @@ public final class Daemon {
             status = loop.run();
         } finally {
             signals.close(); // no thread left blocked in a native call: HotSpot's exit waits 300 ms for those
-            scanner[0].close();
+            scanner.close();
             if (commandSocket != null) {
                 commandSocket.close();
             }
