@@ -100,10 +100,6 @@ public final class CommandSocket implements AutoCloseable {
         return fd;
     }
 
-    public String address() {
-        return address;
-    }
-
     /** Stops the thread (wakes a blocked receive) and closes the socket; removes a UNIX socket file. */
     @Override
     public void close() {

@@ -114,7 +114,6 @@ class CommandSocketTest {
         Path path = dir.resolve("big.sock");
         byte[] big = Datagrams.of("cmd", "log", "msg", "x".repeat(5000));
         try (CommandSocket s = open(path.toString(), null)) {
-            assertEquals(path.toString(), s.address());
             UnixDatagramSocket.sendTo(path.toString(), big);
             Await.until("the log error", () -> logs.has("[uwsgi-emperor] ERROR: the \"log\" command requires a message"));
         }
