@@ -47,7 +47,7 @@ class AdoptionLoopTest {
         EmperorLog log = EmperorLog.standard();
         Spawner spawner = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/sh", List.of()), new VassalEnvironment(Map.of(), List.of(), List.of()),
-                List.of(), Trampoline.pdeathsigOnly(null));
+                List.of(), new Trampoline(null, null, false, false, List.of(), List.of()));
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, SOCK, null, List.of("base.ini"), 4000, System::currentTimeMillis);
         loop = new EmperorLoop(nat, starter, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
                 new Lifecycle.Settings(30_000, 30_000, false, false, 20, Set.of("base.ini")),
@@ -147,7 +147,7 @@ class AdoptionLoopTest {
     void forkServerAttributeNamesAPerVassalForkServer() {
         Spawner spawner = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/sh", List.of()), new VassalEnvironment(Map.of(), List.of(), List.of()),
-                List.of(), Trampoline.pdeathsigOnly(null));
+                List.of(), new Trampoline(null, null, false, false, List.of(), List.of()));
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, null, "fork-server", List.of(), 4000, System::currentTimeMillis);
         VassalFile withAttr = new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v",
                 Map.of("fork-server", "/run/other.sock"));
