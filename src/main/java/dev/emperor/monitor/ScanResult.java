@@ -22,10 +22,6 @@ public record ScanResult(String monitor, boolean ok, String error, List<VassalFi
         lookFailed = List.copyOf(lookFailed);
     }
 
-    public ScanResult(String monitor, boolean ok, String error, List<VassalFile> vassals, List<Skipped> skipped) {
-        this(monitor, ok, error, vassals, skipped, List.of(), 0);
-    }
-
     public static ScanResult failed(String monitor, String error) {
         return failed(monitor, error, 0);
     }

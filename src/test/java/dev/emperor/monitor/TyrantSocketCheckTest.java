@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +53,7 @@ class TyrantSocketCheckTest {
     }
 
     private VassalFile vassal(Path dir) {
-        return new VassalFile("app.ini", dir.resolve("app.ini"), dir, 1, 1001, 1001, dir.toString());
+        return new VassalFile("app.ini", dir.resolve("app.ini"), dir, 1, 1001, 1001, dir.toString(), Map.of(), null, null);
     }
 
     @Test
@@ -121,16 +123,16 @@ class TyrantSocketCheckTest {
         Files.writeString(vassals.resolve("app.ini.socket"), tmp.resolve("victim.sock") + "\n");
         OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, null, null, java.util.List.of(), 1000,
                 System::currentTimeMillis, EmperorLog.standard()).underTyrant(true);
-        VassalFile f = new VassalFile("app.ini", vassals.resolve("app.ini"), vassals, 1, 0, 0, vassals.toString());
+        VassalFile f = new VassalFile("app.ini", vassals.resolve("app.ini"), vassals, 1, 0, 0, vassals.toString(), Map.of(), null, null);
         VassalFile out = d.annotate(java.util.List.of(new ScanResult(vassals.toString(), true, null,
-                java.util.List.of(f), java.util.List.of()))).get(0).vassals().get(0);
+                java.util.List.of(f), java.util.List.of(), List.of(), 0))).get(0).vassals().get(0);
         assertNotNull(out.refusal(), "refused, never bound");
         assertTrue(out.refusal().contains("on-demand socket") && out.refusal().contains("victim.sock"), out.refusal());
         // without Tyrant the name is taken as uWSGI takes it
         OnDemandDiscovery plain = OnDemandDiscovery.of(".socket", null, null, null, null, java.util.List.of(), 1000,
                 System::currentTimeMillis, EmperorLog.standard());
         VassalFile p = plain.annotate(java.util.List.of(new ScanResult(vassals.toString(), true, null,
-                java.util.List.of(f), java.util.List.of()))).get(0).vassals().get(0);
+                java.util.List.of(f), java.util.List.of(), List.of(), 0))).get(0).vassals().get(0);
         assertNull(p.refusal());
         assertEquals(tmp.resolve("victim.sock").toString(), p.onDemandSocket());
     }

@@ -37,7 +37,7 @@ class OnDemandSpawnTest {
     }
 
     private VassalFile file() {
-        return new VassalFile("a.ini", tmp.resolve("a.ini"), tmp, 1, 0, 0, tmp.toString());
+        return new VassalFile("a.ini", tmp.resolve("a.ini"), tmp, 1, 0, 0, tmp.toString(), Map.of(), null, null);
     }
 
     @Test
