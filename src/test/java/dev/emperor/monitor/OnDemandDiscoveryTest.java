@@ -109,6 +109,37 @@ class OnDemandDiscoveryTest {
         assertNull(d.lookup(file("s.ini", 1)), "a symlink sidecar is ignored: a normal vassal");
     }
 
+    /** The sidecar is read at every scan: its complaint is logged once, and again only after a fix and a new fault. */
+    @Test
+    void aSidecarComplaintIsLoggedOnceUntilItIsFixed() throws Exception {
+        Path target = dir.resolve("elsewhere");
+        Files.writeString(target, "/run/x.sock\n");
+        Path sidecar = dir.resolve("c.ini.socket");
+        Files.createSymbolicLink(sidecar, target);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("emperor");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            assertNull(d.lookup(file("c.ini", 1)));
+            assertNull(d.lookup(file("c.ini", 1)));
+            assertEquals(1, logs.list.size(), "the same complaint twice: one line " + logs.list);
+            Files.delete(sidecar);
+            Files.writeString(sidecar, "/run/c.sock\n");
+            assertEquals("/run/c.sock", d.lookup(file("c.ini", 1)));
+            assertEquals(1, logs.list.size(), "fixed: nothing to say");
+            Files.delete(sidecar);
+            Files.createSymbolicLink(sidecar, target);
+            assertNull(d.lookup(file("c.ini", 1)));
+            assertEquals(2, logs.list.size(), "broken again after the fix: logged again " + logs.list);
+            assertTrue(logs.list.get(1).getFormattedMessage().contains("on-demand sidecar " + sidecar + " ignored"),
+                    logs.list.get(1).getFormattedMessage());
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
     /** Someone else's sidecar next to your config (a shared vassal dir) must not choose your socket. */
     @Test
     void aSidecarOwnedByAnotherUserIsIgnoredRootsCounts() throws Exception {
