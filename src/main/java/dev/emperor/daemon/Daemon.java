@@ -126,7 +126,7 @@ public final class Daemon {
             spawner.vassalLogs(new VassalLogs(nat, base.resolve(config.vassalLogs()), config.tyrant()));
         }
 
-        RescanTrigger rescan = new RescanTrigger();
+        ScannerLink scannerLink = new ScannerLink(); // the scanner is attached below: it posts to the loop
         long mercyMs = (config.reloadMercy() > 0 ? config.reloadMercy() : 30) * 1000L;
         // deadlines on the monotonic clock, wall time only where uWSGI shows it (docs/reliability-time.md)
         LoopClock clocks = LoopClock.system();
@@ -139,7 +139,7 @@ public final class Daemon {
                         Set.copyOf(config.vassalForkBase()), config.tyrant()),
                 new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
                         arguments, config.tyrant()),
-                mercyMs, rescan, socketTimeoutMs());
+                mercyMs, scannerLink::requestScan, socketTimeoutMs());
         loop.suspendNewVassals(config::suspends);
         loop.hooks(SdNotify.fromEnvironment(System.getenv(), nat.getpid(), log));
         loop.onDemandBacklog(config.listen());
@@ -156,8 +156,8 @@ public final class Daemon {
             loop.execute(() -> loop.applyScan(annotated));
         }, log);
 
-        rescan.attach(scanner);
-        loop.scanUsesReserve(scanner::usingReserve);
+        scannerLink.attach(scanner);
+        loop.scanUsesReserve(scannerLink::usingReserve);
         EmperorCommands commands = new LoopCommands(loop); // the command socket's and HTTP control's
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
