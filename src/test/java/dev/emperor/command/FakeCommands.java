@@ -8,8 +8,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** Records what the dispatcher asks of the loop; answers with {@code answer} (default: ok). */
-final class FakeTarget implements EmperorCommands {
+/** Records what the command socket asks of the Emperor; answers with {@code answer} (default: ok). */
+final class FakeCommands implements EmperorCommands {
 
     record Call(String vassal, Control.Action action) {
     }
