@@ -22,20 +22,11 @@ public record ScanResult(String monitor, boolean ok, String error, List<VassalFi
         lookFailed = List.copyOf(lookFailed);
     }
 
-    public ScanResult(String monitor, boolean ok, String error, List<VassalFile> vassals, List<Skipped> skipped) {
-        this(monitor, ok, error, vassals, skipped, List.of(), 0);
-    }
-
     public static ScanResult failed(String monitor, String error) {
         return failed(monitor, error, 0);
     }
 
     public static ScanResult failed(String monitor, String error, int errno) {
         return new ScanResult(monitor, false, error, List.of(), List.of(), List.of(), errno);
-    }
-
-    /** The same answer with other vassal files (used when annotating them after the scan). */
-    public ScanResult withVassals(List<VassalFile> files) {
-        return new ScanResult(monitor, ok, error, files, skipped, lookFailed, errno);
     }
 }

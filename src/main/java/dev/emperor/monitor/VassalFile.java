@@ -27,11 +27,6 @@ public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int 
         attrs = Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
     }
 
-    public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
-                      Map<String, String> attrs) {
-        this(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, null, null);
-    }
-
     /** The same file with an on-demand socket name (null = none). */
     public VassalFile withOnDemandSocket(String socket) {
         return new VassalFile(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, refusal, socket);
@@ -40,10 +35,6 @@ public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int 
     /** The same file refused by Tyrant mode for {@code why} (an earlier refusal is kept: it came first). */
     public VassalFile withRefusal(String why) {
         return refusal != null ? this : new VassalFile(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, why, onDemandSocket);
-    }
-
-    public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {
-        this(name, path, cwd, mtimeNanos, uid, gid, monitor, Map.of());
     }
 
     public long mtimeSeconds() {

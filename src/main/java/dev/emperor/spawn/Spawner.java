@@ -73,10 +73,6 @@ public final class Spawner {
         }
     }
 
-    public Spawned spawn(VassalFile file) throws SpawnFailure {
-        return spawn(file, -1);
-    }
-
     /**
      * @param onDemandFd the Emperor's listening socket of an on-demand vassal, dup2ed to the child's
      *                   fd 0 by a file action instead of /dev/null (uWSGI then uses stdin as its

@@ -8,7 +8,7 @@ import dev.emperor.core.Control;
 import dev.emperor.core.EmperorSnapshot;
 import dev.emperor.core.VassalView;
 import dev.emperor.stats.ControlRoutes;
-import dev.emperor.stats.Controller;
+import dev.emperor.control.EmperorCommands;
 import dev.emperor.stats.StatsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,7 +48,7 @@ class CtlTest {
 
     /** Answers by vassal name: app1 ok, paused refuses, others unknown. */
     final List<String> calls = new ArrayList<>();
-    final Controller controller = new Controller() {
+    final EmperorCommands controller = new EmperorCommands() {
         @Override
         public CompletableFuture<Control.Result> control(String name, Control.Action action) {
             calls.add(action.verb() + " " + name);
@@ -63,6 +63,11 @@ class CtlTest {
         @Override
         public void reloadAll() {
             calls.add("reload-all");
+        }
+
+        @Override
+        public void logMessage(String msg) {
+            throw new AssertionError("HTTP control has no log command");
         }
     };
 
@@ -81,7 +86,7 @@ class CtlTest {
         off.close();
     }
 
-    static StatsServer server(String address, Controller c) throws IOException {
+    static StatsServer server(String address, EmperorCommands c) throws IOException {
         StatsServer s = new StatsServer(address, 100, null, Duration.ofSeconds(5), () -> SNAP, false,
                 Duration.ofMillis(200), 64, EmperorLog.standard());
         ControlRoutes.install(s.router(), () -> SNAP, c, false);

@@ -10,6 +10,7 @@ import dev.emperor.monitor.VassalFile;
 import dev.emperor.protocol.PipeByte;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.emperor.testing.Await;
@@ -46,11 +47,11 @@ class EmperorLoopTest {
 
 
     static VassalFile file(String name, long mtime) {
-        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v");
+        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v", Map.of(), null, null);
     }
 
     void scan(VassalFile... files) {
-        ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of(new Skipped("x.ini", "not a regular file (directory)")));
+        ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of(new Skipped("x.ini", "not a regular file (directory)")), List.of(), 0);
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
 

@@ -8,6 +8,7 @@ import dev.emperor.internal.Reaped;
 import dev.emperor.monitor.VassalFile;
 import dev.emperor.protocol.PipeByte;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class LifecycleTest {
     }
 
     static VassalFile file(String name, long mtimeNanos) {
-        return new VassalFile(name, Path.of("/v/" + name), Path.of("/v"), mtimeNanos, 33, 33, "/v");
+        return new VassalFile(name, Path.of("/v/" + name), Path.of("/v"), mtimeNanos, 33, 33, "/v", Map.of(), null, null);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.emperor.protocol.PipeByte;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 class LoopStatsTest {
 
     static VassalFile file(String name, long mtime) {
-        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v");
+        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v", Map.of(), null, null);
     }
 
     @Test
@@ -33,7 +34,7 @@ class LoopStatsTest {
         thread.start();
         try {
             assertEquals(LoopStats.NONE, loop.snapshot().loop());
-            ScanResult both = new ScanResult("/v", true, null, List.of(file("a.ini", 1_000_000_000L), file("b.ini", 1)), List.of());
+            ScanResult both = new ScanResult("/v", true, null, List.of(file("a.ini", 1_000_000_000L), file("b.ini", 1)), List.of(), List.of(), 0);
             loop.execute(() -> loop.applyScan(List.of(both)));
             Await.until("two spawns", () -> loop.snapshot().loop().spawns() == 2);
             assertEquals(0, loop.snapshot().loop().respawns());
@@ -41,13 +42,13 @@ class LoopStatsTest {
             nat.vassalExits(5001, 1); // b crashes and is respawned at once (first penalty 1 ms)
             Await.until("respawn", () -> loop.snapshot().loop().spawns() == 3 && loop.snapshot().loop().respawns() == 1);
 
-            ScanResult touched = new ScanResult("/v", true, null, List.of(file("a.ini", 1_000_000_001L), file("b.ini", 1)), List.of());
+            ScanResult touched = new ScanResult("/v", true, null, List.of(file("a.ini", 1_000_000_001L), file("b.ini", 1)), List.of(), List.of(), 0);
             loop.execute(() -> loop.applyScan(List.of(touched)));
             Await.until("reload", () -> loop.snapshot().loop().reloads() == 1);
             loop.execute(loop::reloadAll);
             Await.until("reload all (a and b)", () -> loop.snapshot().loop().reloads() == 3);
 
-            ScanResult onlyA = new ScanResult("/v", true, null, List.of(file("a.ini", 1_000_000_001L)), List.of());
+            ScanResult onlyA = new ScanResult("/v", true, null, List.of(file("a.ini", 1_000_000_001L)), List.of(), List.of(), 0);
             loop.execute(() -> loop.applyScan(List.of(onlyA)));
             Await.until("stop byte to b", () -> nat.calls.contains("write 54 0"));
             nat.vassalExits(5002, 0);

@@ -14,6 +14,7 @@ import dev.emperor.protocol.PipeByte;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,11 +73,11 @@ class LoopTimeTest {
     }
 
     static VassalFile file(String name) {
-        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v");
+        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v", Map.of(), null, null);
     }
 
     void scan(VassalFile... files) {
-        ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of());
+        ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of(), List.of(), 0);
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
 

@@ -73,7 +73,7 @@ class OnDemandLoopTest {
     }
 
     void scan(VassalFile... files) {
-        ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of());
+        ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of(), List.of(), 0);
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
 

@@ -10,6 +10,7 @@ import dev.emperor.protocol.PipeByte;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -47,12 +48,12 @@ class VassalExitsTest {
     }
 
     void scan(VassalFile... files) {
-        ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of());
+        ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of(), List.of(), 0);
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
 
     static VassalFile file(String name, long mtimeNanos) {
-        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtimeNanos, 0, 0, "/v");
+        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtimeNanos, 0, 0, "/v", Map.of(), null, null);
     }
 
     VassalView vassal(String id) {

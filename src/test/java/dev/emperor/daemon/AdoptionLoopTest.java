@@ -48,7 +48,7 @@ class AdoptionLoopTest {
         EmperorLog log = EmperorLog.standard();
         Spawner spawner = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/sh", List.of()), new VassalEnvironment(Map.of(), List.of(), List.of()),
-                List.of(), Trampoline.pdeathsigOnly(null));
+                List.of(), new Trampoline(null, null, false, false, List.of(), List.of()));
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, SOCK, null, List.of("base.ini"), 4000, System::currentTimeMillis);
         loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(30_000, 30_000, false, false, 20, Set.of("base.ini")), 2000, 300),
                 TestLoops.parts(nat, starter, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
@@ -66,8 +66,8 @@ class AdoptionLoopTest {
 
     void scan(String... names) {
         List<VassalFile> files = java.util.Arrays.stream(names)
-                .map(n -> new VassalFile(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
-        ScanResult r = new ScanResult("/v", true, null, files, List.of());
+                .map(n -> new VassalFile(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null)).toList();
+        ScanResult r = new ScanResult("/v", true, null, files, List.of(), List.of(), 0);
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
 
@@ -148,11 +148,11 @@ class AdoptionLoopTest {
     void forkServerAttributeNamesAPerVassalForkServer() {
         Spawner spawner = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/sh", List.of()), new VassalEnvironment(Map.of(), List.of(), List.of()),
-                List.of(), Trampoline.pdeathsigOnly(null));
+                List.of(), new Trampoline(null, null, false, false, List.of(), List.of()));
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, null, "fork-server", List.of(), 4000, System::currentTimeMillis);
         VassalFile withAttr = new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v",
-                Map.of("fork-server", "/run/other.sock"));
-        VassalFile without = new VassalFile("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 1, 0, 0, "/v");
+                Map.of("fork-server", "/run/other.sock"), null, null);
+        VassalFile without = new VassalFile("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null);
         assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.WAIT_FOR_BASE, starter.start(withAttr).outcome().kind());
         assertTrue(calls().anyMatch(c -> c.equals("connect /run/other.sock")));
         assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.STARTED, starter.start(without).outcome().kind(),

@@ -8,6 +8,7 @@ import dev.emperor.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -49,8 +50,8 @@ class ScannerHungMountTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            VassalFile f = new VassalFile(name + ".ini", Path.of("/" + name, name + ".ini"), Path.of("/" + name), 1, 0, 0, name);
-            return new ScanResult(name, true, null, List.of(f), List.of());
+            VassalFile f = new VassalFile(name + ".ini", Path.of("/" + name, name + ".ini"), Path.of("/" + name), 1, 0, 0, name, Map.of(), null, null);
+            return new ScanResult(name, true, null, List.of(f), List.of(), List.of(), 0);
         }
 
         @Override

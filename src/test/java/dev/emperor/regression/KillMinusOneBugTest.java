@@ -48,8 +48,8 @@ class KillMinusOneBugTest {
         java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = runLoop(loop, outcome);
         List<VassalFile> files = List.of("a.ini", "b.ini", "c.ini").stream()
-                .map(n -> new VassalFile(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
-        loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
+                .map(n -> new VassalFile(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null)).toList();
+        loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of(), List.of(), 0))));
         Await.until("three spawns", () -> nat.spawns.size() >= 3);
         assertEquals(3, nat.spawns.size(), "three vassals spawned");
         nat.vassalExits(5000, 1); // a.ini and b.ini crash before loyalty: throttled, pid -1
@@ -80,8 +80,8 @@ class KillMinusOneBugTest {
         List<VassalFile> files = List.of(
                 new VassalFile("od1.ini", Path.of("/v/od1.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "/run/od1.sock"),
                 new VassalFile("od2.ini", Path.of("/v/od2.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "127.0.0.1:9"),
-                new VassalFile("stubborn.ini", Path.of("/v/stubborn.ini"), Path.of("/v"), 1, 0, 0, "/v"));
-        loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
+                new VassalFile("stubborn.ini", Path.of("/v/stubborn.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null));
+        loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of(), List.of(), 0))));
         // the snapshot is published at the end of the loop iteration: wait for it, not only for the calls
         Await.until("one spawn, two sleepers", () -> nat.spawns.size() >= 1 && nat.listening.size() >= 2
                 && loop.snapshot().vassals().stream().filter(v -> v.pid() == -1).count() >= 2);

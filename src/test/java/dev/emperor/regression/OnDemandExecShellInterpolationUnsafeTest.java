@@ -13,6 +13,7 @@ import dev.emperor.spawn.HelperChildren;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,8 +60,8 @@ class OnDemandExecShellInterpolationUnsafeTest {
                 List.of("PATH=/usr/bin:/bin"), 5000, System::currentTimeMillis, EmperorLog.standard());
         for (String name : HOSTILE) {
             Files.writeString(cwd.resolve(name), "[uwsgi]\n");
-            VassalFile f = new VassalFile(name, cwd.resolve(name), cwd, 1, 0, 0, cwd.toString());
-            ScanResult r = d.annotate(List.of(new ScanResult(cwd.toString(), true, null, List.of(f), List.of()))).get(0);
+            VassalFile f = new VassalFile(name, cwd.resolve(name), cwd, 1, 0, 0, cwd.toString(), Map.of(), null, null);
+            ScanResult r = d.annotate(List.of(new ScanResult(cwd.toString(), true, null, List.of(f), List.of(), List.of(), 0))).get(0);
             assertEquals(name, r.vassals().get(0).onDemandSocket(), "echo printed the name as one argument");
         }
         assertFalse(Files.exists(cwd.resolve("pwned")), "nothing was executed");

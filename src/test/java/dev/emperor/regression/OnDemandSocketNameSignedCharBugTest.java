@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,8 +32,8 @@ class OnDemandSocketNameSignedCharBugTest {
     Path dir;
 
     private String lookup(OnDemandDiscovery d) {
-        VassalFile f = new VassalFile("app.ini", dir.resolve("app.ini"), dir, 1, 0, 0, dir.toString());
-        return d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(f), List.of()))).get(0)
+        VassalFile f = new VassalFile("app.ini", dir.resolve("app.ini"), dir, 1, 0, 0, dir.toString(), Map.of(), null, null);
+        return d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(f), List.of(), List.of(), 0))).get(0)
                 .vassals().get(0).onDemandSocket();
     }
 

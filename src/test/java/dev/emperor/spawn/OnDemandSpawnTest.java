@@ -33,11 +33,11 @@ class OnDemandSpawnTest {
     private static Spawner spawner(Native nat) {
         return new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/true", List.of()),
-                new VassalEnvironment(Map.of("PATH", "/usr/bin:/bin"), List.of(), List.of()), List.of(), Trampoline.pdeathsigOnly(null));
+                new VassalEnvironment(Map.of("PATH", "/usr/bin:/bin"), List.of(), List.of()), List.of(), new Trampoline(null, null, false, false, List.of(), List.of()));
     }
 
     private VassalFile file() {
-        return new VassalFile("a.ini", tmp.resolve("a.ini"), tmp, 1, 0, 0, tmp.toString());
+        return new VassalFile("a.ini", tmp.resolve("a.ini"), tmp, 1, 0, 0, tmp.toString(), Map.of(), null, null);
     }
 
     @Test
@@ -48,7 +48,7 @@ class OnDemandSpawnTest {
         assertEquals(77, r.fds().get(0), "fd 0 = the listening socket");
         assertTrue(r.fds().containsKey(Spawner.EMPEROR_FD));
         assertEquals(2, r.fds().size(), "nothing else");
-        spawner(nat).spawn(file());
+        spawner(nat).spawn(file(), -1);
         assertTrue(!nat.spawns.get(1).fds().containsKey(0), "a normal vassal gets /dev/null on fd 0");
     }
 
