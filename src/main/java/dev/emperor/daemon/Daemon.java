@@ -13,6 +13,7 @@ import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
 import dev.emperor.log.LogOutput;
+import dev.emperor.log.StartupTrace;
 import dev.emperor.monitor.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
@@ -154,10 +155,12 @@ public final class Daemon {
         }
         scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.monitor.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
+            StartupTrace.scanned();
             loop.execute(() -> loop.applyScan(annotated));
         }, log);
 
         loop.scanUsesReserve(() -> scanner[0].usingReserve());
+        StartupTrace.mark("daemon wired");
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
         try {
@@ -174,8 +177,10 @@ public final class Daemon {
             }
             return 1; // fatal, as uWSGI's bind failure: already logged with the address
         }
+        StartupTrace.mark("stats and command sockets up");
         Signals.Reader signals = Signals.install(loop, rescan, log, nat);
         scanner[0].start();
+        StartupTrace.mark("scanner started");
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
         nat.markAllCloseOnExec();
         int status;
