@@ -76,9 +76,39 @@ final class EntryInspector {
         };
     }
 
-    /** A file's identity at one stat and what its content reads found then (null verdict: fine). */
-    private record Seen(Object dev, Object ino, Object mtime, Object ctime, Object size, Skipped verdict,
-                        Map<String, String> collected) {
+    /**
+     * A file's identity at one stat and what its content reads found then (null verdict: fine), with
+     * the record made from it (outside Tyrant mode, where the owner's lookups may change).
+     */
+    private static final class Seen {
+        private final Object dev;
+        private final Object ino;
+        private final Object mtime;
+        private final Object ctime;
+        private final Object size;
+        private final Skipped verdict;
+        private final Map<String, String> collected;
+        private VassalFile made;
+
+        Seen(Object dev, Object ino, Object mtime, Object ctime, Object size, Skipped verdict,
+             Map<String, String> collected) {
+            this.dev = dev;
+            this.ino = ino;
+            this.mtime = mtime;
+            this.ctime = ctime;
+            this.size = size;
+            this.verdict = verdict;
+            this.collected = collected;
+        }
+
+        Skipped verdict() {
+            return verdict;
+        }
+
+        Map<String, String> collected() {
+            return collected;
+        }
+
         boolean sameFile(Map<String, Object> attrs) {
             return Objects.equals(dev, attrs.get("dev")) && Objects.equals(ino, attrs.get("ino"))
                     && Objects.equals(mtime, attrs.get("lastModifiedTime")) && Objects.equals(ctime, attrs.get("ctime"))
@@ -178,8 +208,14 @@ final class EntryInspector {
             gid = owner.gid();
             refusal = owner.refusal();
         }
-        return new VassalFile(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid, monitor,
-                collected, refusal, null);
+        if (tyrant == null && before.made != null && before.made.cwd().equals(cwd)
+                && before.made.monitor().equals(monitor)) {
+            return before.made; // the same file as last time: the same record, nothing allocated
+        }
+        VassalFile made = new VassalFile(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid,
+                monitor, collected, refusal, null);
+        before.made = made;
+        return made;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.emperor.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -55,6 +56,10 @@ class CheapRescanTest {
             assertEquals(List.of(), reader.reads);
             assertEquals(DirMonitorTest.names(first), DirMonitorTest.names(again));
             assertEquals(DirMonitorTest.skips(first), DirMonitorTest.skips(again));
+            assertEquals(first.vassals(), again.vassals());
+            for (int v = 0; v < first.vassals().size(); v++) {
+                assertSame(first.vassals().get(v), again.vassals().get(v), "the same record, not a new one");
+            }
         }
     }
 
