@@ -15,6 +15,7 @@ import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
 import dev.emperor.log.LogOutput;
+import dev.emperor.log.StartupTrace;
 import dev.emperor.monitor.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
@@ -153,11 +154,13 @@ public final class Daemon {
         }
         Scanner scanner = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.monitor.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
+            StartupTrace.scanned();
             loop.execute(() -> loop.applyScan(annotated));
         }, log);
 
         scannerLink.attach(scanner);
         EmperorCommands commands = new LoopCommands(loop); // the command socket's and HTTP control's
+        StartupTrace.mark("daemon wired");
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
         try {
@@ -174,8 +177,10 @@ public final class Daemon {
             }
             return 1; // fatal, as uWSGI's bind failure: already logged with the address
         }
+        StartupTrace.mark("stats and command sockets up");
         Signals.Reader signals = Signals.install(loop, scanner::requestScan, log, nat);
         scanner.start();
+        StartupTrace.mark("scanner started");
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
         nat.markAllCloseOnExec();
         int status;

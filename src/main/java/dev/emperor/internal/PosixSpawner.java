@@ -102,6 +102,7 @@ final class PosixSpawner {
                 if (rc != 0) {
                     throw new SpawnException("posix_spawn " + r.executable(), rc);
                 }
+                dev.emperor.log.StartupTrace.spawned();
                 return pid[0];
             } finally {
                 c.posix_spawnattr_destroy(attr);
