@@ -94,6 +94,8 @@ public final class EmperorLoop {
         publisher.publish(0);
     }
 
+    private static final String INTERNAL_ERROR = "internal error, see the Emperor's log";
+
     /**
      * Thread-safe: runs an operator command on the loop and completes with its result and the
      * vassal's state afterwards.
@@ -106,13 +108,9 @@ public final class EmperorLoop {
                 result.complete(new Control.Result(false, true, "no vassal named " + name, null));
                 return;
             }
-            String[] refused = {null};
             long at = clocks.monotonicMs();
-            if (!guard.run("operator command " + action, v, at,
-                    () -> refused[0] = lifecycle.command(action, v, at, clocks.wallMs()))) {
-                refused[0] = "internal error, see the Emperor's log";
-            }
-            String refusal = refused[0];
+            String refusal = guard.call("operator command " + action, v, at,
+                    () -> lifecycle.command(action, v, at, clocks.wallMs()), INTERNAL_ERROR);
             Vassal after = table.get(name);
             result.complete(new Control.Result(refusal == null, false, refusal == null ? "ok" : refusal,
                     after == null ? null : after.view(blacklist.throttleMs(name), clocks.wallView())));

@@ -33,6 +33,19 @@ final class LoopGuard {
         }
     }
 
+    /**
+     * Runs {@code handler} and returns its value; {@code onFailure} when it failed (already logged and
+     * handled as {@link #run} does).
+     */
+    <T> T call(String what, Vassal v, long now, java.util.function.Supplier<T> handler, T onFailure) {
+        try {
+            return handler.get();
+        } catch (RuntimeException | Error e) {
+            failed(what, v, now, e);
+            return onFailure;
+        }
+    }
+
     /** Logs a failure caught elsewhere and handles it as a failure of {@code v} (may be null). */
     void failed(String what, Vassal v, long now, Throwable e) {
         if (e instanceof InternalError || e instanceof UnknownError) {
