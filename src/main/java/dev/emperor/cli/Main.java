@@ -96,9 +96,18 @@ public final class Main {
             pidFiles = new PidFileWriter(loaded.pidFiles(), config.startupCwd(), nat.getpid(),
                     new EmperorLog(config.logDate(), System::currentTimeMillis));
             pidFiles.writeFirst();
-            dev.emperor.daemon.CdsPending.beforePrivilegeDrop(config, err);
-            ProcessSetup.dropPrivileges(config, nat);
-            pidFiles.writeSecond();
+            if (loaded.earlyEmperor()) {
+                // uWSGI runs a standalone Emperor from the early start and never returns to the privilege
+                // drop and pidfile2 that follow it (docs/uwsgi-compat.md, "early-emperor")
+                if (config.uid() != null || config.gid() != null) {
+                    err.println("early-emperor: the Emperor keeps uid " + nat.getuid() + " / gid " + nat.getgid()
+                            + " (uid/gid are not applied to an early Emperor, as in uWSGI)");
+                }
+            } else {
+                dev.emperor.daemon.CdsPending.beforePrivilegeDrop(config, err);
+                ProcessSetup.dropPrivileges(config, nat);
+                pidFiles.writeSecond();
+            }
         } catch (ProcessSetup.SetupException e) {
             err.println("emperor: " + e.getMessage());
             return 1;

@@ -79,6 +79,11 @@ public final class Daemon {
         Path base = config.chdir() != null ? config.startupCwd().resolve(config.chdir()) : config.startupCwd();
         if (config.procname() != null) {
             nat.setProcessName(config.procname());
+            int refused = nat.setCommandLine(config.procname());
+            if (refused != 0) {
+                log.plain("emperor-procname: ps still shows the java command line (" + nat.strerror(refused)
+                        + "); the process name (comm) is \"" + config.procname() + "\"");
+            }
         }
         if (!nat.setChildSubreaper()) {
             if (config.subreaperRequired()) {

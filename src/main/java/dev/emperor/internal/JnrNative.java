@@ -291,6 +291,11 @@ public final class JnrNative implements Native {
         }
     }
 
+    @Override
+    public int setCommandLine(String value) {
+        return CommandLineTitle.set(rt, value);
+    }
+
     // --- fd passing (not yet in the Native contract: used by the fork-server/proxy features) ---
 
     @Override

@@ -98,6 +98,14 @@ public interface Native {
     void setProcessName(String value);
 
     /**
+     * Makes /proc/self/cmdline (what ps and pgrep -f show) read {@code value}, as uWSGI's procname
+     * does: the argv area is overwritten in place, so a title longer than the original command line is cut.
+     *
+     * @return 0, or an errno (EIO when the argv area is not known)
+     */
+    int setCommandLine(String value);
+
+    /**
      * Sets FD_CLOEXEC on every open fd above 2 that lacks it; returns how many were changed. The
      * JDK opens its own fds without O_CLOEXEC (jars, /dev/random, NIO listeners, the selector's
      * eventfd, the WatchService's inotify fd and socketpair), relying on its own process launcher to close
