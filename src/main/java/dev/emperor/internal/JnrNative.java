@@ -30,6 +30,7 @@ public final class JnrNative implements Native {
     private final FdPassing fdPassing;
     private final ListenSockets listenSockets;
     private final SignalFds signalFds;
+    private final ProcessImage image;
 
     private JnrNative(LibC c) {
         this.c = c;
@@ -38,6 +39,7 @@ public final class JnrNative implements Native {
         this.fdPassing = new FdPassing(c, rt);
         this.listenSockets = new ListenSockets(c, rt);
         this.signalFds = new SignalFds(c, rt);
+        this.image = new ProcessImage(c, rt);
     }
 
     /** The process-wide instance; libc is bound on first use (about 200 ms of jnr-ffi class generation). */
@@ -294,6 +296,21 @@ public final class JnrNative implements Native {
     @Override
     public int setCommandLine(String value) {
         return CommandLineTitle.set(rt, value);
+    }
+
+    @Override
+    public int execve(String path, List<String> argv, List<String> env) {
+        return image.execve(path, argv, env);
+    }
+
+    @Override
+    public int memfd(String name) {
+        return image.memfd(name);
+    }
+
+    @Override
+    public void setCloseOnExec(int fd, boolean on) {
+        image.setCloseOnExec(fd, on);
     }
 
     // --- fd passing (not yet in the Native contract: used by the fork-server/proxy features) ---

@@ -117,6 +117,10 @@ public interface LibC {
     /** struct rlimit as two 64-bit words: soft, hard. */
     int getrlimit(int resource, @Out long[] rlim);
     int dup2(int oldfd, int newfd);
+    /** Returns only on failure; see {@link ProcessImage}. */
+    int execve(@In byte[] path, Pointer argv, Pointer envp);
+    int memfd_create(@In byte[] name, int flags);
+    int MFD_CLOEXEC = 1;
 
     // --- event loop ---
     int epoll_create1(int flags);

@@ -94,6 +94,26 @@ public interface Native {
     /** Drops the whole process to gid (supplementary groups cleared) then uid; glibc applies it to every thread. */
     void dropPrivileges(int uid, int gid) throws NativeException;
 
+    /**
+     * Replaces this process's program (same pid): call it on the thread that spawned the vassals
+     * (docs/platform-notes.md, "Replacing the JVM in place").
+     *
+     * @return the errno of the failure; on success it does not return
+     */
+    default int execve(String path, java.util.List<String> argv, java.util.List<String> env) {
+        throw new UnsupportedOperationException("execve");
+    }
+
+    /** An anonymous in-memory file (memfd_create, close-on-exec) for a document handed across execve. */
+    default int memfd(String name) {
+        throw new UnsupportedOperationException("memfd");
+    }
+
+    /** Sets or clears FD_CLOEXEC on one fd: only the fds handed across execve are cleared. */
+    default void setCloseOnExec(int fd, boolean on) {
+        throw new UnsupportedOperationException("setCloseOnExec");
+    }
+
     /** Writes {@code value} (procname, at most 15 bytes are kept) as the process name in /proc/self/comm. */
     void setProcessName(String value);
 
