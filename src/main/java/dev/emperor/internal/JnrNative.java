@@ -20,6 +20,10 @@ import jnr.ffi.Runtime;
  * The real {@link Native}: glibc through the jnr-ffi binding {@link LibC}. One instance per
  * process, see {@link #load()}. Besides the contract it offers fd passing (sendmsg/recvmsg with
  * SCM_RIGHTS) and two probes used by tests ({@link #isCloseOnExec}, {@link #isChildSubreaper}).
+ * <p>
+ * Longer than 300 lines on purpose: it is the one place where every libc call of the daemon is
+ * made (docs/architecture.md), each method a short call or a delegation to the helper of its
+ * kind (PosixSpawner, FdPassing, ListenSockets, SignalFds, ProcessImage, CommandLineTitle).
  */
 public final class JnrNative implements Native {
     private static final int EIO = 5;

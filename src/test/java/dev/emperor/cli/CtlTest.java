@@ -227,16 +227,16 @@ class CtlTest {
 
     @Test
     void formatting() {
-        assertEquals("0s", Ctl.StatusTable.duration(0));
-        assertEquals("59s", Ctl.StatusTable.duration(59));
-        assertEquals("1m00s", Ctl.StatusTable.duration(60));
-        assertEquals("1h02m", Ctl.StatusTable.duration(3725));
-        assertEquals("2d04h", Ctl.StatusTable.duration(2 * 86400 + 4 * 3600 + 5));
-        assertEquals("-", Ctl.StatusTable.throttle(0));
-        assertEquals("1ms", Ctl.StatusTable.throttle(1));
-        assertEquals("3s", Ctl.StatusTable.throttle(3000));
-        assertEquals("3.0s", Ctl.StatusTable.throttle(3001));
-        assertEquals("3m00s", Ctl.StatusTable.throttle(180_000));
+        assertEquals("0s", StatusTable.duration(0));
+        assertEquals("59s", StatusTable.duration(59));
+        assertEquals("1m00s", StatusTable.duration(60));
+        assertEquals("1h02m", StatusTable.duration(3725));
+        assertEquals("2d04h", StatusTable.duration(2 * 86400 + 4 * 3600 + 5));
+        assertEquals("-", StatusTable.throttle(0));
+        assertEquals("1ms", StatusTable.throttle(1));
+        assertEquals("3s", StatusTable.throttle(3000));
+        assertEquals("3.0s", StatusTable.throttle(3001));
+        assertEquals("3m00s", StatusTable.throttle(180_000));
         assertEquals("a%20b%25%C3%A9.ini", CtlClient.segment("a b%é.ini"));
         assertEquals(Ctl.OK, Ctl.exitCode(200));
         assertEquals(Ctl.REFUSED, Ctl.exitCode(409));
