@@ -16,6 +16,7 @@ import dev.emperor.log.LogOutput;
 import dev.emperor.source.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
+import dev.emperor.source.MonitorContext;
 import dev.emperor.source.TyrantCheck;
 import dev.emperor.internal.UserDatabase;
 import dev.emperor.source.VassalNames;
@@ -97,11 +98,11 @@ public final class Daemon {
         VassalNames names = new VassalNames(config.extraExtensions());
         List<Monitor> monitors;
         try {
-            monitors = Monitors.build(config.monitors(), base, names, config.nofollow(), config.collectAttrs(),
-                    config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
-                            config.tyrantInitgroups(), UserDatabase.system()) : null);
+            monitors = Monitors.build(config.monitors(), new MonitorContext(base, names, config.nofollow(),
+                    config.collectAttrs(), config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
+                            config.tyrantInitgroups(), UserDatabase.system()) : null, log));
         } catch (IllegalArgumentException e) {
-            log.error(e.getMessage()); // dir:// of a missing directory: fatal, as uWSGI's chdir() failure
+            log.error(e.getMessage()); // dir:// of a missing directory, a refused kind: fatal, as uWSGI's chdir() failure
             return 1;
         }
         for (String value : config.monitors()) {
