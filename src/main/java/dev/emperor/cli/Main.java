@@ -69,8 +69,7 @@ public final class Main {
         }
         if (loaded.imperialMonitorList()) {
             out.println("*** uWSGI loaded imperial monitors ***");
-            out.println("dir");
-            out.println("glob");
+            dev.emperor.source.MonitorKinds.declared().listed().forEach(out::println);
             out.println("--- end of imperial monitors list ---");
             return 0;
         }

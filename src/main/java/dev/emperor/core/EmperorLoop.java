@@ -1,8 +1,8 @@
 package dev.emperor.core;
 
 import dev.emperor.internal.Native;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.spawn.ForkServerSession;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,16 +49,13 @@ public final class EmperorLoop {
     private long lastIterationNanos;
 
     /** Starts one vassal; the loop registers what it returns. */
+    @FunctionalInterface
     public interface VassalStarter {
-        Start start(VassalFile file);
-
         /**
-         * Starts an on-demand vassal with its listening socket ({@code onDemandFd} &ge; 0) on fd 0, or
-         * as the third SCM_RIGHTS fd of a fork-server session. Starters that know no sockets ignore it.
+         * @param onDemandFd the listening socket of an on-demand vassal (fd 0 of the child, or the last
+         *                   SCM_RIGHTS fd of a fork-server session), -1 for a normal vassal
          */
-        default Start start(VassalFile file, int onDemandFd) {
-            return start(file);
-        }
+        Start start(VassalSource source, int onDemandFd);
     }
 
     /** A spawn's outcome, plus the fork-server session when the vassal is being adopted. */

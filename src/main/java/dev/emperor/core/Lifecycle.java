@@ -1,7 +1,7 @@
 package dev.emperor.core;
 
 import dev.emperor.internal.Reaped;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 
 /**
@@ -59,7 +59,7 @@ public final class Lifecycle {
     }
 
     /** A monitor reports a name with no record: uWSGI's {@code emperor_add}; {@code suspend}: emperor-wait-for-command. */
-    public Vassal fileAppeared(VassalFile f, long now, boolean suspend) {
+    public Vassal fileAppeared(VassalSource f, long now, boolean suspend) {
         Vassal v = new Vassal(f, now);
         v.socketName = f.onDemandSocket();
         if (f.refusal() != null) {
@@ -89,8 +89,8 @@ public final class Lifecycle {
         }
     }
 
-    public void fileSeen(Vassal v, VassalFile f, long now) {
-        VassalFile before = v.file;
+    public void fileSeen(Vassal v, VassalSource f, long now) {
+        VassalSource before = v.file;
         v.file = f;
         v.fileGone = false;
         Next tyrantRow = tyrant.fileSeen(v, before, f);
@@ -152,13 +152,14 @@ public final class Lifecycle {
                 log.about(v, "loyal").verbose("[emperor] vassal " + v.name + " is now loyal");
             }
             case PipeByte.HEARTBEAT -> v.lastHeartbeat = now;
+            case PipeByte.CONFIG_REQUEST -> fx.pushConfig(v); // reloading: it reads the current config again
             case PipeByte.VOLUNTARY_STOP -> {
                 if (v.state == VassalState.RUNNING) {
                     // an on-demand vassal goes back to sleep: uWSGI's emperor_back_to_ondemand, status 2
                     to.stop(v, v.socketName != null ? StopReason.ON_DEMAND : StopReason.VOLUNTARY, now);
                 }
             }
-            default -> { } // 2 (config request: dir/glob vassals have no config pipe), 30 (broodlord: not enabled), others: ignored as uWSGI does
+            default -> { } // 30 (broodlord: not enabled), others: ignored as uWSGI does
         }
     }
 

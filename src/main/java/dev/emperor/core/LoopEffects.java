@@ -1,6 +1,7 @@
 package dev.emperor.core;
 
 import dev.emperor.internal.Errno;
+import dev.emperor.spawn.ConfigPipe;
 import dev.emperor.internal.Native;
 import dev.emperor.protocol.PipeByte;
 import java.util.Map;
@@ -72,7 +73,7 @@ final class LoopEffects implements Effects {
         }
         EmperorLoop.Start start;
         try {
-            start = v.listenFd >= 0 ? starter.start(v.file, v.listenFd) : starter.start(v.file);
+            start = starter.start(v.file, v.listenFd);
         } catch (RuntimeException | Error e) {
             if (e instanceof InternalError || e instanceof UnknownError) {
                 throw e;
@@ -93,6 +94,9 @@ final class LoopEffects implements Effects {
                     nat.kill(o.pid(), Native.SIGKILL);
                 }
                 nat.close(o.pipeFd());
+                if (o.configFd() >= 0) {
+                    nat.close(o.configFd());
+                }
                 if (start.session() != null) {
                     start.session().close();
                 }
@@ -165,6 +169,22 @@ final class LoopEffects implements Effects {
             v.pipeFd = -1;
             quietly("epoll_ctl(DEL) of the pipe of " + v.name, () -> fds.remove(fd));
             quietly("close of the pipe of " + v.name, () -> nat.close(fd));
+        }
+        int config = v.configFd;
+        if (config >= 0) {
+            v.configFd = -1; // not in epoll: nothing is read from it
+            quietly("close of the config pipe of " + v.name, () -> nat.close(config));
+        }
+    }
+
+    @Override
+    public void pushConfig(Vassal v) {
+        if (v.configFd < 0 || v.file.config() == null) {
+            return; // a file-shaped vassal has no config pipe: byte 2 means nothing (as uWSGI)
+        }
+        String failed = ConfigPipe.push(nat, v.configFd, v.file.config());
+        if (failed != null) {
+            log.about(v, "config-push").error("[uwsgi-emperor] " + v.name + ": pushing its config: " + failed);
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.emperor.core;
 
 import dev.emperor.internal.Errno;
-import dev.emperor.monitor.LookFailed;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.Skipped;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.LookFailed;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -78,7 +78,7 @@ final class ScanDiff {
                             + "): its vassal is kept as it is, looked at again at the next scan");
                 }
             }
-            for (VassalFile f : r.vassals()) {
+            for (VassalSource f : r.vassals()) {
                 present.add(f.name());
                 Vassal v = table.get(f.name());
                 if (v == null) {
@@ -89,7 +89,7 @@ final class ScanDiff {
                 } else if (v.file.monitor().equals(f.monitor())) {
                     guard.run("applying the scan", v, now, () -> lifecycle.fileSeen(v, f, now));
                 } else if (reportedSkips.add(r.monitor() + "\0dup\0" + f.name())) {
-                    log.about(f.name(), -1, "skipped").warn("[emperor] skipping " + f.path() + ": vassal name " + f.name()
+                    log.about(f.name(), -1, "skipped").warn("[emperor] skipping " + f.describe() + ": vassal name " + f.name()
                             + " is already provided by monitor " + v.file.monitor());
                 }
             }

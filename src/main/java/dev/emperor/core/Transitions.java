@@ -76,6 +76,7 @@ final class Transitions {
     void running(Vassal v, Effects.SpawnOutcome o) {
         v.pid = o.pid();
         v.pipeFd = o.pipeFd();
+        v.configFd = o.configFd();
         v.state = VassalState.RUNNING;
         v.stopReason = StopReason.NONE;
         v.cursedAt = 0;
@@ -88,6 +89,7 @@ final class Transitions {
     void adopting(Vassal v, Effects.SpawnOutcome o) {
         v.pid = -1;
         v.pipeFd = o.pipeFd();
+        v.configFd = o.configFd();
         v.state = VassalState.ADOPTING;
         v.stopReason = StopReason.NONE;
         v.cursedAt = 0;

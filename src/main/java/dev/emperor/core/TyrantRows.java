@@ -1,6 +1,6 @@
 package dev.emperor.core;
 
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 
 /**
  * The Tyrant rows of {@link Lifecycle}'s table (docs/lifecycle.md, "Tyrant mode"): refusing a file
@@ -25,7 +25,7 @@ final class TyrantRows {
      * A scan saw the file of {@code v} again ({@code before}: what the record held): the Tyrant row's
      * decision, or null when the ordinary "file newer" rows apply.
      */
-    Next fileSeen(Vassal v, VassalFile before, VassalFile f) {
+    Next fileSeen(Vassal v, VassalSource before, VassalSource f) {
         boolean ownerChanged = before.uid() != f.uid() || before.gid() != f.gid();
         if (v.state == VassalState.REFUSED) {
             if (f.refusal() == null) {

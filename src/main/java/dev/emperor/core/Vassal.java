@@ -1,6 +1,6 @@
 package dev.emperor.core;
 
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 
 /**
  * One instance record ({@code struct uwsgi_instance}). Mutable, and touched only by the event
@@ -10,11 +10,13 @@ import dev.emperor.monitor.VassalFile;
  */
 public final class Vassal {
     final String name;
-    VassalFile file;
+    VassalSource file;
     VassalState state = VassalState.THROTTLED;
     StopReason stopReason = StopReason.NONE;
     int pid = -1;
     int pipeFd = -1;
+    /** The Emperor's end of the config pipe (a config-shaped source), -1 for none; closed with the pipe. */
+    int configFd = -1;
     long born;
     long lastModNanos;
     long lastHeartbeat;
@@ -62,7 +64,7 @@ public final class Vassal {
     /** (dev, inode) of the UNIX socket file we bound, to unlink it at removal only if it is still ours. */
     Object listenFileKey;
 
-    Vassal(VassalFile file, long now) {
+    Vassal(VassalSource file, long now) {
         this.name = file.name();
         this.file = file;
         newRecord(now);

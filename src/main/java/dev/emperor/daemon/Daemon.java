@@ -16,12 +16,13 @@ import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
 import dev.emperor.log.LogOutput;
 import dev.emperor.log.StartupTrace;
-import dev.emperor.monitor.Monitor;
+import dev.emperor.source.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
-import dev.emperor.monitor.TyrantCheck;
+import dev.emperor.source.MonitorContext;
+import dev.emperor.source.TyrantCheck;
 import dev.emperor.internal.UserDatabase;
-import dev.emperor.monitor.VassalNames;
+import dev.emperor.source.VassalNames;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
 import dev.emperor.spawn.HelperChildren;
@@ -105,11 +106,11 @@ public final class Daemon {
         VassalNames names = new VassalNames(config.extraExtensions());
         List<Monitor> monitors;
         try {
-            monitors = Monitors.build(config.monitors(), base, names, config.nofollow(), config.collectAttrs(),
-                    config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
-                            config.tyrantInitgroups(), UserDatabase.system()) : null);
+            monitors = Monitors.build(config.monitors(), new MonitorContext(base, names, config.nofollow(),
+                    config.collectAttrs(), config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
+                            config.tyrantInitgroups(), UserDatabase.system()) : null, log));
         } catch (IllegalArgumentException e) {
-            log.error(e.getMessage()); // dir:// of a missing directory: fatal, as uWSGI's chdir() failure
+            log.error(e.getMessage()); // dir:// of a missing directory, a refused kind: fatal, as uWSGI's chdir() failure
             return 1;
         }
         for (String value : config.monitors()) {
@@ -130,6 +131,7 @@ public final class Daemon {
                 environment,
                 config.safeFds(),
                 trampoline);
+        spawner.log(log);
         if (config.vassalLogs() != null) {
             spawner.vassalLogs(new VassalLogs(nat, base.resolve(config.vassalLogs()), config.tyrant()));
         }
@@ -158,7 +160,7 @@ public final class Daemon {
             onDemand.underTyrant(config.tyrant());
         }
         Scanner scanner = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
-            List<dev.emperor.monitor.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
+            List<dev.emperor.source.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
             StartupTrace.scanned();
             loop.execute(() -> loop.applyScan(annotated));
         }, log);

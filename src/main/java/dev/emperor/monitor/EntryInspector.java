@@ -1,5 +1,10 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.LookFailed;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalNames;
+import dev.emperor.source.TyrantCheck;
 import dev.emperor.internal.Errno;
 import dev.emperor.internal.RegularFiles;
 import java.io.IOException;
@@ -88,7 +93,7 @@ final class EntryInspector {
         private final Object size;
         private final Skipped verdict;
         private final Map<String, String> collected;
-        private VassalFile made;
+        private VassalSource made;
 
         Seen(Object dev, Object ino, Object mtime, Object ctime, Object size, Skipped verdict,
              Map<String, String> collected) {
@@ -136,7 +141,7 @@ final class EntryInspector {
     }
 
     /**
-     * Returns a VassalFile, a Skipped, a LookFailed (a stat, open or read failed for a reason that says
+     * Returns a VassalSource, a Skipped, a LookFailed (a stat, open or read failed for a reason that says
      * nothing about the file: docs/reliability.md), or null when the name is simply not a vassal name.
      */
     Object inspect(String name, Path path, Path cwd, String monitor) {
@@ -212,7 +217,7 @@ final class EntryInspector {
                 && before.made.monitor().equals(monitor)) {
             return before.made; // the same file as last time: the same record, nothing allocated
         }
-        VassalFile made = new VassalFile(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid,
+        VassalSource made = new VassalSource(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid,
                 monitor, collected, refusal, null);
         before.made = made;
         return made;

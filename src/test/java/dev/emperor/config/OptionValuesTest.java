@@ -181,7 +181,7 @@ class OptionValuesTest {
         assertEquals(List.of("dir:///srv/v"), ini("emperor = dir:///srv/v").monitors());
         for (String scheme : List.of("pg", "mongodb", "amqp", "zmq")) {
             ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor = " + scheme + "://x"));
-            assertTrue(e.getMessage().endsWith("imperial monitor '" + scheme
+            assertTrue(e.getMessage().contains("imperial monitor '" + scheme
                     + "://' is not supported yet (only directories and globs)"), e.getMessage());
         }
     }

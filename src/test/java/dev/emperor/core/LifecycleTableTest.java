@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.emperor.internal.Reaped;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,8 +65,8 @@ class LifecycleTableTest {
         void at(Lifecycle lc, Vassal v, long now);
     }
 
-    static VassalFile file(long mtimeNanos, int uid, String refusal, boolean onDemand) {
-        return new VassalFile(NAME, Path.of("/v/" + NAME), Path.of("/v"), mtimeNanos, uid, uid, "/v", Map.of(), refusal,
+    static VassalSource file(long mtimeNanos, int uid, String refusal, boolean onDemand) {
+        return new VassalSource(NAME, Path.of("/v/" + NAME), Path.of("/v"), mtimeNanos, uid, uid, "/v", Map.of(), refusal,
                 onDemand ? "/run/a.sock" : null);
     }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.emperor.core.EmperorLog;
-import dev.emperor.monitor.Monitor;
-import dev.emperor.monitor.ScanResult;
+import dev.emperor.source.Monitor;
+import dev.emperor.source.ScanResult;
 import dev.emperor.monitor.Scanner;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;

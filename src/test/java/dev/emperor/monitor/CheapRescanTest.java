@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalNames;
+import dev.emperor.source.VassalSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

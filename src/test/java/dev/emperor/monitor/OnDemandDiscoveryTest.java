@@ -1,5 +1,7 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.ScanResult;
 import dev.emperor.testing.Await;
 import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,8 +33,8 @@ class OnDemandDiscoveryTest {
     final JnrNative nat = JnrNative.load();
     final HelperChildren helpers = new HelperChildren(nat);
 
-    private VassalFile file(String name, long mtime) {
-        return new VassalFile(name, dir.resolve(name), dir, mtime, 0, 0, dir.toString(), Map.of(), null, null);
+    private VassalSource file(String name, long mtime) {
+        return new VassalSource(name, dir.resolve(name), dir, mtime, 0, 0, dir.toString());
     }
 
     private OnDemandDiscovery exec(String command, long timeoutMs) {
@@ -45,6 +47,24 @@ class OnDemandDiscoveryTest {
         Files.writeString(p, "#!/bin/sh\n" + body + "\n");
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
         return p;
+    }
+
+    @Test
+    void aSocketGivenByTheSourceWinsAndConfigShapedSourcesAreNotLookedUp() throws Exception {
+        // every lookup would find a socket: directory mode answers DIR/NAME.socket for any name with a dot
+        OnDemandDiscovery d = OnDemandDiscovery.of(null, "/run/od", null, nat, helpers, List.of(), 1000,
+                System::currentTimeMillis, EmperorLog.standard());
+        VassalSource plainFile = file("a.ini", 1);
+        VassalSource fileWithItsOwn = file("b.ini", 1).withOnDemandSocket("127.0.0.1:9001");
+        VassalSource row = VassalSource.ofConfig("c.ini", "[uwsgi]\n".getBytes(), dir, 1, 0, 0, "pg://db", null);
+        VassalSource rowWithSocket = VassalSource.ofConfig("d.ini", "[uwsgi]\n".getBytes(), dir, 1, 0, 0, "pg://db", "/run/d.sock");
+        List<ScanResult> out = d.annotate(List.of(new ScanResult(dir.toString(), true, null,
+                List.of(plainFile, fileWithItsOwn, row, rowWithSocket), List.of())));
+        List<VassalSource> v = out.get(0).vassals();
+        assertEquals("/run/od/a.socket", v.get(0).onDemandSocket(), "a file keeps today's discovery");
+        assertEquals("127.0.0.1:9001", v.get(1).onDemandSocket(), "the source's own socket wins");
+        assertNull(v.get(2).onDemandSocket(), "a row without a socket is a normal vassal: nothing is looked up for it");
+        assertEquals("/run/d.sock", v.get(3).onDemandSocket(), "a row's socket column is its socket");
     }
 
     @Test
@@ -146,7 +166,7 @@ class OnDemandDiscoveryTest {
         TestUsers.User a = TestUsers.ensure(TestUsers.A);
         OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
         TestUsers.writeOwned(dir.resolve("x.ini.socket"), "/run/x.sock\n", a);
-        VassalFile rootsVassal = file("x.ini", 1);
+        VassalSource rootsVassal = file("x.ini", 1);
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("emperor");
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
         logs.start();
@@ -162,10 +182,10 @@ class OnDemandDiscoveryTest {
         assertEquals(List.of("[emperor] on-demand sidecar " + dir.resolve("x.ini.socket") + " ignored: owned by uid " + a.uid()
                 + ", but the vassal file " + dir.resolve("x.ini") + " by uid 0; x.ini starts as a normal vassal"), warnings,
                 "both files named, once for two scans");
-        VassalFile asVassal = new VassalFile("x.ini", dir.resolve("x.ini"), dir, 1, a.uid(), a.gid(), dir.toString(), Map.of(), null, null);
+        VassalSource asVassal = new VassalSource("x.ini", dir.resolve("x.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
         assertEquals("/run/x.sock", d.lookup(asVassal), "the owner's own sidecar");
         Files.writeString(dir.resolve("y.ini.socket"), "/run/y.sock");
-        VassalFile asOther = new VassalFile("y.ini", dir.resolve("y.ini"), dir, 1, a.uid(), a.gid(), dir.toString(), Map.of(), null, null);
+        VassalSource asOther = new VassalSource("y.ini", dir.resolve("y.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
         assertEquals("/run/y.sock", d.lookup(asOther), "a root-owned sidecar is accepted");
     }
 
@@ -222,15 +242,15 @@ class OnDemandDiscoveryTest {
         Path s = script("slow", "echo x >> " + count + "; sleep 0.6; echo /run/$1.sock");
         OnDemandDiscovery d = exec(s.toString(), 1000);
         ScanResult scan = new ScanResult(dir.toString(), true, null,
-                List.of(file("a.ini", 1), file("b.ini", 1), file("c.ini", 1)), List.of(), List.of(), 0);
-        List<VassalFile> first = d.annotate(List.of(scan)).get(0).vassals();
+                List.of(file("a.ini", 1), file("b.ini", 1), file("c.ini", 1)), List.of());
+        List<VassalSource> first = d.annotate(List.of(scan)).get(0).vassals();
         assertTrue(!first.isEmpty() && first.size() < 3, "one or two lookups fit in 1000 ms, not three: " + first);
-        List<VassalFile> all = first;
+        List<VassalSource> all = first;
         for (int i = 0; i < 3 && all.size() < 3; i++) {
             all = d.annotate(List.of(scan)).get(0).vassals();
         }
-        assertEquals(List.of("a.ini", "b.ini", "c.ini"), all.stream().map(VassalFile::name).toList());
-        for (VassalFile f : all) {
+        assertEquals(List.of("a.ini", "b.ini", "c.ini"), all.stream().map(VassalSource::name).toList());
+        for (VassalSource f : all) {
             assertEquals("/run/" + f.name() + ".sock", f.onDemandSocket());
         }
         assertEquals(3, Files.readAllLines(count).size(), "each helper ran once");

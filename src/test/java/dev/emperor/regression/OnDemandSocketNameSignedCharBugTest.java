@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.emperor.internal.JnrNative;
 import dev.emperor.monitor.OnDemandDiscovery;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.spawn.HelperChildren;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,8 +32,8 @@ class OnDemandSocketNameSignedCharBugTest {
     Path dir;
 
     private String lookup(OnDemandDiscovery d) {
-        VassalFile f = new VassalFile("app.ini", dir.resolve("app.ini"), dir, 1, 0, 0, dir.toString(), Map.of(), null, null);
-        return d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(f), List.of(), List.of(), 0))).get(0)
+        VassalSource f = new VassalSource("app.ini", dir.resolve("app.ini"), dir, 1, 0, 0, dir.toString());
+        return d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(f), List.of()))).get(0)
                 .vassals().get(0).onDemandSocket();
     }
 
