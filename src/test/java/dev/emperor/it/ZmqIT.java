@@ -44,7 +44,7 @@ class ZmqIT {
         int zmqPort = Ports.free();
         int port = Ports.free();
         try (TempEmperor e = TempEmperor.prepare("zmq").option("plugins", "emperor_zeromq")
-                .without("emperor").add("emperor", "zmq://tcp://127.0.0.1:" + zmqPort).build();
+                .withoutVassalsDir().add("emperor", "zmq://tcp://127.0.0.1:" + zmqPort).build();
              ZContext context = new ZContext(1)) {
             e.start();
             ZMQ.Socket push = context.createSocket(SocketType.PUSH);
@@ -80,7 +80,7 @@ class ZmqIT {
         int zmqPort = Ports.free();
         int port = Ports.free();
         try (TempEmperor e = TempEmperor.prepare("zmq-file").option("plugins", "emperor_zeromq")
-                .without("emperor").add("emperor", "zmq://tcp://127.0.0.1:" + zmqPort).build();
+                .withoutVassalsDir().add("emperor", "zmq://tcp://127.0.0.1:" + zmqPort).build();
              ZContext context = new ZContext(1)) {
             Vassals.writeAtomically(e.root().resolve("site.ini"), config(e, "site", port));
             e.start();
