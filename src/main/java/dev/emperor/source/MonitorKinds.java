@@ -43,7 +43,7 @@ public final class MonitorKinds {
         }
     }
 
-    /** uWSGI's monitors (built in and plugins), in uWSGI's list order; pg is declared, not built yet. */
+    /** uWSGI's monitors (built in and plugins), in uWSGI's list order; pg is declared, not built yet; zmq through JeroMQ. */
     private static final List<Kind> DECLARED = List.of(
             new Kind(NO_SCHEME, null, null),
             new Kind("dir", "dir", null),
@@ -52,8 +52,7 @@ public final class MonitorKinds {
             new Kind("mongodb", null, "uWSGI's emperor_mongodb is not packaged by Debian: no reference to be compatible with"),
             new Kind("amqp", null, "uWSGI's emperor_amqp keeps a freed buffer as each vassal's config"
                     + " (a use-after-free): no sound behaviour to be compatible with"),
-            new Kind("zmq", null, "it would need libzmq for a seldom-used source; uWSGI's emperor_zeromq also"
-                    + " turns a 5-part message into an empty on-demand socket"));
+            new Kind("zmq", "zmq", null));
 
     private final Map<String, Kind> kinds = new LinkedHashMap<>();
     private final Map<String, Factory> factories = new LinkedHashMap<>();

@@ -179,10 +179,11 @@ class OptionValuesTest {
     @Test
     void monitorSchemesOtherThanDirAndGlobAreNotSupportedYet() throws Exception {
         assertEquals(List.of("dir:///srv/v"), ini("emperor = dir:///srv/v").monitors());
-        for (String scheme : List.of("pg", "mongodb", "amqp", "zmq")) {
+        assertEquals(List.of("zmq://tcp://127.0.0.1:5252"), ini("emperor = zmq://tcp://127.0.0.1:5252").monitors());
+        for (String scheme : List.of("pg", "mongodb", "amqp")) {
             ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor = " + scheme + "://x"));
             assertTrue(e.getMessage().contains("imperial monitor '" + scheme
-                    + "://' is not supported yet (only directories and globs)"), e.getMessage());
+                    + "://' is not supported yet (only directories, globs and zmq://)"), e.getMessage());
         }
     }
 

@@ -23,10 +23,10 @@ class MonitorKindsTest {
         assertNull(k.refusal("/etc/uwsgi/vassals"));
         assertNull(k.refusal("dir:///srv"));
         assertNull(k.refusal("glob:///srv/*.ini"));
-        assertEquals("imperial monitor 'pg://' is not supported yet (only directories and globs)", k.refusal("pg://dbname=x"));
-        assertEquals("imperial monitor 'foo://' is not supported yet (only directories and globs)", k.refusal("foo://x"));
+        assertEquals("imperial monitor 'pg://' is not supported yet (only directories, globs and zmq://)", k.refusal("pg://dbname=x"));
+        assertEquals("imperial monitor 'foo://' is not supported yet (only directories, globs and zmq://)", k.refusal("foo://x"));
         assertTrue(k.refusal("amqp://h").contains("use-after-free"), k.refusal("amqp://h"));
-        assertTrue(k.refusal("zmq://tcp://h:1").startsWith("imperial monitor 'zmq://' is not supported yet"));
+        assertNull(k.refusal("zmq://tcp://h:1"));
         assertTrue(k.refusal("mongodb://h").contains("not packaged"));
     }
 
@@ -39,7 +39,7 @@ class MonitorKindsTest {
 
     @Test
     void imperialMonitorListPrintsTheAvailableKindsAsUwsgi() {
-        assertEquals(List.of("dir", "glob"), MonitorKinds.declared().listed());
+        assertEquals(List.of("dir", "glob", "zmq"), MonitorKinds.declared().listed());
     }
 
     @Test
@@ -57,9 +57,9 @@ class MonitorKindsTest {
         assertThrows(IllegalStateException.class, () -> MonitorKinds.declared().bind("nosuch", (v, c) -> m));
         assertThrows(IllegalStateException.class, () -> MonitorKinds.declared().bind("dir", (v, c) -> m).complete());
         MonitorKinds k = MonitorKinds.declared().bind(MonitorKinds.NO_SCHEME, (v, c) -> m).bind("dir", (v, c) -> m)
-                .bind("glob", (v, c) -> m).complete();
+                .bind("glob", (v, c) -> m).bind("zmq", (v, c) -> m).complete();
         assertSame(m, k.create("dir:///x", CONTEXT));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.create("pg://x", CONTEXT));
-        assertEquals("imperial monitor 'pg://' is not supported yet (only directories and globs)", e.getMessage());
+        assertEquals("imperial monitor 'pg://' is not supported yet (only directories, globs and zmq://)", e.getMessage());
     }
 }
