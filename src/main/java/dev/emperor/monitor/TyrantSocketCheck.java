@@ -33,10 +33,6 @@ final class TyrantSocketCheck {
     record Outcome(String socket, String refusal) {
     }
 
-    static Outcome check(VassalSource f, String socket) {
-        return check(f, socket, null);
-    }
-
     /** @param operatorDir the {@code emperor-on-demand-directory}, null when not set */
     static Outcome check(VassalSource f, String socket, String operatorDir) {
         if (socket == null || socket.indexOf(':') >= 0) {

@@ -33,9 +33,4 @@ public record ScanResult(String monitor, boolean ok, String error, List<VassalSo
     public static ScanResult failed(String monitor, String error, int errno) {
         return new ScanResult(monitor, false, error, List.of(), List.of(), List.of(), errno);
     }
-
-    /** The same answer with other vassal files (used when annotating them after the scan). */
-    public ScanResult withVassals(List<VassalSource> files) {
-        return new ScanResult(monitor, ok, error, files, skipped, lookFailed, errno);
-    }
 }

@@ -60,15 +60,6 @@ public record VassalSource(String name, Path path, Path cwd, long mtimeNanos, in
         this(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, refusal, onDemandSocket, null);
     }
 
-    public VassalSource(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
-                        Map<String, String> attrs) {
-        this(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, null, null, null);
-    }
-
-    public VassalSource(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {
-        this(name, path, cwd, mtimeNanos, uid, gid, monitor, Map.of());
-    }
-
     /**
      * A config-shaped source (a database row): no file, the config text for the config pipe.
      *

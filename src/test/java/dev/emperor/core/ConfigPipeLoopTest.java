@@ -120,7 +120,7 @@ class ConfigPipeLoopTest {
 
     @Test
     void aFileVassalsByteTwoWritesNothing() {
-        scan(new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v"));
+        scan(new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null));
         Await.until("spawned", () -> pipeFd >= 0 && !nat.spawns.isEmpty());
         nat.vassalWrites(pipeFd, PipeByte.CONFIG_REQUEST, PipeByte.HEARTBEAT);
         Await.until("the bytes were read", () -> loop.snapshot().vassals().get(0).lastHeartbeat() > 0);

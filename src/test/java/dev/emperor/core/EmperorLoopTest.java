@@ -47,7 +47,7 @@ class EmperorLoopTest {
 
 
     static VassalSource file(String name, long mtime) {
-        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v");
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v", Map.of(), null, null);
     }
 
     void scan(VassalSource... files) {

@@ -32,7 +32,7 @@ class LifecycleTest {
     }
 
     static VassalSource file(String name, long mtimeNanos) {
-        return new VassalSource(name, Path.of("/v/" + name), Path.of("/v"), mtimeNanos, 33, 33, "/v");
+        return new VassalSource(name, Path.of("/v/" + name), Path.of("/v"), mtimeNanos, 33, 33, "/v", Map.of(), null, null);
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 class LoopStatsTest {
 
     static VassalSource file(String name, long mtime) {
-        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v");
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v", Map.of(), null, null);
     }
 
     @Test

@@ -73,7 +73,7 @@ class LoopTimeTest {
     }
 
     static VassalSource file(String name) {
-        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v");
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v", Map.of(), null, null);
     }
 
     void scan(VassalSource... files) {

@@ -73,7 +73,7 @@ class OwnTroubleLoopTest {
     }
 
     static VassalSource file(String name) {
-        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v");
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v", Map.of(), null, null);
     }
 
     void scan(List<VassalSource> files, List<LookFailed> lookFailed) {
@@ -196,7 +196,7 @@ class OwnTroubleLoopTest {
         Await.until("a and b run", () -> pidOf("a.ini") > 0 && pidOf("b.ini") > 0);
         nat.faults.put(op, () -> new NativeException(op, Errno.EIO));
         nat.vassalWrites(50, PipeByte.LOYAL);                         // read
-        scan(file("a.ini"), new VassalSource("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 2_000_000_000L, 0, 0, "/v")); // write (reload)
+        scan(file("a.ini"), new VassalSource("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 2_000_000_000L, 0, 0, "/v", Map.of(), null, null)); // write (reload)
         scan(file("a.ini"));                                          // write (stop b)
         nat.vassalClosesPipe(52);                                     // read EOF, close
         nat.vassalExits(5001, 0);                                     // reapAny, forget b

@@ -53,7 +53,7 @@ class VassalExitsTest {
     }
 
     static VassalSource file(String name, long mtimeNanos) {
-        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), mtimeNanos, 0, 0, "/v");
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), mtimeNanos, 0, 0, "/v", Map.of(), null, null);
     }
 
     VassalView vassal(String id) {

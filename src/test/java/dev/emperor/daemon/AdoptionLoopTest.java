@@ -66,7 +66,7 @@ class AdoptionLoopTest {
 
     void scan(String... names) {
         List<VassalSource> files = java.util.Arrays.stream(names)
-                .map(n -> new VassalSource(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
+                .map(n -> new VassalSource(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null)).toList();
         ScanResult r = new ScanResult("/v", true, null, files, List.of());
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
@@ -151,8 +151,8 @@ class AdoptionLoopTest {
                 List.of(), new Trampoline(null, null, false, false, List.of(), List.of()));
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, null, "fork-server", List.of(), 4000, System::currentTimeMillis);
         VassalSource withAttr = new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v",
-                Map.of("fork-server", "/run/other.sock"));
-        VassalSource without = new VassalSource("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 1, 0, 0, "/v");
+                Map.of("fork-server", "/run/other.sock"), null, null);
+        VassalSource without = new VassalSource("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null);
         assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.WAIT_FOR_BASE, starter.start(withAttr, -1).outcome().kind());
         assertTrue(calls().anyMatch(c -> c.equals("connect /run/other.sock")));
         assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.STARTED, starter.start(without, -1).outcome().kind(),

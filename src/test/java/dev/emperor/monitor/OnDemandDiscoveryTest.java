@@ -34,7 +34,7 @@ class OnDemandDiscoveryTest {
     final HelperChildren helpers = new HelperChildren(nat);
 
     private VassalSource file(String name, long mtime) {
-        return new VassalSource(name, dir.resolve(name), dir, mtime, 0, 0, dir.toString());
+        return new VassalSource(name, dir.resolve(name), dir, mtime, 0, 0, dir.toString(), Map.of(), null, null);
     }
 
     private OnDemandDiscovery exec(String command, long timeoutMs) {
@@ -182,10 +182,10 @@ class OnDemandDiscoveryTest {
         assertEquals(List.of("[emperor] on-demand sidecar " + dir.resolve("x.ini.socket") + " ignored: owned by uid " + a.uid()
                 + ", but the vassal file " + dir.resolve("x.ini") + " by uid 0; x.ini starts as a normal vassal"), warnings,
                 "both files named, once for two scans");
-        VassalSource asVassal = new VassalSource("x.ini", dir.resolve("x.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
+        VassalSource asVassal = new VassalSource("x.ini", dir.resolve("x.ini"), dir, 1, a.uid(), a.gid(), dir.toString(), Map.of(), null, null);
         assertEquals("/run/x.sock", d.lookup(asVassal), "the owner's own sidecar");
         Files.writeString(dir.resolve("y.ini.socket"), "/run/y.sock");
-        VassalSource asOther = new VassalSource("y.ini", dir.resolve("y.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
+        VassalSource asOther = new VassalSource("y.ini", dir.resolve("y.ini"), dir, 1, a.uid(), a.gid(), dir.toString(), Map.of(), null, null);
         assertEquals("/run/y.sock", d.lookup(asOther), "a root-owned sidecar is accepted");
     }
 

@@ -1,5 +1,7 @@
 package dev.emperor.monitor;
 
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +55,7 @@ class ScannerHungMountTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            VassalSource f = new VassalSource(name + ".ini", Path.of("/" + name, name + ".ini"), Path.of("/" + name), 1, 0, 0, name);
+            VassalSource f = new VassalSource(name + ".ini", Path.of("/" + name, name + ".ini"), Path.of("/" + name), 1, 0, 0, name, Map.of(), null, null);
             return new ScanResult(name, true, null, List.of(f), List.of());
         }
 

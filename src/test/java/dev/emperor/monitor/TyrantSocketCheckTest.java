@@ -55,7 +55,7 @@ class TyrantSocketCheckTest {
     }
 
     private VassalSource vassal(Path dir) {
-        return new VassalSource("app.ini", dir.resolve("app.ini"), dir, 1, 1001, 1001, dir.toString());
+        return new VassalSource("app.ini", dir.resolve("app.ini"), dir, 1, 1001, 1001, dir.toString(), Map.of(), null, null);
     }
 
     @Test
@@ -125,7 +125,7 @@ class TyrantSocketCheckTest {
         Files.writeString(vassals.resolve("app.ini.socket"), tmp.resolve("victim.sock") + "\n");
         OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, null, null, java.util.List.of(), 1000,
                 System::currentTimeMillis, EmperorLog.standard()).underTyrant(true);
-        VassalSource f = new VassalSource("app.ini", vassals.resolve("app.ini"), vassals, 1, 0, 0, vassals.toString());
+        VassalSource f = new VassalSource("app.ini", vassals.resolve("app.ini"), vassals, 1, 0, 0, vassals.toString(), Map.of(), null, null);
         VassalSource out = d.annotate(java.util.List.of(new ScanResult(vassals.toString(), true, null,
                 java.util.List.of(f), java.util.List.of()))).get(0).vassals().get(0);
         assertNotNull(out.refusal(), "refused, never bound");

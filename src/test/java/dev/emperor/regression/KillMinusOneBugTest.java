@@ -48,7 +48,7 @@ class KillMinusOneBugTest {
         java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = runLoop(loop, outcome);
         List<VassalSource> files = List.of("a.ini", "b.ini", "c.ini").stream()
-                .map(n -> new VassalSource(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
+                .map(n -> new VassalSource(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null)).toList();
         loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
         Await.until("three spawns", () -> nat.spawns.size() >= 3);
         assertEquals(3, nat.spawns.size(), "three vassals spawned");
@@ -80,7 +80,7 @@ class KillMinusOneBugTest {
         List<VassalSource> files = List.of(
                 new VassalSource("od1.ini", Path.of("/v/od1.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "/run/od1.sock"),
                 new VassalSource("od2.ini", Path.of("/v/od2.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "127.0.0.1:9"),
-                new VassalSource("stubborn.ini", Path.of("/v/stubborn.ini"), Path.of("/v"), 1, 0, 0, "/v"));
+                new VassalSource("stubborn.ini", Path.of("/v/stubborn.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null));
         loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
         // the snapshot is published at the end of the loop iteration: wait for it, not only for the calls
         Await.until("one spawn, two sleepers", () -> nat.spawns.size() >= 1 && nat.listening.size() >= 2

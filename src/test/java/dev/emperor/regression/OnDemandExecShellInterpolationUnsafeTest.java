@@ -60,7 +60,7 @@ class OnDemandExecShellInterpolationUnsafeTest {
                 List.of("PATH=/usr/bin:/bin"), 5000, System::currentTimeMillis, EmperorLog.standard());
         for (String name : HOSTILE) {
             Files.writeString(cwd.resolve(name), "[uwsgi]\n");
-            VassalSource f = new VassalSource(name, cwd.resolve(name), cwd, 1, 0, 0, cwd.toString());
+            VassalSource f = new VassalSource(name, cwd.resolve(name), cwd, 1, 0, 0, cwd.toString(), Map.of(), null, null);
             ScanResult r = d.annotate(List.of(new ScanResult(cwd.toString(), true, null, List.of(f), List.of()))).get(0);
             assertEquals(name, r.vassals().get(0).onDemandSocket(), "echo printed the name as one argument");
         }

@@ -32,7 +32,7 @@ class OnDemandSocketNameSignedCharBugTest {
     Path dir;
 
     private String lookup(OnDemandDiscovery d) {
-        VassalSource f = new VassalSource("app.ini", dir.resolve("app.ini"), dir, 1, 0, 0, dir.toString());
+        VassalSource f = new VassalSource("app.ini", dir.resolve("app.ini"), dir, 1, 0, 0, dir.toString(), Map.of(), null, null);
         return d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(f), List.of()))).get(0)
                 .vassals().get(0).onDemandSocket();
     }

@@ -84,7 +84,7 @@ class ConfigPipeSpawnTest {
     @Test
     void aFileVassalHasNoConfigPipe() throws Exception {
         FakeNative nat = new FakeNative();
-        VassalSource file = new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v");
+        VassalSource file = new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, null);
         Spawner.Spawned s = spawner(nat, List.of()).spawn(SpawnSpec.of(file, -1, null));
         assertEquals(List.of("/bin/true", "--ini", "a.ini"), s.argv());
         assertEquals(-1, s.configFd());

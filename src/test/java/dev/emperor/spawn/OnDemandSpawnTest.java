@@ -37,7 +37,7 @@ class OnDemandSpawnTest {
     }
 
     private VassalSource file() {
-        return new VassalSource("a.ini", tmp.resolve("a.ini"), tmp, 1, 0, 0, tmp.toString());
+        return new VassalSource("a.ini", tmp.resolve("a.ini"), tmp, 1, 0, 0, tmp.toString(), Map.of(), null, null);
     }
 
     @Test
