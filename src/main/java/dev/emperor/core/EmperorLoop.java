@@ -3,8 +3,8 @@ package dev.emperor.core;
 import dev.emperor.internal.Errno;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.Reaped;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.spawn.ForkServerSession;
 import dev.emperor.spawn.HelperChildren;
 import java.util.ArrayList;
@@ -73,13 +73,13 @@ public final class EmperorLoop implements Effects {
 
     /** Starts one vassal; the loop registers what it returns. */
     public interface VassalStarter {
-        Start start(VassalFile file);
+        Start start(VassalSource file);
 
         /**
          * Starts an on-demand vassal with its listening socket ({@code onDemandFd} &ge; 0) on fd 0, or
          * as the third SCM_RIGHTS fd of a fork-server session. Starters that know no sockets ignore it.
          */
-        default Start start(VassalFile file, int onDemandFd) {
+        default Start start(VassalSource file, int onDemandFd) {
             return start(file);
         }
     }

@@ -1,7 +1,7 @@
 package dev.emperor.core;
 
 import dev.emperor.internal.Reaped;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 
 /**
@@ -108,12 +108,12 @@ public final class Lifecycle {
     }
 
     /** A monitor reports a name with no record: uWSGI's {@code emperor_add}. */
-    public Vassal fileAppeared(VassalFile f, long now) {
+    public Vassal fileAppeared(VassalSource f, long now) {
         return fileAppeared(f, now, false);
     }
 
     /** As above; {@code suspend}: emperor-wait-for-command applies to this name. */
-    public Vassal fileAppeared(VassalFile f, long now, boolean suspend) {
+    public Vassal fileAppeared(VassalSource f, long now, boolean suspend) {
         Vassal v = new Vassal(f, now);
         v.socketName = f.onDemandSocket();
         if (f.refusal() != null) {
@@ -158,8 +158,8 @@ public final class Lifecycle {
         trySpawn(v, now);
     }
 
-    public void fileSeen(Vassal v, VassalFile f, long now) {
-        VassalFile before = v.file;
+    public void fileSeen(Vassal v, VassalSource f, long now) {
+        VassalSource before = v.file;
         v.file = f;
         v.fileGone = false;
         if (tyrantRows.fileSeen(v, before, f, now)) {

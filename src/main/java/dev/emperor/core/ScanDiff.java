@@ -1,10 +1,10 @@
 package dev.emperor.core;
 
 import dev.emperor.internal.Errno;
-import dev.emperor.monitor.LookFailed;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.Skipped;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.LookFailed;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -78,7 +78,7 @@ final class ScanDiff {
                             + "): its vassal is kept as it is, looked at again at the next scan");
                 }
             }
-            for (VassalFile f : r.vassals()) {
+            for (VassalSource f : r.vassals()) {
                 present.add(f.name());
                 Vassal v = table.get(f.name());
                 if (v == null) {

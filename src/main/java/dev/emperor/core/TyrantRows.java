@@ -1,6 +1,6 @@
 package dev.emperor.core;
 
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 
 /**
  * The Tyrant rows of {@link Lifecycle}'s table (docs/lifecycle.md, "Tyrant mode"), kept apart like
@@ -26,7 +26,7 @@ final class TyrantRows {
      * A scan saw the file of {@code v} again ({@code before}: what the record held): true when a
      * Tyrant row took the event, false when the ordinary "file newer" rows apply.
      */
-    boolean fileSeen(Vassal v, VassalFile before, VassalFile f, long now) {
+    boolean fileSeen(Vassal v, VassalSource before, VassalSource f, long now) {
         boolean ownerChanged = before.uid() != f.uid() || before.gid() != f.gid();
         if (v.state == VassalState.REFUSED) {
             if (f.refusal() == null) {

@@ -1,6 +1,6 @@
 package dev.emperor.core;
 
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 
 /**
  * One instance record ({@code struct uwsgi_instance}). Mutable, and touched only by the event
@@ -10,7 +10,7 @@ import dev.emperor.monitor.VassalFile;
  */
 public final class Vassal {
     final String name;
-    VassalFile file;
+    VassalSource file;
     VassalState state = VassalState.THROTTLED;
     StopReason stopReason = StopReason.NONE;
     int pid = -1;
@@ -62,7 +62,7 @@ public final class Vassal {
     /** (dev, inode) of the UNIX socket file we bound, to unlink it at removal only if it is still ours. */
     Object listenFileKey;
 
-    Vassal(VassalFile file, long now) {
+    Vassal(VassalSource file, long now) {
         this.name = file.name();
         this.file = file;
         newRecord(now);

@@ -13,12 +13,12 @@ import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
 import dev.emperor.log.LogOutput;
-import dev.emperor.monitor.Monitor;
+import dev.emperor.source.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
-import dev.emperor.monitor.TyrantCheck;
+import dev.emperor.source.TyrantCheck;
 import dev.emperor.internal.UserDatabase;
-import dev.emperor.monitor.VassalNames;
+import dev.emperor.source.VassalNames;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
 import dev.emperor.spawn.HelperChildren;
@@ -153,7 +153,7 @@ public final class Daemon {
             onDemand.underTyrant(config.tyrant());
         }
         scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
-            List<dev.emperor.monitor.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
+            List<dev.emperor.source.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
             loop.execute(() -> loop.applyScan(annotated));
         }, log);
 

@@ -2,9 +2,9 @@ package dev.emperor.daemon;
 
 import dev.emperor.monitor.DirMonitor;
 import dev.emperor.monitor.GlobMonitor;
-import dev.emperor.monitor.Monitor;
-import dev.emperor.monitor.TyrantCheck;
-import dev.emperor.monitor.VassalNames;
+import dev.emperor.source.Monitor;
+import dev.emperor.source.TyrantCheck;
+import dev.emperor.source.VassalNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

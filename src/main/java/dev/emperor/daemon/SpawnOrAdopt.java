@@ -2,7 +2,7 @@ package dev.emperor.daemon;
 
 import dev.emperor.core.Effects;
 import dev.emperor.core.EmperorLoop;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import dev.emperor.spawn.Spawner;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -31,12 +31,12 @@ public final class SpawnOrAdopt implements EmperorLoop.VassalStarter {
     }
 
     @Override
-    public EmperorLoop.Start start(VassalFile file) {
+    public EmperorLoop.Start start(VassalSource file) {
         return start(file, -1);
     }
 
     @Override
-    public EmperorLoop.Start start(VassalFile file, int onDemandFd) {
+    public EmperorLoop.Start start(VassalSource file, int onDemandFd) {
         String socket = forkServerAttr != null && file.attrs().containsKey(forkServerAttr)
                 ? file.attrs().get(forkServerAttr) : forkServer;
         if (socket != null && !bases.contains(file.name())) {

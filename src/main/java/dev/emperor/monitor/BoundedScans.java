@@ -1,5 +1,7 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.Monitor;
+import dev.emperor.source.ScanResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

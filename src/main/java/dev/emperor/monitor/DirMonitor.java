@@ -1,5 +1,12 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.Monitor;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.LookFailed;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalNames;
+import dev.emperor.source.TyrantCheck;
 import dev.emperor.internal.Errno;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -51,14 +58,14 @@ public final class DirMonitor implements Monitor {
 
     @Override
     public ScanResult scan() {
-        List<VassalFile> found = new ArrayList<>();
+        List<VassalSource> found = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         List<LookFailed> lookFailed = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 Object r = inspector.inspect(name, entry, dir, argument);
-                if (r instanceof VassalFile v) {
+                if (r instanceof VassalSource v) {
                     found.add(v);
                 } else if (r instanceof Skipped s) {
                     skipped.add(s);

@@ -1,5 +1,10 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.LookFailed;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalNames;
+import dev.emperor.source.TyrantCheck;
 import dev.emperor.internal.Errno;
 import dev.emperor.internal.RegularFiles;
 import java.io.IOException;
@@ -38,7 +43,7 @@ final class EntryInspector {
     }
 
     /**
-     * Returns a VassalFile, a Skipped, a LookFailed (a stat, open or read failed for a reason that says
+     * Returns a VassalSource, a Skipped, a LookFailed (a stat, open or read failed for a reason that says
      * nothing about the file: docs/reliability.md), or null when the name is simply not a vassal name.
      */
     Object inspect(String name, Path path, Path cwd, String monitor) {
@@ -100,7 +105,7 @@ final class EntryInspector {
         } catch (IOException e) {
             return new LookFailed(name, "cannot read attributes: " + e.getMessage(), Errno.of(e));
         }
-        return new VassalFile(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid, monitor,
+        return new VassalSource(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid, monitor,
                 collected, refusal, null);
     }
 

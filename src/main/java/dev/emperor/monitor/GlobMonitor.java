@@ -1,5 +1,12 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.Monitor;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.LookFailed;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalNames;
+import dev.emperor.source.TyrantCheck;
 import dev.emperor.internal.Errno;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,7 +89,7 @@ public final class GlobMonitor implements Monitor {
             }
             prefixes = next;
         }
-        List<VassalFile> found = new ArrayList<>();
+        List<VassalSource> found = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         List<LookFailed> lookFailed = new ArrayList<>();
         for (String name : prefixes) {
@@ -90,7 +97,7 @@ public final class GlobMonitor implements Monitor {
                 name = name.substring(0, name.length() - 1);
             }
             Object r = inspector.inspect(name, resolve(name), base, pattern);
-            if (r instanceof VassalFile v) {
+            if (r instanceof VassalSource v) {
                 found.add(v);
             } else if (r instanceof Skipped s) {
                 skipped.add(s);

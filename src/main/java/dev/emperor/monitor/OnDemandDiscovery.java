@@ -1,5 +1,8 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.LookFailed;
 import dev.emperor.log.Log;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.RegularFiles;
@@ -33,7 +36,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code emperor-on-demand-exec CMD}: the output of CMD run with NAME as an argument (no shell,
  *       see {@link OnDemandExec}).</li>
  * </ol>
- * Runs on the scanner thread and annotates each scan's {@link VassalFile}s; the loop reads the
+ * Runs on the scanner thread and annotates each scan's {@link VassalSource}s; the loop reads the
  * name only when it creates a record (uWSGI: new instances only; a config change does not switch
  * modes). The sidecar and directory lookups are cheap and done at every scan; the exec helper runs
  * once per name: its result is kept until the name disappears from a scan (a touched config keeps
@@ -101,12 +104,12 @@ public final class OnDemandDiscovery {
                 out.add(r);
                 continue;
             }
-            List<VassalFile> files = new ArrayList<>(r.vassals().size());
+            List<VassalSource> files = new ArrayList<>(r.vassals().size());
             List<LookFailed> lookFailed = new ArrayList<>(r.lookFailed());
             Set<String> seen = new HashSet<>();
             long start = clock.getAsLong();
             int deferred = 0;
-            for (VassalFile f : r.vassals()) {
+            for (VassalSource f : r.vassals()) {
                 String k = key(f);
                 boolean newName = exec != null && !execCache.containsKey(k);
                 if (newName && clock.getAsLong() - start >= execBudgetMs) {
@@ -140,7 +143,7 @@ public final class OnDemandDiscovery {
     }
 
     /** Tyrant: a UNIX socket only in a directory only root controls, bound by its symlink-free path ({@link TyrantSocketCheck}). */
-    private VassalFile underTyrant(VassalFile f, String socket) {
+    private VassalSource underTyrant(VassalSource f, String socket) {
         TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(f, socket, directory);
         return o.refusal() != null ? f.withOnDemandSocket(socket).withRefusal(o.refusal()) : f.withOnDemandSocket(o.socket());
     }
@@ -152,7 +155,7 @@ public final class OnDemandDiscovery {
     }
 
     /** An unexpected failure (e.g. out of fds) must not kill the scanner thread: that vassal is a normal one. */
-    private String safeLookup(VassalFile f) {
+    private String safeLookup(VassalSource f) {
         try {
             return lookup(f);
         } catch (UncheckedIOException e) {
@@ -164,7 +167,7 @@ public final class OnDemandDiscovery {
     }
 
     /** The socket name of one vassal, or null for a normal vassal. */
-    String lookup(VassalFile f) {
+    String lookup(VassalSource f) {
         if (extension != null) {
             String k = key(f);
             boolean[] complained = {false};
@@ -195,7 +198,7 @@ public final class OnDemandDiscovery {
         }
     }
 
-    private static String key(VassalFile f) {
+    private static String key(VassalSource f) {
         return f.monitor() + "\0" + f.name();
     }
 
@@ -206,7 +209,7 @@ public final class OnDemandDiscovery {
      * stats. The file read must belong to the vassal file's owner (or root): someone else's sidecar
      * next to your config does not choose your socket.
      */
-    static String fromSidecar(Path sidecar, VassalFile vassal, Log log, Consumer<String> warn) {
+    static String fromSidecar(Path sidecar, VassalSource vassal, Log log, Consumer<String> warn) {
         String name = vassal.name();
         RegularFiles.Head head;
         try {

@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
 import dev.emperor.log.Log;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.Reaped;
@@ -50,7 +51,7 @@ final class OnDemandExec {
     }
 
     /** The socket name printed by the helper for this vassal, or null (none, failure or timeout: a normal vassal). */
-    String run(VassalFile f) {
+    String run(VassalSource f) {
         String exe = resolve(words.get(0), f.cwd());
         if (exe == null) {
             log.error("[emperor] emperor-on-demand-exec: " + words.get(0) + " not found (no shell is used: give a path or a"

@@ -1,5 +1,7 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.Monitor;
+import dev.emperor.source.ScanResult;
 import dev.emperor.internal.ReserveFd;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;

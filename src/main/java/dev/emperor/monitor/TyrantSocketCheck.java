@@ -1,5 +1,6 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,12 +33,12 @@ final class TyrantSocketCheck {
     record Outcome(String socket, String refusal) {
     }
 
-    static Outcome check(VassalFile f, String socket) {
+    static Outcome check(VassalSource f, String socket) {
         return check(f, socket, null);
     }
 
     /** @param operatorDir the {@code emperor-on-demand-directory}, null when not set */
-    static Outcome check(VassalFile f, String socket, String operatorDir) {
+    static Outcome check(VassalSource f, String socket, String operatorDir) {
         if (socket == null || socket.indexOf(':') >= 0) {
             return new Outcome(socket, null);
         }
@@ -49,7 +50,7 @@ final class TyrantSocketCheck {
         }
     }
 
-    private static Outcome checkUnix(VassalFile f, String socket, String operatorDir) {
+    private static Outcome checkUnix(VassalSource f, String socket, String operatorDir) {
         Path p = f.cwd().resolve(socket).normalize();
         Path parent = p.getParent();
         if (parent == null || p.getFileName() == null) {
@@ -89,7 +90,7 @@ final class TyrantSocketCheck {
         return new Outcome(real.resolve(p.getFileName()).toString(), null);
     }
 
-    private static Outcome refused(VassalFile f, String socket, String why) {
+    private static Outcome refused(VassalSource f, String socket, String why) {
         return new Outcome(null, "[emperor-tyrant] invalid permissions for vassal " + f.name()
                 + ": on-demand socket \"" + socket + "\" refused, " + why);
     }

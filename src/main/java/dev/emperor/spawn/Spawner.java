@@ -3,7 +3,7 @@ package dev.emperor.spawn;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.SpawnException;
 import dev.emperor.internal.SpawnRequest;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +73,7 @@ public final class Spawner {
         }
     }
 
-    public Spawned spawn(VassalFile file) throws SpawnFailure {
+    public Spawned spawn(VassalSource file) throws SpawnFailure {
         return spawn(file, -1);
     }
 
@@ -82,7 +82,7 @@ public final class Spawner {
      *                   fd 0 by a file action instead of /dev/null (uWSGI then uses stdin as its
      *                   socket); -1 for none. The Emperor keeps its own copy open.
      */
-    public Spawned spawn(VassalFile file, int onDemandFd) throws SpawnFailure {
+    public Spawned spawn(VassalSource file, int onDemandFd) throws SpawnFailure {
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         if (bin == null) {
             throw new SpawnFailure("no executable among " + binaries.candidates()
@@ -150,7 +150,7 @@ public final class Spawner {
      * protocol carries no stdout/stderr: an adopted vassal writes where its base does (with
      * {@code emperor-vassal-logs}, into the base's own log file; docs/logging.md).
      */
-    public Adoption adopt(VassalFile file, String socket, long deadline, int onDemandFd) {
+    public Adoption adopt(VassalSource file, String socket, long deadline, int onDemandFd) {
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         String argv0 = bin != null ? bin.executable() : binaries.primary();
         List<String> argv = argvBuilder.build(argv0, file.name(), null);

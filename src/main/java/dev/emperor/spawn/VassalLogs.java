@@ -1,7 +1,7 @@
 package dev.emperor.spawn;
 
 import dev.emperor.internal.Native;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -28,12 +28,12 @@ public final class VassalLogs {
     }
 
     /** The file of this vassal. */
-    public Path path(VassalFile file) {
+    public Path path(VassalSource file) {
         return dir.resolve(file.name() + ".log");
     }
 
     /** Opens it for one spawn; the caller closes its copy once the child has it. */
-    int open(VassalFile file) throws Spawner.SpawnFailure {
+    int open(VassalSource file) throws Spawner.SpawnFailure {
         Path path = path(file);
         try {
             return tyrant ? nat.openVassalLog(path.toString(), file.uid(), file.gid()) : nat.openVassalLog(path.toString(), -1, -1);

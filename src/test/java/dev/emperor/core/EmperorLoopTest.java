@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.internal.FakeNative;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.Skipped;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,11 +45,11 @@ class EmperorLoopTest {
     }
 
 
-    static VassalFile file(String name, long mtime) {
-        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v");
+    static VassalSource file(String name, long mtime) {
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), mtime, 0, 0, "/v");
     }
 
-    void scan(VassalFile... files) {
+    void scan(VassalSource... files) {
         ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of(new Skipped("x.ini", "not a regular file (directory)")));
         loop.execute(() -> loop.applyScan(List.of(r)));
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -72,11 +72,11 @@ class LifecycleDocTest {
         return Arrays.stream(VassalState.values()).map(Enum::name).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** The events the table answers: public methods of Lifecycle taking a Vassal or VassalFile, returning void or Vassal. */
+    /** The events the table answers: public methods of Lifecycle taking a Vassal or VassalSource, returning void or Vassal. */
     static Set<String> events() {
         Set<String> out = new TreeSet<>();
         for (Method m : Lifecycle.class.getDeclaredMethods()) {
-            boolean takesVassal = Arrays.stream(m.getParameterTypes()).anyMatch(t -> t == Vassal.class || t == VassalFile.class);
+            boolean takesVassal = Arrays.stream(m.getParameterTypes()).anyMatch(t -> t == Vassal.class || t == VassalSource.class);
             boolean answers = m.getReturnType() == void.class || m.getReturnType() == Vassal.class;
             if (Modifier.isPublic(m.getModifiers()) && !m.isSynthetic() && takesVassal && answers) {
                 out.add(m.getName());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.internal.Reaped;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +30,8 @@ class LifecycleTest {
         lc = new Lifecycle(fx, blacklist, log, new Lifecycle.Settings(30_000, 30_000, false, false));
     }
 
-    static VassalFile file(String name, long mtimeNanos) {
-        return new VassalFile(name, Path.of("/v/" + name), Path.of("/v"), mtimeNanos, 33, 33, "/v");
+    static VassalSource file(String name, long mtimeNanos) {
+        return new VassalSource(name, Path.of("/v/" + name), Path.of("/v"), mtimeNanos, 33, 33, "/v");
     }
 
     @Test

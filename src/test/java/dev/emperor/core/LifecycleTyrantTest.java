@@ -8,7 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.emperor.internal.Reaped;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +60,8 @@ class LifecycleTyrantTest {
         return lines().stream().filter(line::equals).count();
     }
 
-    static VassalFile file(long mtimeNanos, int uid, int gid, String refusal) {
-        return new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), mtimeNanos, uid, gid, "/v", Map.of(), refusal, null);
+    static VassalSource file(long mtimeNanos, int uid, int gid, String refusal) {
+        return new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), mtimeNanos, uid, gid, "/v", Map.of(), refusal, null);
     }
 
     @Test
@@ -177,8 +177,8 @@ class LifecycleTyrantTest {
         assertEquals("refused", v.view(0).state());
     }
 
-    static VassalFile onDemandFile(long mtimeNanos, int uid, String refusal) {
-        return new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), mtimeNanos, uid, uid, "/v", Map.of(), refusal,
+    static VassalSource onDemandFile(long mtimeNanos, int uid, String refusal) {
+        return new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), mtimeNanos, uid, uid, "/v", Map.of(), refusal,
                 "/run/a.sock");
     }
 
@@ -237,7 +237,7 @@ class LifecycleTyrantTest {
     @Test
     void socketRefusedThenAcceptedSleepsOnTheCheckedSocket() {
         // Tyrant refused the socket's directory: the record has no usable name yet
-        VassalFile refused = new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 1001, 1001, "/v", Map.of(),
+        VassalSource refused = new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 1001, 1001, "/v", Map.of(),
                 "[emperor-tyrant] invalid permissions for vassal a.ini: on-demand socket \"/tmp/a.sock\" refused", "/tmp/a.sock");
         Vassal v = lc.fileAppeared(refused, now);
         assertEquals(VassalState.REFUSED, v.state);

@@ -8,8 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.emperor.internal.FakeNative;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;
@@ -71,11 +71,11 @@ class LoopTimeTest {
         logger.detachAppender(logged);
     }
 
-    static VassalFile file(String name) {
-        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v");
+    static VassalSource file(String name) {
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v");
     }
 
-    void scan(VassalFile... files) {
+    void scan(VassalSource... files) {
         ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of());
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
@@ -205,7 +205,7 @@ class LoopTimeTest {
             maxZombies.accumulateAndGet(nat.pendingExits(), Math::max);
             return s;
         });
-        VassalFile[] files = new VassalFile[500];
+        VassalSource[] files = new VassalSource[500];
         for (int i = 0; i < files.length; i++) {
             files[i] = file("v" + i + ".ini");
         }
@@ -227,7 +227,7 @@ class LoopTimeTest {
             return s;
         });
         int n = 300;
-        VassalFile[] files = new VassalFile[n];
+        VassalSource[] files = new VassalSource[n];
         for (int i = 0; i < n; i++) {
             files[i] = file("v" + i + ".ini");
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.internal.Reaped;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,8 +72,8 @@ class OnDemandLifecycleTest {
         }
     }
 
-    static VassalFile file(String name, long mtimeNanos, String socket) {
-        return new VassalFile(name, Path.of("/v/" + name), Path.of("/v"), mtimeNanos, 33, 33, "/v", Map.of(), null, socket);
+    static VassalSource file(String name, long mtimeNanos, String socket) {
+        return new VassalSource(name, Path.of("/v/" + name), Path.of("/v"), mtimeNanos, 33, 33, "/v", Map.of(), null, socket);
     }
 
     private Vassal asleep() {

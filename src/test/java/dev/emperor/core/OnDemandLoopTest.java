@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emperor.internal.FakeNative;
 import dev.emperor.internal.SpawnException;
 import dev.emperor.internal.SpawnRequest;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;
@@ -33,12 +33,12 @@ class OnDemandLoopTest {
     static EmperorLoop.VassalStarter starter(FakeNative nat) {
         return new EmperorLoop.VassalStarter() {
             @Override
-            public EmperorLoop.Start start(VassalFile f) {
+            public EmperorLoop.Start start(VassalSource f) {
                 return start(f, -1);
             }
 
             @Override
-            public EmperorLoop.Start start(VassalFile f, int onDemandFd) {
+            public EmperorLoop.Start start(VassalSource f, int onDemandFd) {
                 int[] pair = nat.socketpair();
                 Map<Integer, Integer> fds = new HashMap<>(Map.of(3, pair[1]));
                 if (onDemandFd >= 0) {
@@ -73,13 +73,13 @@ class OnDemandLoopTest {
         thread.join(10_000);
     }
 
-    void scan(VassalFile... files) {
+    void scan(VassalSource... files) {
         ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of());
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
 
-    static VassalFile file(String name, String socket) {
-        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, socket);
+    static VassalSource file(String name, String socket) {
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, socket);
     }
 
     VassalView vassal(String id) {

@@ -7,9 +7,9 @@ import dev.emperor.internal.Errno;
 import dev.emperor.internal.FakeNative;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.NativeException;
-import dev.emperor.monitor.LookFailed;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.LookFailed;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;
@@ -71,16 +71,16 @@ class OwnTroubleLoopTest {
         log.close();
     }
 
-    static VassalFile file(String name) {
-        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v");
+    static VassalSource file(String name) {
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), 1_000_000_000L, 0, 0, "/v");
     }
 
-    void scan(List<VassalFile> files, List<LookFailed> lookFailed) {
+    void scan(List<VassalSource> files, List<LookFailed> lookFailed) {
         ScanResult r = new ScanResult("/v", true, null, files, List.of(), lookFailed, 0);
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
 
-    void scan(VassalFile... files) {
+    void scan(VassalSource... files) {
         scan(List.of(files), List.of());
     }
 
@@ -194,7 +194,7 @@ class OwnTroubleLoopTest {
         Await.until("a and b run", () -> pidOf("a.ini") > 0 && pidOf("b.ini") > 0);
         nat.faults.put(op, () -> new NativeException(op, Errno.EIO));
         nat.vassalWrites(50, PipeByte.LOYAL);                         // read
-        scan(file("a.ini"), new VassalFile("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 2_000_000_000L, 0, 0, "/v")); // write (reload)
+        scan(file("a.ini"), new VassalSource("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 2_000_000_000L, 0, 0, "/v")); // write (reload)
         scan(file("a.ini"));                                          // write (stop b)
         nat.vassalClosesPipe(52);                                     // read EOF, close
         nat.vassalExits(5001, 0);                                     // reapAny, forget b

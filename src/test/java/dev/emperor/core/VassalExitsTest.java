@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.internal.FakeNative;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;
@@ -46,13 +46,13 @@ class VassalExitsTest {
         thread.join(10_000);
     }
 
-    void scan(VassalFile... files) {
+    void scan(VassalSource... files) {
         ScanResult r = new ScanResult("/v", true, null, List.of(files), List.of());
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
 
-    static VassalFile file(String name, long mtimeNanos) {
-        return new VassalFile(name, Path.of("/v", name), Path.of("/v"), mtimeNanos, 0, 0, "/v");
+    static VassalSource file(String name, long mtimeNanos) {
+        return new VassalSource(name, Path.of("/v", name), Path.of("/v"), mtimeNanos, 0, 0, "/v");
     }
 
     VassalView vassal(String id) {

@@ -11,8 +11,8 @@ import dev.emperor.core.Lifecycle;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.core.VassalView;
 import dev.emperor.internal.FakeNative;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.UwsgiPacket;
 import dev.emperor.spawn.ArgvBuilder;
 import dev.emperor.spawn.BinaryResolver;
@@ -64,8 +64,8 @@ class AdoptionLoopTest {
 
 
     void scan(String... names) {
-        List<VassalFile> files = java.util.Arrays.stream(names)
-                .map(n -> new VassalFile(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
+        List<VassalSource> files = java.util.Arrays.stream(names)
+                .map(n -> new VassalSource(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
         ScanResult r = new ScanResult("/v", true, null, files, List.of());
         loop.execute(() -> loop.applyScan(List.of(r)));
     }
@@ -149,9 +149,9 @@ class AdoptionLoopTest {
                 new BinaryResolver(List.of(), null, "/bin/sh", List.of()), new VassalEnvironment(Map.of(), List.of(), List.of()),
                 List.of(), Trampoline.pdeathsigOnly(null));
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, null, "fork-server", List.of(), 4000, System::currentTimeMillis);
-        VassalFile withAttr = new VassalFile("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v",
+        VassalSource withAttr = new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v",
                 Map.of("fork-server", "/run/other.sock"));
-        VassalFile without = new VassalFile("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 1, 0, 0, "/v");
+        VassalSource without = new VassalSource("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 1, 0, 0, "/v");
         assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.WAIT_FOR_BASE, starter.start(withAttr).outcome().kind());
         assertTrue(calls().anyMatch(c -> c.equals("connect /run/other.sock")));
         assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.STARTED, starter.start(without).outcome().kind(),

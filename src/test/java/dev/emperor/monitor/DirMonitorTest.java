@@ -1,5 +1,10 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalNames;
+import dev.emperor.source.TyrantCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +28,7 @@ class DirMonitorTest {
     }
 
     static List<String> names(ScanResult r) {
-        return r.vassals().stream().map(VassalFile::name).sorted().toList();
+        return r.vassals().stream().map(VassalSource::name).sorted().toList();
     }
 
     @Test
@@ -94,7 +99,7 @@ class DirMonitorTest {
                 + "other = 1\nfork-server = /second\n");
         Files.writeString(dir.resolve("b.json"), "{}");
         ScanResult r = new DirMonitor(dir, new VassalNames(List.of()), false, List.of("fork-server"), null).scan();
-        Map<String, Map<String, String>> attrs = r.vassals().stream().collect(Collectors.toMap(VassalFile::name, VassalFile::attrs));
+        Map<String, Map<String, String>> attrs = r.vassals().stream().collect(Collectors.toMap(VassalSource::name, VassalSource::attrs));
         assertEquals(Map.of("fork-server", "/run/base.sock"), attrs.get("a.ini"));
         assertEquals(Map.of(), attrs.get("b.json"), "only .ini vassals carry attributes");
     }
@@ -112,6 +117,6 @@ class DirMonitorTest {
                 "no verdict on a.ini: the scanner turns this into a failed scan, which keeps every vassal");
         assertEquals("user database lookup failed: getpwnam(1001) failed: EIO", e.toString(), "what the scanner logs");
         db.failing(null);
-        assertEquals(List.of("a.ini"), m.scan().vassals().stream().map(VassalFile::name).toList(), "answers again: a verdict");
+        assertEquals(List.of("a.ini"), m.scan().vassals().stream().map(VassalSource::name).toList(), "answers again: a verdict");
     }
 }

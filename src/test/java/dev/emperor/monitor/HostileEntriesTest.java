@@ -1,5 +1,7 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

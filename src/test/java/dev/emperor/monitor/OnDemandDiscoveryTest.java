@@ -1,5 +1,7 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.ScanResult;
 import dev.emperor.testing.Await;
 import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +32,8 @@ class OnDemandDiscoveryTest {
     final JnrNative nat = JnrNative.load();
     final HelperChildren helpers = new HelperChildren(nat);
 
-    private VassalFile file(String name, long mtime) {
-        return new VassalFile(name, dir.resolve(name), dir, mtime, 0, 0, dir.toString());
+    private VassalSource file(String name, long mtime) {
+        return new VassalSource(name, dir.resolve(name), dir, mtime, 0, 0, dir.toString());
     }
 
     private OnDemandDiscovery exec(String command, long timeoutMs) {
@@ -114,7 +116,7 @@ class OnDemandDiscoveryTest {
         TestUsers.User a = TestUsers.ensure(TestUsers.A);
         OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
         TestUsers.writeOwned(dir.resolve("x.ini.socket"), "/run/x.sock\n", a);
-        VassalFile rootsVassal = file("x.ini", 1);
+        VassalSource rootsVassal = file("x.ini", 1);
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("emperor");
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
         logs.start();
@@ -130,10 +132,10 @@ class OnDemandDiscoveryTest {
         assertEquals(List.of("[emperor] on-demand sidecar " + dir.resolve("x.ini.socket") + " ignored: owned by uid " + a.uid()
                 + ", but the vassal file " + dir.resolve("x.ini") + " by uid 0; x.ini starts as a normal vassal"), warnings,
                 "both files named, once for two scans");
-        VassalFile asVassal = new VassalFile("x.ini", dir.resolve("x.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
+        VassalSource asVassal = new VassalSource("x.ini", dir.resolve("x.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
         assertEquals("/run/x.sock", d.lookup(asVassal), "the owner's own sidecar");
         Files.writeString(dir.resolve("y.ini.socket"), "/run/y.sock");
-        VassalFile asOther = new VassalFile("y.ini", dir.resolve("y.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
+        VassalSource asOther = new VassalSource("y.ini", dir.resolve("y.ini"), dir, 1, a.uid(), a.gid(), dir.toString());
         assertEquals("/run/y.sock", d.lookup(asOther), "a root-owned sidecar is accepted");
     }
 
@@ -191,14 +193,14 @@ class OnDemandDiscoveryTest {
         OnDemandDiscovery d = exec(s.toString(), 1000);
         ScanResult scan = new ScanResult(dir.toString(), true, null,
                 List.of(file("a.ini", 1), file("b.ini", 1), file("c.ini", 1)), List.of());
-        List<VassalFile> first = d.annotate(List.of(scan)).get(0).vassals();
+        List<VassalSource> first = d.annotate(List.of(scan)).get(0).vassals();
         assertTrue(!first.isEmpty() && first.size() < 3, "one or two lookups fit in 1000 ms, not three: " + first);
-        List<VassalFile> all = first;
+        List<VassalSource> all = first;
         for (int i = 0; i < 3 && all.size() < 3; i++) {
             all = d.annotate(List.of(scan)).get(0).vassals();
         }
-        assertEquals(List.of("a.ini", "b.ini", "c.ini"), all.stream().map(VassalFile::name).toList());
-        for (VassalFile f : all) {
+        assertEquals(List.of("a.ini", "b.ini", "c.ini"), all.stream().map(VassalSource::name).toList());
+        for (VassalSource f : all) {
             assertEquals("/run/" + f.name() + ".sock", f.onDemandSocket());
         }
         assertEquals(3, Files.readAllLines(count).size(), "each helper ran once");

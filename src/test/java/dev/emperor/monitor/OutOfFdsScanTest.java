@@ -1,5 +1,10 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.LookFailed;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,15 +34,15 @@ class OutOfFdsScanTest {
     static void loadClassesWhileFdsAreFree() throws Exception {
         // out of fds, not even a class file could be opened: load what the failure paths use now
         JnrNative.load();
-        for (String c : List.of("dev.emperor.monitor.LookFailed", "dev.emperor.internal.Errno",
+        for (String c : List.of("dev.emperor.source.LookFailed", "dev.emperor.internal.Errno",
                 "dev.emperor.internal.Errno$ErrnoException", "dev.emperor.internal.Errno$Resource",
-                "dev.emperor.monitor.Skipped", "dev.emperor.internal.RegularFiles$NotRegularFileException")) {
+                "dev.emperor.source.Skipped", "dev.emperor.internal.RegularFiles$NotRegularFileException")) {
             Class.forName(c);
         }
     }
 
     static List<String> names(ScanResult r) {
-        return r.vassals().stream().map(VassalFile::name).sorted().toList();
+        return r.vassals().stream().map(VassalSource::name).sorted().toList();
     }
 
     @Test

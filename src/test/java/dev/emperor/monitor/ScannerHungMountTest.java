@@ -1,5 +1,8 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.Monitor;
+import dev.emperor.source.ScanResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +52,7 @@ class ScannerHungMountTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            VassalFile f = new VassalFile(name + ".ini", Path.of("/" + name, name + ".ini"), Path.of("/" + name), 1, 0, 0, name);
+            VassalSource f = new VassalSource(name + ".ini", Path.of("/" + name, name + ".ini"), Path.of("/" + name), 1, 0, 0, name);
             return new ScanResult(name, true, null, List.of(f), List.of());
         }
 

@@ -1,5 +1,7 @@
 package dev.emperor.monitor;
 
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.ScanResult;
 import dev.emperor.core.EmperorLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -50,8 +52,8 @@ class TyrantSocketCheckTest {
         }
     }
 
-    private VassalFile vassal(Path dir) {
-        return new VassalFile("app.ini", dir.resolve("app.ini"), dir, 1, 1001, 1001, dir.toString());
+    private VassalSource vassal(Path dir) {
+        return new VassalSource("app.ini", dir.resolve("app.ini"), dir, 1, 1001, 1001, dir.toString());
     }
 
     @Test
@@ -121,15 +123,15 @@ class TyrantSocketCheckTest {
         Files.writeString(vassals.resolve("app.ini.socket"), tmp.resolve("victim.sock") + "\n");
         OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, null, null, java.util.List.of(), 1000,
                 System::currentTimeMillis, EmperorLog.standard()).underTyrant(true);
-        VassalFile f = new VassalFile("app.ini", vassals.resolve("app.ini"), vassals, 1, 0, 0, vassals.toString());
-        VassalFile out = d.annotate(java.util.List.of(new ScanResult(vassals.toString(), true, null,
+        VassalSource f = new VassalSource("app.ini", vassals.resolve("app.ini"), vassals, 1, 0, 0, vassals.toString());
+        VassalSource out = d.annotate(java.util.List.of(new ScanResult(vassals.toString(), true, null,
                 java.util.List.of(f), java.util.List.of()))).get(0).vassals().get(0);
         assertNotNull(out.refusal(), "refused, never bound");
         assertTrue(out.refusal().contains("on-demand socket") && out.refusal().contains("victim.sock"), out.refusal());
         // without Tyrant the name is taken as uWSGI takes it
         OnDemandDiscovery plain = OnDemandDiscovery.of(".socket", null, null, null, null, java.util.List.of(), 1000,
                 System::currentTimeMillis, EmperorLog.standard());
-        VassalFile p = plain.annotate(java.util.List.of(new ScanResult(vassals.toString(), true, null,
+        VassalSource p = plain.annotate(java.util.List.of(new ScanResult(vassals.toString(), true, null,
                 java.util.List.of(f), java.util.List.of()))).get(0).vassals().get(0);
         assertNull(p.refusal());
         assertEquals(tmp.resolve("victim.sock").toString(), p.onDemandSocket());

@@ -13,8 +13,8 @@ import dev.emperor.core.Lifecycle;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.FakeNative;
 import dev.emperor.internal.JnrNative;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +46,8 @@ class KillMinusOneBugTest {
         EmperorLoop loop = newLoop(nat);
         java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = runLoop(loop, outcome);
-        List<VassalFile> files = List.of("a.ini", "b.ini", "c.ini").stream()
-                .map(n -> new VassalFile(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
+        List<VassalSource> files = List.of("a.ini", "b.ini", "c.ini").stream()
+                .map(n -> new VassalSource(n, Path.of("/v", n), Path.of("/v"), 1, 0, 0, "/v")).toList();
         loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
         Await.until("three spawns", () -> nat.spawns.size() >= 3);
         assertEquals(3, nat.spawns.size(), "three vassals spawned");
@@ -76,10 +76,10 @@ class KillMinusOneBugTest {
         EmperorLoop loop = newLoop(nat);
         java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = runLoop(loop, outcome);
-        List<VassalFile> files = List.of(
-                new VassalFile("od1.ini", Path.of("/v/od1.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "/run/od1.sock"),
-                new VassalFile("od2.ini", Path.of("/v/od2.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "127.0.0.1:9"),
-                new VassalFile("stubborn.ini", Path.of("/v/stubborn.ini"), Path.of("/v"), 1, 0, 0, "/v"));
+        List<VassalSource> files = List.of(
+                new VassalSource("od1.ini", Path.of("/v/od1.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "/run/od1.sock"),
+                new VassalSource("od2.ini", Path.of("/v/od2.ini"), Path.of("/v"), 1, 0, 0, "/v", Map.of(), null, "127.0.0.1:9"),
+                new VassalSource("stubborn.ini", Path.of("/v/stubborn.ini"), Path.of("/v"), 1, 0, 0, "/v"));
         loop.execute(() -> loop.applyScan(List.of(new ScanResult("/v", true, null, files, List.of()))));
         // the snapshot is published at the end of the loop iteration: wait for it, not only for the calls
         Await.until("one spawn, two sleepers", () -> nat.spawns.size() >= 1 && nat.listening.size() >= 2

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.internal.JnrNative;
 import dev.emperor.monitor.OnDemandDiscovery;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.spawn.HelperChildren;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ class OnDemandExecShellInterpolationUnsafeTest {
                 List.of("PATH=/usr/bin:/bin"), 5000, System::currentTimeMillis, EmperorLog.standard());
         for (String name : HOSTILE) {
             Files.writeString(cwd.resolve(name), "[uwsgi]\n");
-            VassalFile f = new VassalFile(name, cwd.resolve(name), cwd, 1, 0, 0, cwd.toString());
+            VassalSource f = new VassalSource(name, cwd.resolve(name), cwd, 1, 0, 0, cwd.toString());
             ScanResult r = d.annotate(List.of(new ScanResult(cwd.toString(), true, null, List.of(f), List.of()))).get(0);
             assertEquals(name, r.vassals().get(0).onDemandSocket(), "echo printed the name as one argument");
         }

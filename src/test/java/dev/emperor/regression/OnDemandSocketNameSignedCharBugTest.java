@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.emperor.internal.JnrNative;
 import dev.emperor.monitor.OnDemandDiscovery;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalSource;
 import dev.emperor.spawn.HelperChildren;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ class OnDemandSocketNameSignedCharBugTest {
     Path dir;
 
     private String lookup(OnDemandDiscovery d) {
-        VassalFile f = new VassalFile("app.ini", dir.resolve("app.ini"), dir, 1, 0, 0, dir.toString());
+        VassalSource f = new VassalSource("app.ini", dir.resolve("app.ini"), dir, 1, 0, 0, dir.toString());
         return d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(f), List.of()))).get(0)
                 .vassals().get(0).onDemandSocket();
     }

@@ -3,8 +3,8 @@ package dev.emperor.regression;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.emperor.monitor.DirMonitor;
-import dev.emperor.monitor.ScanResult;
-import dev.emperor.monitor.VassalNames;
+import dev.emperor.source.ScanResult;
+import dev.emperor.source.VassalNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

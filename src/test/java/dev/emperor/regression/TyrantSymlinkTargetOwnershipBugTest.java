@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.monitor.DirMonitor;
-import dev.emperor.monitor.TyrantCheck;
-import dev.emperor.monitor.VassalFile;
-import dev.emperor.monitor.VassalNames;
+import dev.emperor.source.TyrantCheck;
+import dev.emperor.source.VassalSource;
+import dev.emperor.source.VassalNames;
 import dev.emperor.testing.TestUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,16 +45,16 @@ class TyrantSymlinkTargetOwnershipBugTest {
         TestUsers.own(link, ATTACKER, ATTACKER);
     }
 
-    private VassalFile scan(boolean tyrantNofollow) {
+    private VassalSource scan(boolean tyrantNofollow) {
         TyrantCheck check = new TyrantCheck(tyrantNofollow, false, dev.emperor.internal.UserDatabase.system());
-        List<VassalFile> found = new DirMonitor(vassals, new VassalNames(List.of()), false, List.of(), check).scan().vassals();
+        List<VassalSource> found = new DirMonitor(vassals, new VassalNames(List.of()), false, List.of(), check).scan().vassals();
         assertEquals(1, found.size(), found.toString());
         return found.get(0);
     }
 
     @Test
     void linkToAnotherUsersFileIsRefusedByDefault() {
-        VassalFile f = scan(false);
+        VassalSource f = scan(false);
         assertTrue(f.refusal() != null, "uWSGI would run it as uid " + VICTIM);
         assertEquals("[emperor-tyrant] invalid permissions for vassal evil.ini: symlink owned by " + ATTACKER + ":" + ATTACKER
                 + " points to a file owned by " + VICTIM + ":" + VICTIM
@@ -65,14 +65,14 @@ class TyrantSymlinkTargetOwnershipBugTest {
     @Test
     void linkOwnedByTheTargetsOwnerIsAccepted() throws Exception {
         TestUsers.own(vassals.resolve("evil.ini"), VICTIM, VICTIM);
-        VassalFile f = scan(false);
+        VassalSource f = scan(false);
         assertNull(f.refusal());
         assertEquals(VICTIM, f.uid());
     }
 
     @Test
     void withTyrantNofollowTheLinkRunsAsItsOwnOwner() {
-        VassalFile f = scan(true);
+        VassalSource f = scan(true);
         assertNull(f.refusal());
         assertEquals(ATTACKER, f.uid());
         assertEquals(ATTACKER, f.gid());

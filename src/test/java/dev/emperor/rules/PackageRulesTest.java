@@ -36,7 +36,7 @@ class PackageRulesTest {
      * Package cycles that exist today, each to be removed by a named refactor; the test fails on any
      * other cycle, and on a listed one that is gone (then delete it here).
      * monitor ↔ spawn: monitor/OnDemandExec and OnDemandDiscovery use spawn/HelperChildren to run
-     * exec helpers, spawn/Spawner takes monitor/VassalFile as its input. To be removed by the
+     * exec helpers, spawn/Spawner takes monitor/VassalSource as its input. To be removed by the
      * vassal-source refactor (issue "Fleets"), which gives spawn its own input type.
      */
     static final List<Set<String>> KNOWN_CYCLES = List.of(Set.of(P + ".monitor", P + ".spawn"));

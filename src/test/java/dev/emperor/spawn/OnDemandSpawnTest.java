@@ -8,7 +8,7 @@ import dev.emperor.internal.FakeNative;
 import dev.emperor.internal.JnrNative;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.SpawnRequest;
-import dev.emperor.monitor.VassalFile;
+import dev.emperor.source.VassalSource;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +36,8 @@ class OnDemandSpawnTest {
                 new VassalEnvironment(Map.of("PATH", "/usr/bin:/bin"), List.of(), List.of()), List.of(), Trampoline.pdeathsigOnly(null));
     }
 
-    private VassalFile file() {
-        return new VassalFile("a.ini", tmp.resolve("a.ini"), tmp, 1, 0, 0, tmp.toString());
+    private VassalSource file() {
+        return new VassalSource("a.ini", tmp.resolve("a.ini"), tmp, 1, 0, 0, tmp.toString());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.emperor.monitor;
+package dev.emperor.source;
 
 import dev.emperor.internal.UserDatabase;
 import java.io.IOException;

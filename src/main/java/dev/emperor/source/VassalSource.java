@@ -1,4 +1,4 @@
-package dev.emperor.monitor;
+package dev.emperor.source;
 
 import java.nio.file.Path;
 import java.util.Collections;
@@ -20,29 +20,29 @@ import java.util.Map;
  * @param onDemandSocket the on-demand socket name found for it ({@link OnDemandDiscovery}), null = a normal vassal;
  *                   only read when a record is created (uWSGI looks it up for new instances only)
  */
-public record VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
+public record VassalSource(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
                          Map<String, String> attrs, String refusal, String onDemandSocket) {
 
-    public VassalFile {
+    public VassalSource {
         attrs = Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
     }
 
-    public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
+    public VassalSource(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor,
                       Map<String, String> attrs) {
         this(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, null, null);
     }
 
     /** The same file with an on-demand socket name (null = none). */
-    public VassalFile withOnDemandSocket(String socket) {
-        return new VassalFile(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, refusal, socket);
+    public VassalSource withOnDemandSocket(String socket) {
+        return new VassalSource(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, refusal, socket);
     }
 
     /** The same file refused by Tyrant mode for {@code why} (an earlier refusal is kept: it came first). */
-    public VassalFile withRefusal(String why) {
-        return refusal != null ? this : new VassalFile(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, why, onDemandSocket);
+    public VassalSource withRefusal(String why) {
+        return refusal != null ? this : new VassalSource(name, path, cwd, mtimeNanos, uid, gid, monitor, attrs, why, onDemandSocket);
     }
 
-    public VassalFile(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {
+    public VassalSource(String name, Path path, Path cwd, long mtimeNanos, int uid, int gid, String monitor) {
         this(name, path, cwd, mtimeNanos, uid, gid, monitor, Map.of());
     }
 

@@ -1,4 +1,4 @@
-package dev.emperor.monitor;
+package dev.emperor.source;
 
 /** A directory entry that looks like a vassal but is not started, and why. */
 public record Skipped(String name, String reason) {

@@ -1,4 +1,4 @@
-package dev.emperor.monitor;
+package dev.emperor.source;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.emperor.monitor;
+package dev.emperor.source;
 
 /**
  * A name a monitor listed but could not look at, for a reason that says nothing about the file

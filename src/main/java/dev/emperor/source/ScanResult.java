@@ -1,4 +1,4 @@
-package dev.emperor.monitor;
+package dev.emperor.source;
 
 import java.util.List;
 
@@ -13,7 +13,7 @@ import java.util.List;
  *                   records stay untouched (docs/reliability.md)
  * @param errno      the errno behind a failed scan, 0 when ok or unknown
  */
-public record ScanResult(String monitor, boolean ok, String error, List<VassalFile> vassals, List<Skipped> skipped,
+public record ScanResult(String monitor, boolean ok, String error, List<VassalSource> vassals, List<Skipped> skipped,
                          List<LookFailed> lookFailed, int errno) {
 
     public ScanResult {
@@ -22,7 +22,7 @@ public record ScanResult(String monitor, boolean ok, String error, List<VassalFi
         lookFailed = List.copyOf(lookFailed);
     }
 
-    public ScanResult(String monitor, boolean ok, String error, List<VassalFile> vassals, List<Skipped> skipped) {
+    public ScanResult(String monitor, boolean ok, String error, List<VassalSource> vassals, List<Skipped> skipped) {
         this(monitor, ok, error, vassals, skipped, List.of(), 0);
     }
 
@@ -35,7 +35,7 @@ public record ScanResult(String monitor, boolean ok, String error, List<VassalFi
     }
 
     /** The same answer with other vassal files (used when annotating them after the scan). */
-    public ScanResult withVassals(List<VassalFile> files) {
+    public ScanResult withVassals(List<VassalSource> files) {
         return new ScanResult(monitor, ok, error, files, skipped, lookFailed, errno);
     }
 }
