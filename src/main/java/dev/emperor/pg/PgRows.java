@@ -1,8 +1,8 @@
 package dev.emperor.pg;
 
-import dev.emperor.monitor.LookFailed;
-import dev.emperor.monitor.Skipped;
-import dev.emperor.monitor.VassalNames;
+import dev.emperor.source.LookFailed;
+import dev.emperor.source.Skipped;
+import dev.emperor.source.VassalNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -69,8 +69,9 @@ public final class PgRows {
                 uid = number(row[3]);
                 gid = number(row[4]);
             }
-            if (row[1] == null) {
-                kept.add(new LookFailed(name, "its config is NULL", 0));
+            if (row[1] == null || row[1].isEmpty()) {
+                // emperor_pg hands libpq's "" for NULL to the vassal, which then has no config at all
+                kept.add(new LookFailed(name, "its config is " + (row[1] == null ? "NULL" : "empty"), 0));
                 continue;
             }
             byte[] config = row[1].getBytes(StandardCharsets.UTF_8);
@@ -80,21 +81,23 @@ public final class PgRows {
                 continue;
             }
             String socket = columns > 5 && row[5] != null && !row[5].isEmpty() ? row[5] : null;
-            vassals.add(new PgVassal(name, config, seconds(row[2]), uid, gid, socket));
+            vassals.add(new PgVassal(name, config, nanos(row[2]), uid, gid, socket));
         }
         return new Answer(null, vassals, skipped, kept);
     }
 
-    /** emperor_pg: the digits before the first '.' of the text ("1700000000.25" → 1700000000); NULL → 0. */
-    static long seconds(String ts) {
-        if (ts == null) {
+    /**
+     * The ts column in nanoseconds: emperor_pg uses the digits before the first '.' ("1700000000.25" → 1700000000 s);
+     * we keep the fraction (as for file mtimes). NULL or text that is no number → 0.
+     */
+    static long nanos(String ts) {
+        if (ts == null || ts.isBlank()) {
             return 0;
         }
-        int dot = ts.indexOf('.');
-        String whole = (dot >= 0 ? ts.substring(0, dot) : ts).strip();
         try {
-            return whole.isEmpty() ? 0 : Long.parseLong(whole);
-        } catch (NumberFormatException e) {
+            return new java.math.BigDecimal(ts.strip()).movePointRight(9).setScale(0, java.math.RoundingMode.FLOOR)
+                    .longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
             return 0;
         }
     }
