@@ -65,6 +65,7 @@ public final class Main {
             out.println("*** uWSGI loaded imperial monitors ***");
             out.println("dir");
             out.println("glob");
+            out.println("pg");
             out.println("--- end of imperial monitors list ---");
             return 0;
         }

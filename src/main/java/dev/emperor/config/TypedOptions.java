@@ -88,9 +88,9 @@ final class TypedOptions {
         }
         if (name.equals("emperor") && Schemes.hasScheme(e.value)) {
             String scheme = Schemes.scheme(e.value);
-            if (!scheme.equals("dir") && !scheme.equals("glob")) {
+            if (!scheme.equals("dir") && !scheme.equals("glob") && !scheme.equals("pg")) {
                 throw new ConfigException(e.origin, e.key,
-                        "imperial monitor '" + scheme + "://' is not supported yet (only directories and globs)");
+                        "imperial monitor '" + scheme + "://' is not supported yet (only directories, globs and pg://)");
             }
         }
         if (name.equals("emperor")) {
@@ -204,6 +204,7 @@ final class TypedOptions {
                 strings.get("emperor-on-demand-exec"),
                 strings.getOrDefault("log-format", LogFormats.PLAIN),
                 strings.get("emperor-vassal-logs"),
+                strings.get("emperor-pg-channel"),
                 Map.copyOf(origins));
     }
 }

@@ -25,9 +25,19 @@ final class Monitors {
     /** @param tyrant emperor-tyrant's ownership rules, null outside Tyrant mode */
     static List<Monitor> build(List<String> values, Path base, VassalNames names, boolean nofollow, List<String> attrs,
                                TyrantCheck tyrant) {
+        return build(values, base, names, nofollow, attrs, tyrant, value -> {
+            throw new IllegalArgumentException("imperial monitor pg:// needs the daemon's wiring");
+        });
+    }
+
+    /** @param pg makes the monitor of a {@code pg://} value (pg/PgMonitors) */
+    static List<Monitor> build(List<String> values, Path base, VassalNames names, boolean nofollow, List<String> attrs,
+                               TyrantCheck tyrant, java.util.function.Function<String, Monitor> pg) {
         List<Monitor> out = new ArrayList<>();
         for (String value : values) {
-            if (value.startsWith("dir://")) {
+            if (value.startsWith("pg://")) {
+                out.add(pg.apply(value));
+            } else if (value.startsWith("dir://")) {
                 Path dir = base.resolve(value.substring("dir://".length()));
                 if (!Files.isDirectory(dir)) {
                     throw new IllegalArgumentException("chdir(): No such file or directory: " + dir);
@@ -46,7 +56,7 @@ final class Monitors {
 
     /** A plain path that does not exist (yet) and can only be meant as a directory of vassals. */
     static boolean awaitedDirectory(String value, Path base, VassalNames names) {
-        if (value.startsWith("dir://") || value.startsWith("glob://") || value.isEmpty()) {
+        if (value.startsWith("dir://") || value.startsWith("glob://") || value.startsWith("pg://") || value.isEmpty()) {
             return false;
         }
         if (value.chars().anyMatch(c -> c == '*' || c == '?' || c == '[')) {

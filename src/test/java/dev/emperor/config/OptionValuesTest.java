@@ -177,12 +177,14 @@ class OptionValuesTest {
     }
 
     @Test
-    void monitorSchemesOtherThanDirAndGlobAreNotSupportedYet() throws Exception {
+    void monitorSchemesOtherThanDirGlobAndPgAreNotSupportedYet() throws Exception {
         assertEquals(List.of("dir:///srv/v"), ini("emperor = dir:///srv/v").monitors());
-        for (String scheme : List.of("pg", "mongodb", "amqp", "zmq")) {
+        assertEquals(List.of("pg://host=h;SELECT 1"), ini("emperor = pg://host=h;SELECT 1").monitors());
+        assertEquals("fleet", ini("emperor-pg-channel = fleet").pgChannel());
+        for (String scheme : List.of("mongodb", "amqp", "zmq")) {
             ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor = " + scheme + "://x"));
             assertTrue(e.getMessage().endsWith("imperial monitor '" + scheme
-                    + "://' is not supported yet (only directories and globs)"), e.getMessage());
+                    + "://' is not supported yet (only directories, globs and pg://)"), e.getMessage());
         }
     }
 
