@@ -63,9 +63,7 @@ public final class Main {
         }
         if (loaded.imperialMonitorList()) {
             out.println("*** uWSGI loaded imperial monitors ***");
-            out.println("dir");
-            out.println("glob");
-            out.println("pg");
+            dev.emperor.source.MonitorKinds.declared().listed().forEach(out::println);
             out.println("--- end of imperial monitors list ---");
             return 0;
         }

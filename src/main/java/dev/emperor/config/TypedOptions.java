@@ -1,5 +1,6 @@
 package dev.emperor.config;
 
+import dev.emperor.source.MonitorKinds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +24,7 @@ final class TypedOptions {
     private List<String> caps = List.of();
     private List<String> namespaces = List.of();
     private final Warnings warnings;
+    private static final MonitorKinds MONITOR_KINDS = MonitorKinds.declared();
 
     TypedOptions(Warnings warnings) {
         this.warnings = warnings;
@@ -86,11 +88,10 @@ final class TypedOptions {
             }
             return;
         }
-        if (name.equals("emperor") && Schemes.hasScheme(e.value)) {
-            String scheme = Schemes.scheme(e.value);
-            if (!scheme.equals("dir") && !scheme.equals("glob") && !scheme.equals("pg")) {
-                throw new ConfigException(e.origin, e.key,
-                        "imperial monitor '" + scheme + "://' is not supported yet (only directories, globs and pg://)");
+        if (name.equals("emperor")) {
+            String refused = MONITOR_KINDS.refusal(e.value); // the one registry of kinds (docs/architecture.md, "Vassal sources")
+            if (refused != null) {
+                throw new ConfigException(e.origin, e.key, refused);
             }
         }
         if (name.equals("emperor")) {

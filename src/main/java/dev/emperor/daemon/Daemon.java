@@ -16,7 +16,7 @@ import dev.emperor.log.LogOutput;
 import dev.emperor.source.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
-import dev.emperor.pg.PgMonitors;
+import dev.emperor.source.MonitorContext;
 import dev.emperor.source.TyrantCheck;
 import dev.emperor.internal.UserDatabase;
 import dev.emperor.source.VassalNames;
@@ -98,13 +98,12 @@ public final class Daemon {
         VassalNames names = new VassalNames(config.extraExtensions());
         List<Monitor> monitors;
         try {
-            TyrantCheck tyrantCheck = config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
-                    config.tyrantInitgroups(), UserDatabase.system()) : null;
-            monitors = Monitors.build(config.monitors(), base, names, config.nofollow(), config.collectAttrs(), tyrantCheck,
-                    value -> PgMonitors.create(value, names, tyrantCheck, base, config.pgChannel(),
-                            Duration.ofSeconds(config.freq()), log));
+            monitors = Monitors.build(config.monitors(), new MonitorContext(base, names, config.nofollow(),
+                    config.collectAttrs(), config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
+                            config.tyrantInitgroups(), UserDatabase.system()) : null, log),
+                    config.pgChannel(), Duration.ofSeconds(config.freq()));
         } catch (IllegalArgumentException e) {
-            log.error(e.getMessage()); // dir:// of a missing directory: fatal, as uWSGI's chdir() failure
+            log.error(e.getMessage()); // dir:// of a missing directory, a refused kind: fatal, as uWSGI's chdir() failure
             return 1;
         }
         for (String value : config.monitors()) {
@@ -179,7 +178,7 @@ public final class Daemon {
         }
         Signals.Reader signals = Signals.install(loop, rescan, log, nat);
         scanner[0].start();
-        PgMonitors.start(monitors, rescan);
+        monitors.forEach(m -> m.wakeUps(rescan)); // LISTEN/NOTIFY of pg:// monitors (idempotent)
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
         nat.markAllCloseOnExec();
         int status;
@@ -188,7 +187,7 @@ public final class Daemon {
         } finally {
             signals.close(); // no thread left blocked in a native call: HotSpot's exit waits 300 ms for those
             scanner[0].close();
-            PgMonitors.close(monitors);
+            monitors.forEach(Monitor::close);
             if (commands != null) {
                 commands.close();
             }

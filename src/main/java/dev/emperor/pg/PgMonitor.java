@@ -51,13 +51,18 @@ public final class PgMonitor implements Monitor {
         this.channel = channel;
         this.opener = opener;
         this.log = log;
-        this.retryCapNanos = freq.toNanos();
+        // a little under the poll, so that the poll after a database comes back always finds it allowed to try
+        this.retryCapNanos = Math.max(250_000_000L, freq.toNanos() - 200_000_000L);
         this.link = new QueryLink(opener, arg.conn(), System::nanoTime, Math.min(250_000_000L, retryCapNanos), retryCapNanos);
         log.plain("[emperor] enabled emperor PostgreSQL monitor");
     }
 
-    /** Starts LISTENing (with emperor-pg-channel); {@code wake} asks for a scan of this monitor at once. */
-    public void start(Runnable wake) {
+    /**
+     * Starts LISTENing (with emperor-pg-channel); {@code wake} asks for a scan of this monitor at once.
+     * Idempotent: the scanner and the daemon may both hand it over.
+     */
+    @Override
+    public synchronized void wakeUps(Runnable wake) {
         if (channel != null && listener == null) {
             listener = new ChannelListener(opener, channel, wake, log, arg.conn(), Math.min(250_000_000L, retryCapNanos),
                     retryCapNanos);
@@ -110,7 +115,8 @@ public final class PgMonitor implements Monitor {
     }
 
     /** Ends the LISTEN thread and the query connection (the daemon's shutdown). */
-    public void close() {
+    @Override
+    public synchronized void close() {
         if (listener != null) {
             listener.close();
         }

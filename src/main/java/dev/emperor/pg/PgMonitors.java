@@ -6,9 +6,8 @@ import dev.emperor.source.TyrantCheck;
 import dev.emperor.source.VassalNames;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
-/** The daemon's side of the pg:// monitor: making one from its {@code emperor} value, starting and ending it. */
+/** The factory of the pg:// monitor kind (bound in daemon/Monitors): a monitor from its {@code emperor} value. */
 public final class PgMonitors {
     private PgMonitors() {
     }
@@ -31,22 +30,5 @@ public final class PgMonitors {
             throw new IllegalArgumentException("[emperor] emperor-pg-channel is empty");
         }
         return new PgMonitor(arg, new JdbcSessions(target), names, tyrant, cwd, channel, freq, log);
-    }
-
-    /** Starts the LISTEN threads; {@code rescan} asks the scanner for a scan at once. */
-    public static void start(List<Monitor> monitors, Runnable rescan) {
-        for (Monitor m : monitors) {
-            if (m instanceof PgMonitor pg) {
-                pg.start(rescan);
-            }
-        }
-    }
-
-    public static void close(List<Monitor> monitors) {
-        for (Monitor m : monitors) {
-            if (m instanceof PgMonitor pg) {
-                pg.close();
-            }
-        }
     }
 }

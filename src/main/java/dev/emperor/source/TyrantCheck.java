@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
- * Whose identity a vassal file gets in Tyrant mode, and whether it may run at all
+ * Whose identity a vassal gets in Tyrant mode, and whether it may run at all
  * (docs/uwsgi-compat.md, "Tyrant mode"). Runs on the scanner thread: the loop only sees the verdict.
  * <ul>
  * <li>uid 0 or gid 0: uWSGI's {@code [emperor-tyrant] invalid permissions for vassal NAME}.</li>
@@ -57,9 +57,13 @@ public final class TyrantCheck {
         this.users = users;
     }
 
-    /** @param statUid owner as the monitor's stat (or lstat with emperor-nofollow) saw it */
+    /**
+     * The owner of a vassal file: the symlink rule first, then {@link #owner(String, int, int)}.
+     *
+     * @param statUid owner as the monitor's stat (or lstat with emperor-nofollow) saw it
+     */
     public Owner owner(String name, Path path, int statUid, int statGid) {
-        String refused = "[emperor-tyrant] invalid permissions for vassal " + name;
+        String refused = refusedLine(name);
         int uid = statUid;
         int gid = statGid;
         if (Files.isSymbolicLink(path)) {
@@ -81,6 +85,16 @@ public final class TyrantCheck {
                         + " (uWSGI would run it as the target's owner; set emperor-tyrant-nofollow to run links as their own owner)");
             }
         }
+        return owner(name, uid, gid);
+    }
+
+    /**
+     * The identity a source supplied for a vassal that is not a file (a database row's uid and gid
+     * columns, as {@code emperor_pg}), or a file's owner once its symlink is judged: uid 0 or gid 0
+     * refused, and the setpriv name traps below.
+     */
+    public Owner owner(String name, int uid, int gid) {
+        String refused = refusedLine(name);
         if (uid == 0 || gid == 0) {
             return new Owner(uid, gid, refused);
         }
@@ -104,6 +118,11 @@ public final class TyrantCheck {
                     + " (emperor-tyrant-initgroups needs the owner's user name for initgroups)");
         }
         return new Owner(uid, gid, null);
+    }
+
+    /** uWSGI's line for a refused vassal, which operators grep for. */
+    public static String refusedLine(String name) {
+        return "[emperor-tyrant] invalid permissions for vassal " + name;
     }
 
     /** One answer of the user database, asked again once {@link #CACHE_NANOS} have passed; failures are not kept. */

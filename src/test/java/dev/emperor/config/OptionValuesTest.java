@@ -183,7 +183,7 @@ class OptionValuesTest {
         assertEquals("fleet", ini("emperor-pg-channel = fleet").pgChannel());
         for (String scheme : List.of("mongodb", "amqp", "zmq")) {
             ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor = " + scheme + "://x"));
-            assertTrue(e.getMessage().endsWith("imperial monitor '" + scheme
+            assertTrue(e.getMessage().contains("imperial monitor '" + scheme
                     + "://' is not supported yet (only directories, globs and pg://)"), e.getMessage());
         }
     }

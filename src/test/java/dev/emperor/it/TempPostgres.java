@@ -43,12 +43,15 @@ public final class TempPostgres implements AutoCloseable {
     private final String password = "pw-" + UUID.randomUUID().toString().substring(0, 12);
     private final boolean asRoot;
     private boolean running;
+    /** The port the server listens on now: {@link #port} except while {@link #startElsewhere()} hides it. */
+    private int current;
 
     private TempPostgres(Path dir, int port, boolean asRoot) {
         this.dir = dir;
         this.data = dir.resolve("data");
         this.port = port;
         this.asRoot = asRoot;
+        this.current = port;
     }
 
     public static Path bin(String tool) {
@@ -104,12 +107,22 @@ public final class TempPostgres implements AutoCloseable {
 
     /** Starts the (initialised) server again after {@link #stop()}; waits until it accepts connections. */
     public void restart() throws IOException {
+        current = port;
+        startServer();
+    }
+
+    /**
+     * After {@link #stop()}: the same database on another port, which the Emperors do not know. For an outage
+     * during which the rows change: the Emperors still cannot reach it, the test can ({@link #sql}).
+     */
+    public void startElsewhere() throws IOException {
+        current = Ports.free();
         startServer();
     }
 
     private void startServer() throws IOException {
         run(Duration.ofSeconds(60), bin("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log").toString(),
-                "-w", "-t", "50", "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir
+                "-w", "-t", "50", "-o", "-c listen_addresses=127.0.0.1 -p " + current + " -k " + dir
                         + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start");
         running = true;
     }
@@ -123,7 +136,7 @@ public final class TempPostgres implements AutoCloseable {
     /** Statements as the superuser, through the UNIX socket in the temp dir. */
     public void admin(String sql) throws IOException {
         run(Duration.ofSeconds(30), bin("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", dir.toString(),
-                "-p", String.valueOf(port), "-U", "postgres", "-d", "postgres", "-c", sql);
+                "-p", String.valueOf(current), "-U", "postgres", "-d", "postgres", "-c", sql);
     }
 
     /** A new JDBC connection as the test role (autocommit: each statement commits at once). */
@@ -131,7 +144,7 @@ public final class TempPostgres implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("user", USER);
         p.setProperty("password", password);
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DB, p);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + current + "/" + DB, p);
     }
 
     /** Runs statements as the test role, each committed. */

@@ -34,12 +34,10 @@ class PackageRulesTest {
 
     /**
      * Package cycles that exist today, each to be removed by a named refactor; the test fails on any
-     * other cycle, and on a listed one that is gone (then delete it here).
-     * monitor ↔ spawn: monitor/OnDemandExec and OnDemandDiscovery use spawn/HelperChildren to run
-     * exec helpers, spawn/Spawner takes monitor/VassalSource as its input. To be removed by the
-     * vassal-source refactor (issue "Fleets"), which gives spawn its own input type.
+     * other cycle, and on a listed one that is gone (then delete it here). None today: the monitor ↔
+     * spawn cycle went with the vassal-source model (spawn reads source/VassalSource, not monitor).
      */
-    static final List<Set<String>> KNOWN_CYCLES = List.of(Set.of(P + ".monitor", P + ".spawn"));
+    static final List<Set<String>> KNOWN_CYCLES = List.of();
 
     /** package → packages it uses (dev.emperor.* and jnr.*), from jdeps. */
     static Map<String, Set<String>> graph;
@@ -81,7 +79,7 @@ class PackageRulesTest {
         for (String forbidden : List.of("cli", "stats", "command", "daemon")) {
             assertTrue(!uses.contains(P + "." + forbidden), "core -> " + forbidden + " (core publishes, readers read)");
         }
-        assertTrue(uses.contains(P + ".monitor"), "core's edges are read: " + uses);
+        assertTrue(uses.contains(P + ".source"), "core's edges are read: " + uses);
     }
 
     @Test
@@ -103,6 +101,15 @@ class PackageRulesTest {
         for (Set<String> known : KNOWN_CYCLES) {
             assertTrue(cycles.contains(known), "cycle " + known + " is gone: remove it from KNOWN_CYCLES");
         }
+    }
+
+    @Test
+    void theSourceModelDependsOnNoMonitorNorSpawnNorCore() {
+        Set<String> uses = graph.getOrDefault(P + ".source", Set.of());
+        for (String forbidden : List.of("monitor", "spawn", "core", "daemon", "config")) {
+            assertTrue(!uses.contains(P + "." + forbidden), "source -> " + forbidden + ": " + uses);
+        }
+        assertTrue(graph.getOrDefault(P + ".spawn", Set.of()).contains(P + ".source"), "spawn reads the source model");
     }
 
     @Test
