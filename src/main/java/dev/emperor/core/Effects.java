@@ -16,19 +16,33 @@ public interface Effects {
      * @param errno   why a FAILED spawn failed, 0 when unknown
      * @param retryAt when a DEFERRED spawn is tried again
      */
-    record SpawnOutcome(Kind kind, int pid, int pipeFd, boolean exile, String error, int errno, long retryAt) {
+    record SpawnOutcome(Kind kind, int pid, int pipeFd, boolean exile, String error, int errno, long retryAt,
+                        int configFd) {
         public enum Kind { STARTED, ADOPTING, WAIT_FOR_BASE, FAILED, DEFERRED }
 
         public SpawnOutcome(Kind kind, int pid, int pipeFd, boolean exile, String error) {
-            this(kind, pid, pipeFd, exile, error, 0, 0);
+            this(kind, pid, pipeFd, exile, error, 0, 0, -1);
+        }
+
+        public SpawnOutcome(Kind kind, int pid, int pipeFd, boolean exile, String error, int errno, long retryAt) {
+            this(kind, pid, pipeFd, exile, error, errno, retryAt, -1);
         }
 
         public static SpawnOutcome started(int pid, int pipeFd) {
-            return new SpawnOutcome(Kind.STARTED, pid, pipeFd, false, null);
+            return started(pid, pipeFd, -1);
+        }
+
+        /** @param configFd the Emperor's end of the config pipe, -1 for a vassal that reads a file */
+        public static SpawnOutcome started(int pid, int pipeFd, int configFd) {
+            return new SpawnOutcome(Kind.STARTED, pid, pipeFd, false, null, 0, 0, configFd);
         }
 
         public static SpawnOutcome adopting(int pipeFd) {
-            return new SpawnOutcome(Kind.ADOPTING, -1, pipeFd, false, null);
+            return adopting(pipeFd, -1);
+        }
+
+        public static SpawnOutcome adopting(int pipeFd, int configFd) {
+            return new SpawnOutcome(Kind.ADOPTING, -1, pipeFd, false, null, 0, 0, configFd);
         }
 
         public static SpawnOutcome waitForBase(String socket) {
@@ -73,7 +87,14 @@ public interface Effects {
     /** Signals the vassal's whole process group (its session: master and workers). */
     void killGroup(Vassal v, int signal);
 
-    /** Closes the Emperor's end of the vassal pipe (if open) and stops watching it. */
+    /**
+     * The vassal asked for its config (byte 2): push it again on its config pipe (docs/wire-formats.md,
+     * "Config pipe"); nothing for a vassal without one.
+     */
+    default void pushConfig(Vassal v) {
+    }
+
+    /** Closes the Emperor's end of the vassal pipe (and of its config pipe, if any) and stops watching it. */
     void closePipe(Vassal v);
 
     /** Drops the record from the table. */

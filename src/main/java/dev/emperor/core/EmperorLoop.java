@@ -5,6 +5,7 @@ import dev.emperor.internal.Native;
 import dev.emperor.internal.Reaped;
 import dev.emperor.source.ScanResult;
 import dev.emperor.source.VassalSource;
+import dev.emperor.spawn.ConfigPipe;
 import dev.emperor.spawn.ForkServerSession;
 import dev.emperor.spawn.HelperChildren;
 import java.util.ArrayList;
@@ -72,16 +73,13 @@ public final class EmperorLoop implements Effects {
     private volatile LoopHooks hooks = LoopHooks.NONE;
 
     /** Starts one vassal; the loop registers what it returns. */
+    @FunctionalInterface
     public interface VassalStarter {
-        Start start(VassalSource file);
-
         /**
-         * Starts an on-demand vassal with its listening socket ({@code onDemandFd} &ge; 0) on fd 0, or
-         * as the third SCM_RIGHTS fd of a fork-server session. Starters that know no sockets ignore it.
+         * @param onDemandFd the listening socket of an on-demand vassal (fd 0 of the child, or the last
+         *                   SCM_RIGHTS fd of a fork-server session), -1 for a normal vassal
          */
-        default Start start(VassalSource file, int onDemandFd) {
-            return start(file);
-        }
+        Start start(VassalSource source, int onDemandFd);
     }
 
     /** A spawn's outcome, plus the fork-server session when the vassal is being adopted. */
@@ -553,7 +551,7 @@ public final class EmperorLoop implements Effects {
         }
         Start start;
         try {
-            start = v.listenFd >= 0 ? starter.start(v.file, v.listenFd) : starter.start(v.file);
+            start = starter.start(v.file, v.listenFd);
         } catch (RuntimeException | Error e) {
             if (e instanceof InternalError || e instanceof UnknownError) {
                 throw e;
@@ -574,6 +572,9 @@ public final class EmperorLoop implements Effects {
                     nat.kill(o.pid(), Native.SIGKILL);
                 }
                 nat.close(o.pipeFd());
+                if (o.configFd() >= 0) {
+                    nat.close(o.configFd());
+                }
                 if (start.session() != null) {
                     start.session().close();
                 }
@@ -640,9 +641,25 @@ public final class EmperorLoop implements Effects {
         }
     }
 
+    @Override
+    public void pushConfig(Vassal v) {
+        if (v.configFd < 0 || v.file.config() == null) {
+            return; // a file-shaped vassal has no config pipe: byte 2 means nothing (as uWSGI)
+        }
+        String failed = ConfigPipe.push(nat, v.configFd, v.file.config());
+        if (failed != null) {
+            log.about(v, "config-push").error("[uwsgi-emperor] " + v.name + ": pushing its config: " + failed);
+        }
+    }
+
     /** Releasing never throws: the record is updated first, a failing epoll_ctl or close is only logged. */
     @Override
     public void closePipe(Vassal v) {
+        int config = v.configFd;
+        if (config >= 0) {
+            v.configFd = -1; // not in epoll: nothing is read from it
+            quietly("close of the config pipe of " + v.name, () -> nat.close(config));
+        }
         int fd = v.pipeFd;
         if (fd >= 0) {
             v.pipeFd = -1;

@@ -212,6 +212,7 @@ public final class Lifecycle {
                 log.about(v, "loyal").verbose("[emperor] vassal " + v.name + " is now loyal");
             }
             case PipeByte.HEARTBEAT -> v.lastHeartbeat = now;
+            case PipeByte.CONFIG_REQUEST -> fx.pushConfig(v); // reloading: it reads the current config again
             case PipeByte.VOLUNTARY_STOP -> {
                 if (v.state == VassalState.RUNNING && v.socketName != null) {
                     onDemand.backToOnDemand(v, now);
@@ -219,7 +220,7 @@ public final class Lifecycle {
                     stop(v, StopReason.VOLUNTARY, now);
                 }
             }
-            default -> { } // 2 (config request: dir/glob vassals have no config pipe), 30 (broodlord: not enabled), others: ignored as uWSGI does
+            default -> { } // 30 (broodlord: not enabled), others: ignored as uWSGI does
         }
     }
 
@@ -464,6 +465,7 @@ public final class Lifecycle {
             case STARTED -> {
                 v.pid = o.pid();
                 v.pipeFd = o.pipeFd();
+                v.configFd = o.configFd();
                 v.state = VassalState.RUNNING;
                 v.stopReason = StopReason.NONE;
                 v.cursedAt = 0;
@@ -475,6 +477,7 @@ public final class Lifecycle {
             case ADOPTING -> {
                 v.pid = -1;
                 v.pipeFd = o.pipeFd();
+                v.configFd = o.configFd();
                 v.state = VassalState.ADOPTING;
                 v.stopReason = StopReason.NONE;
                 v.cursedAt = 0;

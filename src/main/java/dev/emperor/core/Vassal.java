@@ -15,6 +15,8 @@ public final class Vassal {
     StopReason stopReason = StopReason.NONE;
     int pid = -1;
     int pipeFd = -1;
+    /** The Emperor's end of the config pipe (a config-shaped source), -1 for none; closed with the pipe. */
+    int configFd = -1;
     long born;
     long lastModNanos;
     long lastHeartbeat;

@@ -123,6 +123,7 @@ public final class Daemon {
                 new VassalEnvironment(System.getenv(), config.env(), config.unenv()),
                 config.safeFds(),
                 trampoline);
+        spawner.log(log);
         if (config.vassalLogs() != null) {
             spawner.vassalLogs(new VassalLogs(nat, base.resolve(config.vassalLogs()), config.tyrant()));
         }

@@ -3,6 +3,7 @@ package dev.emperor.daemon;
 import dev.emperor.core.Effects;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.source.VassalSource;
+import dev.emperor.spawn.SpawnSpec;
 import dev.emperor.spawn.Spawner;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -31,27 +32,23 @@ public final class SpawnOrAdopt implements EmperorLoop.VassalStarter {
     }
 
     @Override
-    public EmperorLoop.Start start(VassalSource file) {
-        return start(file, -1);
-    }
-
-    @Override
-    public EmperorLoop.Start start(VassalSource file, int onDemandFd) {
-        String socket = forkServerAttr != null && file.attrs().containsKey(forkServerAttr)
-                ? file.attrs().get(forkServerAttr) : forkServer;
-        if (socket != null && !bases.contains(file.name())) {
-            Spawner.Adoption a = spawner.adopt(file, socket, clock.getAsLong() + sessionTimeoutMs, onDemandFd);
+    public EmperorLoop.Start start(VassalSource source, int onDemandFd) {
+        SpawnSpec spec = spawner.spec(source, onDemandFd);
+        String socket = forkServerAttr != null && source.attrs().containsKey(forkServerAttr)
+                ? source.attrs().get(forkServerAttr) : forkServer;
+        if (socket != null && !bases.contains(source.name())) {
+            Spawner.Adoption a = spawner.adopt(spec, socket, clock.getAsLong() + sessionTimeoutMs);
             if (a.waitForBase()) {
                 return EmperorLoop.Start.of(Effects.SpawnOutcome.waitForBase(socket));
             }
             if (a.session() == null) {
                 return EmperorLoop.Start.of(Effects.SpawnOutcome.failed("fork-server session: " + a.error(), false));
             }
-            return new EmperorLoop.Start(Effects.SpawnOutcome.adopting(a.pipeFd()), a.session());
+            return new EmperorLoop.Start(Effects.SpawnOutcome.adopting(a.pipeFd(), a.configFd()), a.session());
         }
         try {
-            Spawner.Spawned s = spawner.spawn(file, onDemandFd);
-            return EmperorLoop.Start.of(Effects.SpawnOutcome.started(s.pid(), s.pipeFd()));
+            Spawner.Spawned s = spawner.spawn(spec);
+            return EmperorLoop.Start.of(Effects.SpawnOutcome.started(s.pid(), s.pipeFd(), s.configFd()));
         } catch (Spawner.SpawnFailure e) {
             return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), e.exile(), e.errno()));
         }

@@ -36,6 +36,9 @@ import java.util.function.LongSupplier;
  *   <li>{@code emperor-on-demand-exec CMD}: the output of CMD run with NAME as an argument (no shell,
  *       see {@link OnDemandExec}).</li>
  * </ol>
+ * Only file-shaped sources are looked up, and only when their monitor gave no socket: a socket
+ * name supplied by the source itself (a database row's socket column) wins and is left as it is,
+ * as uWSGI's plugin monitors pass theirs straight to {@code emperor_add}.
  * Runs on the scanner thread and annotates each scan's {@link VassalSource}s; the loop reads the
  * name only when it creates a record (uWSGI: new instances only; a config change does not switch
  * modes). The sidecar and directory lookups are cheap and done at every scan; the exec helper runs
@@ -110,6 +113,10 @@ public final class OnDemandDiscovery {
             long start = clock.getAsLong();
             int deferred = 0;
             for (VassalSource f : r.vassals()) {
+                if (!f.fileShaped() || f.onDemandSocket() != null) {
+                    files.add(f); // the source's own socket (a row's socket column) wins; no file, nothing to look beside
+                    continue;
+                }
                 String k = key(f);
                 boolean newName = exec != null && !execCache.containsKey(k);
                 if (newName && clock.getAsLong() - start >= execBudgetMs) {

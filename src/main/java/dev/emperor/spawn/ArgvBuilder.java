@@ -26,6 +26,11 @@ public final class ArgvBuilder {
         this.extraExtensions = List.copyOf(extraExtensions);
     }
 
+    /** The argv of one start: the config argument is {@code emperor://NAME} for a config-pipe vassal. */
+    public List<String> build(String argv0, SpawnSpec spec) {
+        return build(argv0, spec.name(), spec.viaConfigPipe() ? ConfigPipe.SCHEME : null);
+    }
+
     /**
      * @param argv0        the binary or wrapper
      * @param name         the instance name (zergs: {@code NAME:zerg})

@@ -57,11 +57,15 @@ public final class ForkServerSession {
     }
 
     /**
-     * Connects and sends the request with {@code fds} (pipe, then config pipe, then on-demand
-     * socket, as flagged in modifier2). A missing socket file or a refused connection means the
-     * base is not (yet) listening: the caller waits for it rather than spawning plainly.
+     * Connects and sends the request with the child's fds: the emperor pipe, then the config pipe
+     * ({@code configFd} &ge; 0, modifier2 0x02), then the on-demand socket ({@code onDemandFd} &ge; 0,
+     * modifier2 0x04), as uWSGI's fork server reads them. A missing socket file or a refused
+     * connection means the base is not (yet) listening: the caller waits for it rather than spawning plainly.
      */
-    public static Opened open(Native nat, String socket, List<String> argv, int modifier2, long deadline, int... fds) {
+    public static Opened open(Native nat, String socket, List<String> argv, long deadline, int pipeFd, int configFd,
+                              int onDemandFd) {
+        int modifier2 = PIPE | (configFd >= 0 ? CONFIG_PIPE : 0) | (onDemandFd >= 0 ? ON_DEMAND : 0);
+        int[] fds = java.util.stream.IntStream.of(pipeFd, configFd, onDemandFd).filter(fd -> fd >= 0).toArray();
         int fd = nat.connectUnix(socket);
         if (fd == -Native.ENOENT || fd == -Native.ECONNREFUSED || fd == -Native.EAGAIN) {
             return new Opened(null, true, null);

@@ -4,6 +4,7 @@ import dev.emperor.internal.Native;
 import dev.emperor.internal.SpawnException;
 import dev.emperor.internal.SpawnRequest;
 import dev.emperor.source.VassalSource;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ public final class Spawner {
     private final Trampoline trampoline;
     private final List<Integer> safeFds;
     private VassalLogs logs;
+    private dev.emperor.log.Log log;
 
     /** @param trampoline the exec chain in front of uwsgi (parent-death signal, Tyrant, caps, namespaces) */
     public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
@@ -44,8 +46,17 @@ public final class Spawner {
         return this;
     }
 
-    /** A started vassal: its pid and the Emperor's end of the pipe (non-blocking, close-on-exec). */
-    public record Spawned(int pid, int pipeFd, List<String> argv) {
+    /** Where a failed config push is logged (with the vassal's name); null = nowhere (tests). */
+    public Spawner log(dev.emperor.log.Log log) {
+        this.log = log;
+        return this;
+    }
+
+    /**
+     * A started vassal: its pid, the Emperor's end of the pipe (non-blocking, close-on-exec) and of the
+     * config pipe (-1 when the vassal reads a file; its config was pushed already).
+     */
+    public record Spawned(int pid, int pipeFd, int configFd, List<String> argv) {
     }
 
     /** Why a spawn did not happen. {@code exile}: no binary could be found (uWSGI's child exits 26). */
@@ -73,34 +84,61 @@ public final class Spawner {
         }
     }
 
-    public Spawned spawn(VassalSource file) throws SpawnFailure {
-        return spawn(file, -1);
+    /**
+     * The spec of one start of {@code source}: its owner, cwd, config bytes, log file.
+     *
+     * @param onDemandFd the Emperor's listening socket of an on-demand vassal, -1 for none
+     */
+    public SpawnSpec spec(VassalSource source, int onDemandFd) {
+        Path logFile = logs == null ? null : logs.path(source.name());
+        return SpawnSpec.of(source, onDemandFd, logFile);
     }
 
     /**
-     * @param onDemandFd the Emperor's listening socket of an on-demand vassal, dup2ed to the child's
-     *                   fd 0 by a file action instead of /dev/null (uWSGI then uses stdin as its
-     *                   socket); -1 for none. The Emperor keeps its own copy open.
+     * Spawns {@code spec}: the emperor pipe on fd 3, the on-demand socket (if any) on fd 0 by a file
+     * action instead of /dev/null (uWSGI then uses stdin as its socket), the log file on 1 and 2, and
+     * for a config-pipe vassal the config pipe on the next free fd, its config pushed at once
+     * (docs/wire-formats.md, "Config pipe").
      */
-    public Spawned spawn(VassalSource file, int onDemandFd) throws SpawnFailure {
+    public Spawned spawn(SpawnSpec spec) throws SpawnFailure {
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         if (bin == null) {
             throw new SpawnFailure("no executable among " + binaries.candidates()
                     + ": is the uwsgi binary in your system PATH ?", true);
         }
-        List<String> argv = argvBuilder.build(bin.executable(), file.name(), null);
-        int logFd = logs == null ? -1 : logs.open(file); // before the pipe: a refused log file leaves nothing open
-        int[] pair = nat.socketpair();
+        List<String> argv = argvBuilder.build(bin.executable(), spec);
+        int logFd = logs == null ? -1 : logs.open(spec); // before the pipe: a refused log file leaves nothing open
+        int[] pair;
+        int[] config = null;
+        try {
+            pair = nat.socketpair();
+            if (spec.viaConfigPipe()) {
+                try {
+                    config = nat.socketpair();
+                } catch (RuntimeException e) {
+                    nat.close(pair[0]);
+                    nat.close(pair[1]);
+                    throw e;
+                }
+            }
+        } catch (RuntimeException e) {
+            closeLog(logFd);
+            throw e;
+        }
         int ours = pair[0];
         int theirs = pair[1];
-        int childFd = EMPEROR_FD;
-        while (safeFds.contains(childFd)) {
-            childFd++;
-        }
+        int childFd = nextFree(EMPEROR_FD, -1);
         Map<Integer, Integer> fds = new LinkedHashMap<>();
         fds.put(childFd, theirs);
-        if (onDemandFd >= 0) {
-            fds.put(0, onDemandFd);
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("UWSGI_EMPEROR_FD", Integer.toString(childFd));
+        if (config != null) {
+            int childConfigFd = nextFree(childFd + 1, childFd);
+            fds.put(childConfigFd, config[1]);
+            extra.put(ConfigPipe.ENV, Integer.toString(childConfigFd));
+        }
+        if (spec.onDemandFd() >= 0) {
+            fds.put(0, spec.onDemandFd());
         }
         if (logFd >= 0) {
             fds.put(1, logFd); // dup2 by a file action: the child's stdout and stderr share one O_APPEND description
@@ -111,17 +149,16 @@ public final class Spawner {
                 fds.put(fd, fd);
             }
         }
-        Map<String, String> extra = new LinkedHashMap<>();
-        extra.put("UWSGI_EMPEROR_FD", Integer.toString(childFd));
         List<String> env = environment.forChild(extra);
-        List<String> execArgv = trampoline.argv(argv, file.uid(), file.gid());
+        List<String> execArgv = trampoline.argv(argv, spec.uid(), spec.gid());
         String executable = execArgv.get(0);
         int pid;
         try {
-            pid = nat.spawn(new SpawnRequest(executable, execArgv, env, file.cwd().toString(), fds, true));
+            pid = nat.spawn(new SpawnRequest(executable, execArgv, env, spec.cwd().toString(), fds, true));
         } catch (SpawnException e) {
             nat.close(ours);
             nat.close(theirs);
+            closeConfig(config);
             closeLog(logFd);
             throw new SpawnFailure("posix_spawn of " + executable + " failed: " + e.getMessage(), e.errno() == Native.ENOENT,
                     e.errno());
@@ -129,7 +166,38 @@ public final class Spawner {
         nat.close(theirs);
         closeLog(logFd);
         nat.setNonBlocking(ours);
-        return new Spawned(pid, ours, argv);
+        int configFd = -1;
+        if (config != null) {
+            nat.close(config[1]);
+            configFd = config[0];
+            nat.setNonBlocking(configFd);
+            pushFirst(spec, configFd);
+        }
+        return new Spawned(pid, ours, configFd, argv);
+    }
+
+    /** The first fd from {@code from} that is neither an {@code emperor-safe-fd} nor {@code taken}. */
+    private int nextFree(int from, int taken) {
+        int fd = from;
+        while (safeFds.contains(fd) || fd == taken) {
+            fd++;
+        }
+        return fd;
+    }
+
+    /** The push right after the start; a failure is the vassal's (it exits on a missing config), not the spawn's. */
+    private void pushFirst(SpawnSpec spec, int configFd) {
+        String failed = ConfigPipe.push(nat, configFd, spec.config());
+        if (failed != null && log != null) {
+            log.error("[uwsgi-emperor] " + spec.name() + ": pushing its config: " + failed);
+        }
+    }
+
+    private void closeConfig(int[] config) {
+        if (config != null) {
+            nat.close(config[0]);
+            nat.close(config[1]);
+        }
     }
 
     private void closeLog(int fd) {
@@ -138,35 +206,56 @@ public final class Spawner {
         }
     }
 
-    /** An adoption under way: the Emperor's pipe end and the session, or "wait for the base", or an error. */
-    public record Adoption(int pipeFd, ForkServerSession session, boolean waitForBase, String error) {
+    /** An adoption under way: the Emperor's pipe ends and the session, or "wait for the base", or an error. */
+    public record Adoption(int pipeFd, int configFd, ForkServerSession session, boolean waitForBase, String error) {
     }
 
     /**
      * Asks the fork server on {@code socket} to fork this vassal (docs/wire-formats.md, "Fork-server session"): the
-     * same argv a plain spawn would exec, the child end of a fresh emperor pipe as SCM_RIGHTS. Our
-     * copy of the child end is closed once sent, as uWSGI does after its session. An on-demand socket
-     * ({@code onDemandFd} &ge; 0; -1 for none) travels as the third fd, modifier2 |= 0x04. The fork-server
-     * protocol carries no stdout/stderr: an adopted vassal writes where its base does (with
-     * {@code emperor-vassal-logs}, into the base's own log file; docs/logging.md).
+     * same argv a plain spawn would exec, the child end of a fresh emperor pipe as SCM_RIGHTS, then the child
+     * end of the config pipe (a config-pipe vassal, modifier2 |= 0x02; its config is pushed at once and waits
+     * in the socket) and the on-demand socket (modifier2 |= 0x04). Our copies of the child ends are closed
+     * once sent, as uWSGI does after its session. The fork-server protocol carries no stdout/stderr: an
+     * adopted vassal writes where its base does (with {@code emperor-vassal-logs}, into the base's own log
+     * file; docs/logging.md).
      */
-    public Adoption adopt(VassalSource file, String socket, long deadline, int onDemandFd) {
+    public Adoption adopt(SpawnSpec spec, String socket, long deadline) {
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         String argv0 = bin != null ? bin.executable() : binaries.primary();
-        List<String> argv = argvBuilder.build(argv0, file.name(), null);
+        List<String> argv = argvBuilder.build(argv0, spec);
         int[] pair = nat.socketpair();
+        int[] config = null;
+        if (spec.viaConfigPipe()) {
+            try {
+                config = nat.socketpair();
+            } catch (RuntimeException e) {
+                nat.close(pair[0]);
+                nat.close(pair[1]);
+                throw e;
+            }
+        }
         int ours = pair[0];
         int theirs = pair[1];
-        ForkServerSession.Opened o = onDemandFd >= 0
-                ? ForkServerSession.open(nat, socket, argv, ForkServerSession.PIPE | ForkServerSession.ON_DEMAND, deadline,
-                        theirs, onDemandFd)
-                : ForkServerSession.open(nat, socket, argv, ForkServerSession.PIPE, deadline, theirs);
+        ForkServerSession.Opened o = ForkServerSession.open(nat, socket, argv, deadline, theirs,
+                config == null ? -1 : config[1], spec.onDemandFd());
         nat.close(theirs);
+        if (config != null) {
+            nat.close(config[1]);
+        }
         if (o.session() == null) {
             nat.close(ours);
-            return new Adoption(-1, null, o.waitForBase(), o.error());
+            if (config != null) {
+                nat.close(config[0]);
+            }
+            return new Adoption(-1, -1, null, o.waitForBase(), o.error());
         }
         nat.setNonBlocking(ours);
-        return new Adoption(ours, o.session(), false, null);
+        int configFd = -1;
+        if (config != null) {
+            configFd = config[0];
+            nat.setNonBlocking(configFd);
+            pushFirst(spec, configFd);
+        }
+        return new Adoption(ours, configFd, o.session(), false, null);
     }
 }

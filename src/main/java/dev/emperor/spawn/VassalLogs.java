@@ -1,7 +1,6 @@
 package dev.emperor.spawn;
 
 import dev.emperor.internal.Native;
-import dev.emperor.source.VassalSource;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -27,16 +26,16 @@ public final class VassalLogs {
         return dir;
     }
 
-    /** The file of this vassal. */
-    public Path path(VassalSource file) {
-        return dir.resolve(file.name() + ".log");
+    /** The file of the vassal of this name. */
+    public Path path(String name) {
+        return dir.resolve(name + ".log");
     }
 
-    /** Opens it for one spawn; the caller closes its copy once the child has it. */
-    int open(VassalSource file) throws Spawner.SpawnFailure {
-        Path path = path(file);
+    /** Opens the spec's log file for one spawn; the caller closes its copy once the child has it. */
+    int open(SpawnSpec spec) throws Spawner.SpawnFailure {
+        Path path = spec.logFile() != null ? spec.logFile() : path(spec.name());
         try {
-            return tyrant ? nat.openVassalLog(path.toString(), file.uid(), file.gid()) : nat.openVassalLog(path.toString(), -1, -1);
+            return tyrant ? nat.openVassalLog(path.toString(), spec.uid(), spec.gid()) : nat.openVassalLog(path.toString(), -1, -1);
         } catch (IOException | RuntimeException e) {
             throw new Spawner.SpawnFailure("emperor-vassal-logs: cannot open " + path + ": " + reason(e), false);
         }

@@ -13,7 +13,7 @@ public final class FakeStarters {
 
     /** Every vassal is a plain spawn of {@code uwsgi --ini NAME} with its pipe on fd 3. */
     public static EmperorLoop.VassalStarter plain(FakeNative nat) {
-        return f -> {
+        return (f, onDemandFd) -> {
             int[] pair = nat.socketpair();
             try {
                 int pid = nat.spawn(new SpawnRequest("/usr/bin/uwsgi", List.of("uwsgi", "--ini", f.name()), List.of(),

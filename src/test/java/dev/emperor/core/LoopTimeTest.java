@@ -199,8 +199,8 @@ class LoopTimeTest {
         EmperorLoop.VassalStarter plain = FakeStarters.plain(nat);
         AtomicInteger maxZombies = new AtomicInteger();
         // every vassal exits as soon as it is started: its exit waits for the loop's next reap
-        start(f -> {
-            EmperorLoop.Start s = plain.start(f);
+        start((f, fd) -> {
+            EmperorLoop.Start s = plain.start(f, fd);
             nat.vassalExits(s.outcome().pid(), 1);
             maxZombies.accumulateAndGet(nat.pendingExits(), Math::max);
             return s;
@@ -221,8 +221,8 @@ class LoopTimeTest {
         nat = new FakeNative();
         EmperorLoop.VassalStarter plain = FakeStarters.plain(nat);
         ticking = true; // 1 ms throttles pass while the burst is being spawned
-        start(f -> {
-            EmperorLoop.Start s = plain.start(f);
+        start((f, fd) -> {
+            EmperorLoop.Start s = plain.start(f, fd);
             nat.vassalExits(s.outcome().pid(), 1);
             return s;
         });

@@ -33,11 +33,6 @@ class OnDemandLoopTest {
     static EmperorLoop.VassalStarter starter(FakeNative nat) {
         return new EmperorLoop.VassalStarter() {
             @Override
-            public EmperorLoop.Start start(VassalSource f) {
-                return start(f, -1);
-            }
-
-            @Override
             public EmperorLoop.Start start(VassalSource f, int onDemandFd) {
                 int[] pair = nat.socketpair();
                 Map<Integer, Integer> fds = new HashMap<>(Map.of(3, pair[1]));

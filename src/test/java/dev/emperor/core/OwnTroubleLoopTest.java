@@ -44,12 +44,12 @@ class OwnTroubleLoopTest {
         nat.limits = new Native.Limits(1024, 1024, 4096);
         EmperorLog elog = EmperorLog.standard();
         EmperorLoop.VassalStarter plain = FakeStarters.plain(nat);
-        EmperorLoop.VassalStarter starter = f -> {
+        EmperorLoop.VassalStarter starter = (f, fd) -> {
             RuntimeException e = starterFault.get();
             if (e != null) {
                 throw e;
             }
-            return plain.start(f);
+            return plain.start(f, fd);
         };
         loop = new EmperorLoop(nat, starter, elog, System::currentTimeMillis, new Blacklist(1000, 180_000, elog),
                 new Lifecycle.Settings(1000, 30_000, false, false),

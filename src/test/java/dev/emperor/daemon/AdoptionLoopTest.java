@@ -152,9 +152,9 @@ class AdoptionLoopTest {
         VassalSource withAttr = new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v",
                 Map.of("fork-server", "/run/other.sock"));
         VassalSource without = new VassalSource("b.ini", Path.of("/v/b.ini"), Path.of("/v"), 1, 0, 0, "/v");
-        assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.WAIT_FOR_BASE, starter.start(withAttr).outcome().kind());
+        assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.WAIT_FOR_BASE, starter.start(withAttr, -1).outcome().kind());
         assertTrue(calls().anyMatch(c -> c.equals("connect /run/other.sock")));
-        assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.STARTED, starter.start(without).outcome().kind(),
+        assertEquals(dev.emperor.core.Effects.SpawnOutcome.Kind.STARTED, starter.start(without, -1).outcome().kind(),
                 "no attribute and no global fork server: a plain spawn");
     }
 }

@@ -59,6 +59,9 @@ public final class FakeNative implements Native {
     public volatile int connectResult = -ENOENT;
     public final Map<Integer, Integer> parents = Collections.synchronizedMap(new HashMap<>());
     public volatile int lastConnectFd = -1;
+    /** Every byte written to each fd, in order (config pushes, pipe bytes). */
+    public final Map<Integer, java.io.ByteArrayOutputStream> written = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The data of the last sendWithFds (a fork-server request). */
     public volatile byte[] lastSent;
 
@@ -207,6 +210,9 @@ public final class FakeNative implements Native {
     public synchronized int write(int fd, byte[] buf, int off, int len) {
         fault("write");
         calls.add("write " + fd + " " + buf[off]);
+        if (!eof.contains(fd)) {
+            written.computeIfAbsent(fd, k -> new java.io.ByteArrayOutputStream()).write(buf, off, len);
+        }
         return eof.contains(fd) ? -32 : len;
     }
 

@@ -49,6 +49,24 @@ class OnDemandDiscoveryTest {
     }
 
     @Test
+    void aSocketGivenByTheSourceWinsAndConfigShapedSourcesAreNotLookedUp() throws Exception {
+        // every lookup would find a socket: directory mode answers DIR/NAME.socket for any name with a dot
+        OnDemandDiscovery d = OnDemandDiscovery.of(null, "/run/od", null, nat, helpers, List.of(), 1000,
+                System::currentTimeMillis, EmperorLog.standard());
+        VassalSource plainFile = file("a.ini", 1);
+        VassalSource fileWithItsOwn = file("b.ini", 1).withOnDemandSocket("127.0.0.1:9001");
+        VassalSource row = VassalSource.ofConfig("c.ini", "[uwsgi]\n".getBytes(), dir, 1, 0, 0, "pg://db", null);
+        VassalSource rowWithSocket = VassalSource.ofConfig("d.ini", "[uwsgi]\n".getBytes(), dir, 1, 0, 0, "pg://db", "/run/d.sock");
+        List<ScanResult> out = d.annotate(List.of(new ScanResult(dir.toString(), true, null,
+                List.of(plainFile, fileWithItsOwn, row, rowWithSocket), List.of())));
+        List<VassalSource> v = out.get(0).vassals();
+        assertEquals("/run/od/a.socket", v.get(0).onDemandSocket(), "a file keeps today's discovery");
+        assertEquals("127.0.0.1:9001", v.get(1).onDemandSocket(), "the source's own socket wins");
+        assertNull(v.get(2).onDemandSocket(), "a row without a socket is a normal vassal: nothing is looked up for it");
+        assertEquals("/run/d.sock", v.get(3).onDemandSocket(), "a row's socket column is its socket");
+    }
+
+    @Test
     void itsLinesGoThroughTheDaemonsLogSoLogDateDatesThem() throws Exception {
         // log-date = %Y: every line of the daemon's log starts with the year, these included
         EmperorLog dated = new EmperorLog("%Y", () -> 0L);

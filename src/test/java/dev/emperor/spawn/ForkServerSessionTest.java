@@ -101,7 +101,7 @@ class ForkServerSessionTest {
     ForkServerSession.Progress run(Path sock, long timeoutMs) throws Exception {
         pair = nat.socketpair();
         ForkServerSession.Opened o = ForkServerSession.open(nat, sock.toString(), List.of("uwsgi", "--ini", "a.ini"),
-                ForkServerSession.PIPE, System.currentTimeMillis() + timeoutMs, pair[1]);
+                System.currentTimeMillis() + timeoutMs, pair[1], -1, -1);
         assertNotNull(o.session(), () -> "open: " + o);
         ForkServerSession s = o.session();
         try (Native.Poller poller = nat.newPoller()) {
@@ -215,7 +215,7 @@ class ForkServerSessionTest {
     void missingOrStaleSocketMeansWaitForTheBase() throws Exception {
         pair = nat.socketpair();
         ForkServerSession.Opened missing = ForkServerSession.open(nat, tmp.resolve("nothing.sock").toString(),
-                List.of("uwsgi"), 1, System.currentTimeMillis() + 1000, pair[1]);
+                List.of("uwsgi"), System.currentTimeMillis() + 1000, pair[1], -1, -1);
         assertTrue(missing.waitForBase());
         assertNull(missing.session());
         Path stale = tmp.resolve("stale.sock");
@@ -223,8 +223,8 @@ class ForkServerSessionTest {
             s.bind(UnixDomainSocketAddress.of(stale));
         } // closed: the file stays, nobody listens
         assertTrue(Files.exists(stale));
-        ForkServerSession.Opened refused = ForkServerSession.open(nat, stale.toString(), List.of("uwsgi"), 1,
-                System.currentTimeMillis() + 1000, pair[1]);
+        ForkServerSession.Opened refused = ForkServerSession.open(nat, stale.toString(), List.of("uwsgi"),
+                System.currentTimeMillis() + 1000, pair[1], -1, -1);
         assertTrue(refused.waitForBase());
         assertFalse(refused.error() != null);
     }

@@ -43,12 +43,12 @@ class OnDemandSpawnTest {
     @Test
     void plainSpawnPutsTheSocketOnFdZeroInsteadOfDevNull() throws Exception {
         FakeNative nat = new FakeNative();
-        spawner(nat).spawn(file(), 77);
+        spawner(nat).spawn(SpawnSpec.of(file(), 77, null));
         SpawnRequest r = nat.spawns.get(0);
         assertEquals(77, r.fds().get(0), "fd 0 = the listening socket");
         assertTrue(r.fds().containsKey(Spawner.EMPEROR_FD));
         assertEquals(2, r.fds().size(), "nothing else");
-        spawner(nat).spawn(file());
+        spawner(nat).spawn(SpawnSpec.of(file(), -1, null));
         assertTrue(!nat.spawns.get(1).fds().containsKey(0), "a normal vassal gets /dev/null on fd 0");
     }
 
@@ -56,7 +56,7 @@ class OnDemandSpawnTest {
     void adoptionSendsTheSocketAsThirdFdWithModifier2Five() {
         FakeNative nat = new FakeNative();
         nat.connectResult = 0;
-        Spawner.Adoption a = spawner(nat).adopt(file(), "/run/fork.sock", System.currentTimeMillis() + 1000, 77);
+        Spawner.Adoption a = spawner(nat).adopt(SpawnSpec.of(file(), 77, null), "/run/fork.sock", System.currentTimeMillis() + 1000);
         assertNotNull(a.session());
         assertEquals(35, nat.lastSent[0] & 0xff);
         assertEquals(ForkServerSession.PIPE | ForkServerSession.ON_DEMAND, nat.lastSent[3] & 0xff);
@@ -84,7 +84,7 @@ class OnDemandSpawnTest {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("ready", out.readLine());
             ForkServerSession.Opened o = ForkServerSession.open(nat, sock.toString(), List.of("uwsgi", "--ini", "a.ini"),
-                    ForkServerSession.PIPE | ForkServerSession.ON_DEMAND, System.currentTimeMillis() + 5000, pair[1], od);
+                    System.currentTimeMillis() + 5000, pair[1], -1, od);
             assertNotNull(o.session(), o::toString);
             String[] got = out.readLine().split(" ");
             assertEquals("35", got[0]);
