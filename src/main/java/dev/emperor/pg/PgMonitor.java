@@ -33,6 +33,9 @@ public final class PgMonitor implements Monitor {
     private final Log log;
     private final long retryCapNanos;
     private ChannelListener listener;
+    private volatile Runnable wake;
+    /** Asks for the scan that retries the connection as soon as the backoff allows, not only at the next poll. */
+    private java.util.concurrent.ScheduledExecutorService retries;
     private boolean wasConnected;
 
     /**
@@ -63,6 +66,14 @@ public final class PgMonitor implements Monitor {
      */
     @Override
     public synchronized void wakeUps(Runnable wake) {
+        if (this.wake == null) {
+            this.wake = wake;
+            retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "pg-retry");
+                t.setDaemon(true);
+                return t;
+            });
+        }
         if (channel != null && listener == null) {
             listener = new ChannelListener(opener, channel, wake, log, arg.conn(), Math.min(250_000_000L, retryCapNanos),
                     retryCapNanos);
@@ -82,6 +93,7 @@ public final class PgMonitor implements Monitor {
             result = link.query(arg.query());
         } catch (QueryLink.Unavailable e) {
             wasConnected = false;
+            retrySoon();
             return ScanResult.failed(shown, e.getMessage());
         }
         if (!wasConnected) {
@@ -109,6 +121,15 @@ public final class PgMonitor implements Monitor {
         return new ScanResult(shown, true, null, out, a.skipped(), a.kept(), 0);
     }
 
+    /** A database back after an outage is found within the backoff (≤ the poll), at once when it is short. */
+    private synchronized void retrySoon() {
+        Runnable w = wake;
+        if (w != null && !retries.isShutdown()) {
+            // the backoff is capped under the poll: this retry always comes before the next poll would
+            retries.schedule(w, Math.max(link.nanosUntilRetry(), 1_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
     @Override
     public Set<Path> watchDirectories() {
         return Set.of();
@@ -117,6 +138,9 @@ public final class PgMonitor implements Monitor {
     /** Ends the LISTEN thread and the query connection (the daemon's shutdown). */
     @Override
     public synchronized void close() {
+        if (retries != null) {
+            retries.shutdownNow();
+        }
         if (listener != null) {
             listener.close();
         }

@@ -37,6 +37,9 @@ final class QueryLink implements AutoCloseable {
             try {
                 session = opener.open(false);
             } catch (SQLException | RuntimeException e) {
+                if (e instanceof SQLException s && "57P03".equals(s.getSQLState())) {
+                    backoff.succeeded(); // "the database system is starting up": it will accept in a moment
+                }
                 backoff.failed(now);
                 lastError = "cannot connect: " + reason(e);
                 throw new Unavailable(lastError);
@@ -66,6 +69,11 @@ final class QueryLink implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** Nanoseconds until a reconnection may be tried (0: now, or connected). */
+    long nanosUntilRetry() {
+        return session != null ? 0 : backoff.nanosLeft(nanos.getAsLong());
     }
 
     boolean connected() {

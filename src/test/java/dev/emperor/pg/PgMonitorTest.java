@@ -124,6 +124,26 @@ class PgMonitorTest {
     }
 
     @Test
+    void afterAFailedLookTheRetryComesWithTheBackoffNotTheNextPoll() throws Exception {
+        PgMonitor m = monitor(null, null);
+        BlockingQueue<Long> wakes = new LinkedBlockingQueue<>();
+        m.wakeUps(() -> wakes.add(System.nanoTime()));
+        try {
+            down = true;
+            long failed = System.nanoTime();
+            assertFalse(m.scan().ok());
+            Long wake = wakes.poll(5, TimeUnit.SECONDS);
+            assertTrue(wake != null, "a retry scan is asked for");
+            assertTrue(wake - failed >= 200_000_000L && wake - failed < 1_000_000_000L,
+                    "after the first backoff step (250 ms), before the 1 s poll: " + (wake - failed) / 1_000_000 + " ms");
+            down = false;
+            assertTrue(m.scan().ok(), "the retry connects");
+        } finally {
+            m.close();
+        }
+    }
+
+    @Test
     void tyrantJudgesTheRowsIds() {
         PgMonitor m = monitor(new TyrantCheck(false, false, new FakeUserDatabase()), null);
         columns = 5;
