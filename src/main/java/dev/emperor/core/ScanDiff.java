@@ -89,7 +89,7 @@ final class ScanDiff {
                 } else if (v.file.monitor().equals(f.monitor())) {
                     guard.run("applying the scan", v, now, () -> lifecycle.fileSeen(v, f, now));
                 } else if (reportedSkips.add(r.monitor() + "\0dup\0" + f.name())) {
-                    log.about(f.name(), -1, "skipped").warn("[emperor] skipping " + f.path() + ": vassal name " + f.name()
+                    log.about(f.name(), -1, "skipped").warn("[emperor] skipping " + f.describe() + ": vassal name " + f.name()
                             + " is already provided by monitor " + v.file.monitor());
                 }
             }

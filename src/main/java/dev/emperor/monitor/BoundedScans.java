@@ -2,10 +2,8 @@ package dev.emperor.monitor;
 
 import dev.emperor.source.Monitor;
 import dev.emperor.source.ScanResult;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,51 +12,42 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Each monitor scans on its own thread, and a round waits for it at most a bound
+ * Each monitor's scan runs on a worker thread of its own, and its runner waits for it at most a bound
  * (docs/reliability-time.md, "Other faults"): a vassal directory on a hung mount (a stat or readdir
- * that never returns) yields a failed look for that monitor — its vassals kept as they are — while
- * the other monitors go on being scanned. A scan still hanging is not started again, so threads do
- * not pile up; its late answer is dropped and the next round looks afresh. Scanner thread only.
+ * that never returns) or a query that never ends yields a failed look for that monitor — its vassals
+ * kept as they are. A scan still hanging is not started again, so threads do not pile up; its late
+ * answer is dropped and the next scan looks afresh. Each monitor is scanned by one runner thread
+ * only ({@link Scanner}), so the per-monitor state needs no more than a concurrent map.
  */
 final class BoundedScans implements AutoCloseable {
     private final long boundMs;
-    private final Map<Monitor, ExecutorService> workers = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Monitor, Future<ScanResult>> hanging = new HashMap<>();
+    private final Map<Monitor, ExecutorService> workers = new ConcurrentHashMap<>();
+    private final Map<Monitor, Future<ScanResult>> hanging = new ConcurrentHashMap<>();
 
     BoundedScans(long boundMs) {
         this.boundMs = boundMs;
     }
 
-    List<ScanResult> scanAll(List<Monitor> monitors) throws InterruptedException {
-        List<Future<ScanResult>> started = new ArrayList<>(monitors.size());
-        for (Monitor m : monitors) {
-            Future<ScanResult> previous = hanging.get(m);
-            if (previous != null && !previous.isDone()) {
-                started.add(null);
-                continue;
-            }
-            hanging.remove(m);
-            started.add(worker(m).submit(m::scan));
+    long boundMs() {
+        return boundMs;
+    }
+
+    /** One scan of {@code m} under the bound; called by m's runner thread only. */
+    ScanResult scan(Monitor m) throws InterruptedException {
+        Future<ScanResult> previous = hanging.get(m);
+        if (previous != null && !previous.isDone()) {
+            return ScanResult.failed(m.argument(), "the previous scan has not returned yet (a hung mount?)");
         }
-        long deadline = System.nanoTime() + boundMs * 1_000_000L;
-        List<ScanResult> results = new ArrayList<>(monitors.size());
-        for (int i = 0; i < monitors.size(); i++) {
-            Monitor m = monitors.get(i);
-            Future<ScanResult> f = started.get(i);
-            if (f == null) {
-                results.add(ScanResult.failed(m.argument(), "the previous scan has not returned yet (a hung mount?)"));
-                continue;
-            }
-            try {
-                results.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-            } catch (TimeoutException e) {
-                hanging.put(m, f);
-                results.add(ScanResult.failed(m.argument(), "scan did not return within " + boundMs + " ms (a hung mount?)"));
-            } catch (ExecutionException e) {
-                results.add(ScanResult.failed(m.argument(), String.valueOf(e.getCause())));
-            }
+        hanging.remove(m);
+        Future<ScanResult> f = worker(m).submit(m::scan);
+        try {
+            return f.get(boundMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            hanging.put(m, f);
+            return ScanResult.failed(m.argument(), "scan did not return within " + boundMs + " ms (a hung mount?)");
+        } catch (ExecutionException e) {
+            return ScanResult.failed(m.argument(), String.valueOf(e.getCause()));
         }
-        return results;
     }
 
     private ExecutorService worker(Monitor m) {

@@ -99,8 +99,8 @@ public final class OnDemandDiscovery {
         return null;
     }
 
-    /** The same scan results with each vassal's socket name filled in (scanner thread). */
-    public List<ScanResult> annotate(List<ScanResult> results) {
+    /** The same scan results with each vassal's socket name filled in (any monitor's runner thread, one at a time). */
+    public synchronized List<ScanResult> annotate(List<ScanResult> results) {
         List<ScanResult> out = new ArrayList<>(results.size());
         for (ScanResult r : results) {
             if (!r.ok()) {

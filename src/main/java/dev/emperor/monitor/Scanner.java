@@ -17,28 +17,31 @@ import java.util.function.Consumer;
 import dev.emperor.log.Log;
 
 /**
- * Runs the monitors off the event loop: a full scan every {@code emperor-freq} seconds (uWSGI's
- * safety net) and at once whenever inotify (the JDK WatchService) reports a change in a watched
- * directory or someone calls {@link #requestScan()}. Results go to the sink; the scanner itself
- * decides nothing.
+ * Runs the monitors off the event loop, each on a runner thread of its own (docs/architecture.md,
+ * "Vassal sources"): a full scan every {@code emperor-freq} seconds (uWSGI's safety net), at once
+ * whenever inotify (the JDK WatchService) reports a change in a directory a monitor watches, whenever
+ * someone calls {@link #requestScan()}, and whenever a monitor's own wake-up ({@link Monitor#wakeUps})
+ * fires. Each answer goes to the sink alone, as soon as it is there: a slow query of one monitor never
+ * holds the directory scans of another. The scanner itself decides nothing.
  */
 public final class Scanner implements AutoCloseable {
+    private final List<Runner> runners = new ArrayList<>();
     private final List<Monitor> monitors;
     private final long freqMillis;
     private final Consumer<List<ScanResult>> sink;
     private final Log log;
-    private final Object lock = new Object();
-    private boolean requested = true; // first scan at once
     private volatile boolean closed;
     private DirWatches watches;
+    private final Object watchesLock = new Object();
     private WatchService watchService;
-    private Thread scanThread;
     private Thread watchThread;
     /** Fds for one look even when the Emperor is out of them: the directory stream (2) and one file (1). */
     private ReserveFd reserve;
+    private final Object reserveLock = new Object();
+    private int reserveUsers;
     private volatile boolean usingReserve;
 
-    /** How long a round waits for one monitor's scan before taking it as a failed look. */
+    /** How long a runner waits for its monitor's scan before taking it as a failed look. */
     public static final Duration SCAN_BOUND = Duration.ofSeconds(10);
 
     private final BoundedScans scans;
@@ -47,13 +50,14 @@ public final class Scanner implements AutoCloseable {
         this(monitors, freq, sink, log, SCAN_BOUND);
     }
 
-    /** @param scanBound how long a round waits for each monitor (a hung mount must not stop the others) */
+    /** @param scanBound how long a runner waits for its monitor (a hung mount, a query that never ends) */
     public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink, Log log, Duration scanBound) {
         this.monitors = List.copyOf(monitors);
         this.freqMillis = Math.max(1, freq.toMillis());
         this.sink = sink;
         this.log = log;
         this.scans = new BoundedScans(Math.max(1, scanBound.toMillis()));
+        this.monitors.forEach(m -> runners.add(new Runner(m)));
     }
 
     public void start() {
@@ -68,9 +72,16 @@ public final class Scanner implements AutoCloseable {
         } catch (IOException e) {
             log.warn("[emperor] inotify unavailable (" + e.getMessage() + "), relying on the " + freqMillis + " ms rescan");
         }
-        scanThread = new Thread(this::scanLoop, "scanner");
-        scanThread.setDaemon(true);
-        scanThread.start();
+        for (Runner r : runners) {
+            try {
+                r.monitor.wakeUps(r::request);
+            } catch (RuntimeException e) {
+                log.error("[emperor] monitor " + r.monitor.argument() + ": " + e + " (relying on the " + freqMillis + " ms rescan)");
+            }
+            Thread t = new Thread(r, "scanner " + r.monitor.argument());
+            t.setDaemon(true);
+            t.start();
+        }
         if (watchService != null) {
             watchThread = new Thread(this::watchLoop, "inotify");
             watchThread.setDaemon(true);
@@ -78,44 +89,9 @@ public final class Scanner implements AutoCloseable {
         }
     }
 
-    /** Thread-safe: scan again as soon as possible (SIGWINCH, a vassal died, a file event). */
+    /** Thread-safe: scan every monitor again as soon as possible (SIGWINCH, a vassal died). */
     public void requestScan() {
-        synchronized (lock) {
-            requested = true;
-            lock.notifyAll();
-        }
-    }
-
-    private void scanLoop() {
-        while (!closed) {
-            synchronized (lock) {
-                // monotonic: a wall-clock step back must not hold the next scan for as long as the step
-                long deadline = System.nanoTime() + freqMillis * 1_000_000L;
-                while (!requested && !closed) {
-                    long left = (deadline - System.nanoTime()) / 1_000_000L;
-                    if (left <= 0) {
-                        break;
-                    }
-                    try {
-                        lock.wait(left);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                requested = false;
-            }
-            if (closed) {
-                return;
-            }
-            try {
-                if (!scanOnce()) {
-                    return;
-                }
-            } catch (RuntimeException | Error e) {
-                // out of memory or a bug must not end the scans for good: the next round tries again
-                log.error("[emperor] scan failed: " + e + " (nothing concluded, scanning again in " + freqMillis + " ms)");
-            }
-        }
+        runners.forEach(Runner::request);
     }
 
     /**
@@ -126,25 +102,88 @@ public final class Scanner implements AutoCloseable {
         return usingReserve;
     }
 
-    /** One round over every monitor, each under its time bound; false when interrupted (closing). */
-    private boolean scanOnce() {
+    /** One monitor's schedule: its own request flag, its own emperor-freq deadline. */
+    private final class Runner implements Runnable {
+        final Monitor monitor;
+        private boolean requested = true; // first scan at once
+
+        Runner(Monitor monitor) {
+            this.monitor = monitor;
+        }
+
+        synchronized void request() {
+            requested = true;
+            notifyAll();
+        }
+
+        @Override
+        public void run() {
+            while (!closed) {
+                synchronized (this) {
+                    // monotonic: a wall-clock step back must not hold the next scan for as long as the step
+                    long deadline = System.nanoTime() + freqMillis * 1_000_000L;
+                    while (!requested && !closed) {
+                        long left = (deadline - System.nanoTime()) / 1_000_000L;
+                        if (left <= 0) {
+                            break;
+                        }
+                        try {
+                            wait(left);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    requested = false;
+                }
+                if (closed) {
+                    return;
+                }
+                try {
+                    if (!scanOnce(monitor)) {
+                        return;
+                    }
+                } catch (RuntimeException | Error e) {
+                    // out of memory or a bug must not end the scans for good: the next round tries again
+                    log.error("[emperor] scan of " + monitor.argument() + " failed: " + e + " (nothing concluded, scanning again in "
+                            + freqMillis + " ms)");
+                }
+            }
+        }
+    }
+
+    /** One scan of one monitor under its time bound, handed to the sink; false when interrupted (closing). */
+    private boolean scanOnce(Monitor m) {
         watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
-        List<ScanResult> results;
+        ScanResult result;
         // out of fds, the Emperor could otherwise never look again, nor see the removals that free fds
-        usingReserve = reserve != null && reserve.release();
+        useReserve(true);
         try {
-            results = scans.scanAll(monitors);
+            result = scans.scan(m);
         } catch (InterruptedException e) {
             return false;
         } finally {
-            if (reserve != null) {
-                reserve.retake();
-            }
-            usingReserve = false;
+            useReserve(false);
         }
         watchNewDirectories();
-        sink.accept(results);
+        if (!closed) {
+            sink.accept(List.of(result));
+        }
         return true;
+    }
+
+    /** The first scan in releases the reserve fds, the last one out takes them back. */
+    private void useReserve(boolean begin) {
+        synchronized (reserveLock) {
+            if (reserve == null) {
+                return;
+            }
+            if (begin && reserveUsers++ == 0) {
+                usingReserve = reserve.release();
+            } else if (!begin && --reserveUsers == 0) {
+                reserve.retake();
+                usingReserve = false;
+            }
+        }
     }
 
     private void watchNewDirectories() {
@@ -155,7 +194,9 @@ public final class Scanner implements AutoCloseable {
         for (Monitor m : monitors) {
             wanted.addAll(m.watchDirectories());
         }
-        watches.refresh(wanted);
+        synchronized (watchesLock) {
+            watches.refresh(wanted);
+        }
     }
 
     private void watchLoop() {
@@ -168,9 +209,10 @@ public final class Scanner implements AutoCloseable {
             }
             List<WatchEvent<?>> events = key.pollEvents();
             key.reset();
-            // an inotify queue overflow arrives as OVERFLOW: a full scan is exactly the answer
+            // an inotify queue overflow arrives as OVERFLOW: a full scan is exactly the answer; only the
+            // monitors that watch directories are asked (a database is not queried for a file event)
             if (watches.wantsScan(key, events)) {
-                requestScan();
+                runners.stream().filter(r -> !r.monitor.watchDirectories().isEmpty()).forEach(Runner::request);
             }
         }
     }
@@ -178,9 +220,16 @@ public final class Scanner implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        // the reserve stays with the scan thread (not thread-safe); it is closed with the process
+        // the reserve stays with the process (not thread-safe to close under a running scan)
         requestScan();
         scans.close();
+        for (Monitor m : monitors) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                log.warn("[emperor] closing monitor " + m.argument() + ": " + e);
+            }
+        }
         if (watchService != null) {
             try {
                 watchService.close();

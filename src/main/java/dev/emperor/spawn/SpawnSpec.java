@@ -29,11 +29,6 @@ public record SpawnSpec(String name, Path cwd, int uid, int gid, byte[] config, 
         return config != null;
     }
 
-    /** What follows the config flag in the argv: the name, or {@code emperor://NAME} (uWSGI {@code vassal_argv}). */
-    public String configArgument() {
-        return config != null ? ConfigPipe.SCHEME + name : name;
-    }
-
     @Override
     public String toString() {
         return "SpawnSpec[" + name + ", cwd " + cwd + ", " + uid + ":" + gid + (config != null ? ", " + config.length
