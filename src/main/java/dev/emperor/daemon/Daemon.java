@@ -179,7 +179,6 @@ public final class Daemon {
         }
         Signals.Reader signals = Signals.install(loop, rescan, log, nat);
         scanner[0].start();
-        monitors.forEach(m -> m.wakeUps(rescan)); // LISTEN/NOTIFY of pg:// monitors (idempotent)
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
         nat.markAllCloseOnExec();
         int status;
@@ -188,7 +187,6 @@ public final class Daemon {
         } finally {
             signals.close(); // no thread left blocked in a native call: HotSpot's exit waits 300 ms for those
             scanner[0].close();
-            monitors.forEach(Monitor::close);
             if (commands != null) {
                 commands.close();
             }
