@@ -46,9 +46,10 @@ public final class MonitorKinds {
     /** uWSGI's monitors (built in and plugins), in uWSGI's list order. */
     private static final List<Kind> DECLARED = List.of(
             new Kind(NO_SCHEME, null, null),
+            // uWSGI 2.0.21 with plugins = emperor_pg lists pg before dir and glob (verified with the Debian plugin)
+            new Kind("pg", "pg", null),
             new Kind("dir", "dir", null),
             new Kind("glob", "glob", null),
-            new Kind("pg", "pg", null),
             new Kind("mongodb", null, "uWSGI's emperor_mongodb is not packaged by Debian: no reference to be compatible with"),
             new Kind("amqp", null, "uWSGI's emperor_amqp keeps a freed buffer as each vassal's config"
                     + " (a use-after-free): no sound behaviour to be compatible with"),

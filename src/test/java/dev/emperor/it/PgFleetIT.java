@@ -140,6 +140,10 @@ class PgFleetIT {
             e.awaitAnswer(pc, "c", PgFleet.UP);
             e.awaitAnswer(pb, "b2", PgFleet.UP);
             e.await(PgFleet.UP, "a's master gone", () -> !ProcTree.running(pids.get("a.ini")));
+            if (e.impl() == Impl.OURS) {
+                assertTrue(e.log().lines(0).stream().noneMatch(l -> l.contains(pg.password())),
+                        "the driver's connection errors reach the log without the password");
+            }
         } finally {
             if (!isUp()) {
                 pg.restart();
