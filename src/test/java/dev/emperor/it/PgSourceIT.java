@@ -149,4 +149,42 @@ class PgSourceIT {
             }
         }
     }
+
+    /** No password in the string: libpq and pgjdbc both read it from PGPASSFILE (host:port:db:user:password). */
+    @Test
+    void thePasswordCanComeFromPgpassfile() throws Exception {
+        int port = Ports.free();
+        java.nio.file.Path passfile = java.nio.file.Files.createTempFile("emperor-pgpass-", "");
+        try {
+            java.nio.file.Files.writeString(passfile, "127.0.0.1:" + pg.port() + ":" + TempPostgres.DB + ":"
+                    + TempPostgres.USER + ":" + pg.password() + "\n");
+            java.nio.file.Files.setPosixFilePermissions(passfile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            String noPassword = pg.conninfo().replace(" password=" + pg.password(), "");
+            try (TempEmperor e = TempEmperor.prepare("pg-pgpass").option("plugins", "emperor_pg")
+                    .add("emperor", "pg://" + noPassword).env("PGPASSFILE", passfile.toString()).build()) {
+                e.start();
+                pg.sql(PgFleet.insert("app1.ini", PgFleet.config(e, "app1", port)));
+                e.awaitAnswer(port, "app1", PgFleet.UP);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(passfile);
+        }
+    }
+
+    /** The database is down when the Emperor starts: it says so, keeps polling, and runs the rows once it is up. */
+    @Test
+    void aDatabaseDownAtStartIsWaitedFor() throws Exception {
+        int port = Ports.free();
+        try (TempEmperor e = PgFleet.emperor("pg-down-at-start", pg, null).build()) {
+            pg.stop();
+            try {
+                e.start();
+                e.awaitLog(e.impl() == Impl.UWSGI ? "libpq-error" : "monitor pg://.*cannot connect", PgFleet.UP);
+            } finally {
+                pg.restart();
+            }
+            pg.sql(PgFleet.insert("app1.ini", PgFleet.config(e, "app1", port)));
+            e.awaitAnswer(port, "app1", PgFleet.UP);
+        }
+    }
 }
