@@ -77,16 +77,6 @@ public final class CommandLineOptions {
         commandLine = new CommandLine(spec);
     }
 
-    /** Parse with a fresh parser (no subcommands). */
-    public static ParsedArgs parse(String[] args) throws ConfigException {
-        return new CommandLineOptions().parseArgs(args);
-    }
-
-    /** The help text: synopsis and the supported options. */
-    public static String usage() {
-        return new CommandLineOptions().commandLine.getUsageMessage(CommandLine.Help.Ansi.OFF);
-    }
-
     /** The underlying picocli command, e.g. to {@code addSubcommand("ctl", ...)} before parsing. */
     public CommandLine commandLine() {
         return commandLine;

@@ -12,6 +12,7 @@ import dev.emperor.daemon.ProcessSetup;
 import dev.emperor.internal.JnrNative;
 import dev.emperor.internal.Native;
 import dev.emperor.log.LogOutput;
+import dev.emperor.log.StartupTrace;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -28,6 +29,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StartupTrace.mark("main");
         System.exit(run(args, System.out, System.err));
     }
 
@@ -35,20 +37,24 @@ public final class Main {
         ParsedArgs parsed;
         LoadResult loaded;
         try {
-            CommandLineOptions cli = new CommandLineOptions();
-            cli.commandLine().addSubcommand("ctl", new CommandLine(new Ctl()));
-            parsed = cli.parseArgs(args);
-            if (parsed.subcommand() != null) {
-                return Ctl.run(parsed.subcommand(), parsed.options(), out, err); // no natives, no daemon
+            parsed = QuickArgs.parse(args);
+            if (parsed == null) {
+                CommandLineOptions cli = new CommandLineOptions();
+                cli.commandLine().addSubcommand("ctl", new CommandLine(new Ctl()));
+                parsed = cli.parseArgs(args);
+                if (parsed.subcommand() != null) {
+                    return Ctl.run(parsed.subcommand(), parsed.options(), out, err); // no natives, no daemon
+                }
+                if (parsed.help()) {
+                    out.print(cli.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF));
+                    return 0;
+                }
+                if (parsed.version()) {
+                    out.println("emperor " + Version.VERSION + " (uWSGI Emperor compatible)");
+                    return 0;
+                }
             }
-            if (parsed.help()) {
-                out.print(cli.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF));
-                return 0;
-            }
-            if (parsed.version()) {
-                out.println("emperor " + Version.VERSION + " (uWSGI Emperor compatible)");
-                return 0;
-            }
+            StartupTrace.mark("command line parsed");
             LogOutput.hold(); // the loader's lines come out in the log-format it finds (docs/logging.md)
             LoadResult result = null;
             try {
@@ -67,6 +73,7 @@ public final class Main {
             out.println("--- end of imperial monitors list ---");
             return 0;
         }
+        StartupTrace.mark("configuration loaded");
         EmperorConfig config = loaded.config();
         if (config.monitors().isEmpty()) {
             err.println("emperor: nothing to govern: no 'emperor' option (e.g. --emperor /etc/uwsgi/vassals)");
@@ -78,6 +85,7 @@ public final class Main {
             return 1;
         }
         Native nat = JnrNative.load();
+        StartupTrace.mark("native layer loaded");
         PidFileWriter pidFiles;
         try {
             if (ProcessSetup.daemonizeIfAsked(config, nat)) {
@@ -87,9 +95,18 @@ public final class Main {
             pidFiles = new PidFileWriter(loaded.pidFiles(), config.startupCwd(), nat.getpid(),
                     new EmperorLog(config.logDate(), System::currentTimeMillis));
             pidFiles.writeFirst();
-            dev.emperor.daemon.CdsPending.beforePrivilegeDrop(config, err);
-            ProcessSetup.dropPrivileges(config, nat);
-            pidFiles.writeSecond();
+            if (loaded.earlyEmperor()) {
+                // uWSGI runs a standalone Emperor from the early start and never returns to the privilege
+                // drop and pidfile2 that follow it (docs/uwsgi-compat.md, "early-emperor")
+                if (config.uid() != null || config.gid() != null) {
+                    err.println("early-emperor: the Emperor keeps uid " + nat.getuid() + " / gid " + nat.getgid()
+                            + " (uid/gid are not applied to an early Emperor, as in uWSGI)");
+                }
+            } else {
+                dev.emperor.daemon.CdsPending.beforePrivilegeDrop(config, err);
+                ProcessSetup.dropPrivileges(config, nat);
+                pidFiles.writeSecond();
+            }
         } catch (ProcessSetup.SetupException e) {
             err.println("emperor: " + e.getMessage());
             return 1;

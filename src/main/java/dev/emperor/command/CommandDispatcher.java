@@ -1,9 +1,8 @@
 package dev.emperor.command;
 
+import dev.emperor.control.EmperorCommands;
 import dev.emperor.core.Control;
 import dev.emperor.core.EmperorLog;
-import dev.emperor.core.EmperorLoop;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns command datagrams into Emperor actions, as uWSGI master's {@code core/emperor.c:
@@ -13,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * core logs the {@code INFO}/{@code WARNING} lines), {@code log} writes its message to the Emperor
  * log; unknown commands are ignored (a debug line here), nothing is ever answered.
  * <p>
- * Runs on the command thread and never waits: the {@link Target} only enqueues work for the loop;
+ * Runs on the command thread and never waits: {@link EmperorCommands} only enqueues work for the loop;
  * "unable to find vassal" is logged when the loop's answer comes back.
  * <p>
  * Fixed uWSGI BUG: a 1–3 byte datagram makes master parse {@code len - 4} as a huge
@@ -21,32 +20,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class CommandDispatcher {
 
-    /** Where commands go: the loop ({@link #of(EmperorLoop)}) or a test fake. Both calls must not block. */
-    public interface Target {
-        CompletableFuture<Control.Result> control(String vassal, Control.Action action);
-
-        void logMessage(String msg);
-
-        static Target of(EmperorLoop loop) {
-            return new Target() {
-                @Override
-                public CompletableFuture<Control.Result> control(String vassal, Control.Action action) {
-                    return loop.control(vassal, action);
-                }
-
-                @Override
-                public void logMessage(String msg) {
-                    loop.logMessage(msg);
-                }
-            };
-        }
-    }
-
-    private final Target target;
+    private final EmperorCommands commands;
     private final EmperorLog log;
 
-    public CommandDispatcher(Target target, EmperorLog log) {
-        this.target = target;
+    public CommandDispatcher(EmperorCommands commands, EmperorLog log) {
+        this.commands = commands;
         this.log = log;
     }
 
@@ -77,7 +55,7 @@ public final class CommandDispatcher {
                 if (d.msg().isEmpty()) {
                     log.plain("[uwsgi-emperor] ERROR: the \"log\" command requires a message");
                 } else {
-                    target.logMessage(d.logText());
+                    commands.logMessage(d.logText());
                 }
             }
             default -> log.debug("[uwsgi-emperor] unknown command \"" + d.cmd() + "\" ignored");
@@ -91,7 +69,7 @@ public final class CommandDispatcher {
             return;
         }
         String name = d.vassalName();
-        target.control(name, action).whenComplete((result, failure) -> {
+        commands.control(name, action).whenComplete((result, failure) -> {
             if (failure != null) {
                 log.about(name, -1, "command").error("[uwsgi-emperor] the \"" + word + "\" command for \"" + name + "\" failed: " + failure);
             } else if (result.notFound()) {

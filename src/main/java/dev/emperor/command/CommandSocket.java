@@ -2,8 +2,8 @@ package dev.emperor.command;
 
 import dev.emperor.internal.SocketFds;
 import dev.emperor.config.EmperorConfig;
+import dev.emperor.control.EmperorCommands;
 import dev.emperor.core.EmperorLog;
-import dev.emperor.core.EmperorLoop;
 import dev.emperor.internal.UnixDatagramSocket;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -65,16 +65,16 @@ public final class CommandSocket implements AutoCloseable {
 
     /**
      * Starts the command socket {@code config} asks for (null when it asks for none), commands going
-     * to {@code loop}; logs the startup line, or on failure the {@code fd: -1} line and an error
+     * to {@code commands}; logs the startup line, or on failure the {@code fd: -1} line and an error
      * naming the address, then throws: the daemon must exit 1.
      */
-    public static CommandSocket start(EmperorConfig config, EmperorLoop loop, EmperorLog log) throws IOException {
+    public static CommandSocket start(EmperorConfig config, EmperorCommands commands, EmperorLog log) throws IOException {
         if (config.commandSocket() == null) {
             return null;
         }
         Path base = config.chdir() != null ? config.startupCwd().resolve(config.chdir()) : config.startupCwd();
         return open(config.commandSocket(), base, config.chmodSocket(),
-                new CommandDispatcher(CommandDispatcher.Target.of(loop), log), log);
+                new CommandDispatcher(commands, log), log);
     }
 
     /** Binds {@code address} and starts the {@code command} thread; see {@link #start}. */
@@ -98,10 +98,6 @@ public final class CommandSocket implements AutoCloseable {
     /** The socket's fd number (-1 when the JDK does not say). */
     public int fd() {
         return fd;
-    }
-
-    public String address() {
-        return address;
     }
 
     /** Stops the thread (wakes a blocked receive) and closes the socket; removes a UNIX socket file. */

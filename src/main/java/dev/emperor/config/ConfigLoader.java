@@ -73,7 +73,8 @@ public final class ConfigLoader {
         TypedOptions typed = collector.typed();
         return new LoadResult(typed.build(placeholders, dir), warnings.list(), typed.bool("stats-http"),
                 typed.bool("stats-minified"), typed.bool("imperial-monitor-list"),
-                new LoadResult.PidFiles(typed.string("pidfile"), typed.string("pidfile2"), typed.bool("vacuum")));
+                new LoadResult.PidFiles(typed.string("pidfile"), typed.string("pidfile2"), typed.bool("vacuum")),
+                typed.bool("early-emperor"));
     }
 
     /**

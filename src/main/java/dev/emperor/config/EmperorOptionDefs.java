@@ -64,7 +64,7 @@ final class EmperorOptionDefs {
                 on("emperor-use-clone", STRING, "new namespaces for vassals: net,ipc,uts,mount (through unshare(1))"),
                 on("emperor-cap", STRING, "capabilities kept in the vassals' bounding set (through setpriv(1))",
                         "vassals-cap", "vassal-cap"),
-                notYet("early-emperor", BOOL, "start the Emperor before privilege drop"),
+                on("early-emperor", BOOL, "the Emperor keeps its privileges: uid/gid and pidfile2 are not applied to it"),
                 notYet("vassals-start-hook", STRING, "command run in the child before exec"),
                 notYet("vassals-stop-hook", STRING, "command run after a vassal died"),
                 notYet("hook-emperor-start", LIST, "hooks at Emperor start"),

@@ -14,9 +14,12 @@ import java.util.List;
  *                            ({@code *** uWSGI loaded imperial monitors ***}, {@code dir}, {@code glob},
  *                            {@code --- end of imperial monitors list ---})
  * @param pidFiles            uWSGI's {@code pidfile}, {@code pidfile2} and {@code vacuum}
+ * @param earlyEmperor        {@code early-emperor}: uWSGI starts the Emperor before it drops privileges and
+ *                            writes pidfile2, and a standalone Emperor never comes back from it, so the
+ *                            Emperor keeps its uid/gid and no pidfile2 is written (docs/uwsgi-compat.md, "early-emperor")
  */
 public record LoadResult(EmperorConfig config, List<String> warnings, boolean statsHttp, boolean statsMinified,
-                         boolean imperialMonitorList, PidFiles pidFiles) {
+                         boolean imperialMonitorList, PidFiles pidFiles, boolean earlyEmperor) {
 
     /**
      * uWSGI writes {@code pidfile} before it drops privileges and {@code pidfile2} after

@@ -43,11 +43,6 @@ final class MagicVars {
         table['b'] = facts.binary();
     }
 
-    /** Current value of {@code %c} ("" for an unset variable, as uWSGI initialises them). */
-    String get(char c) {
-        return c < 256 ? value(c) : "";
-    }
-
     private String value(char c) {
         if (c == 'G' && table['G'] == null) {
             table['G'] = facts.group();

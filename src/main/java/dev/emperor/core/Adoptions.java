@@ -10,48 +10,45 @@ import java.util.Map;
 /**
  * The loop's bookkeeping for fork-server adoptions (docs/lifecycle.md, "Fork-server adoption"): sessions in flight
  * by socket fd, children reaped before anyone claimed their pid, and adopted pids whose
- * re-parenting to the Emperor is still being checked. Loop thread only.
+ * re-parenting to the Emperor is still being checked. What they mean for a vassal is the table's
+ * (the adoption rows of {@link Lifecycle}). Loop thread only.
  */
 final class Adoptions {
     private static final int MAX_UNCLAIMED = 1024;
 
     private final Native nat;
-    private final Native.Poller poller;
-    private final Lifecycle lifecycle;
+    private final FdHandlers fds;
     private final Map<Integer, Vassal> byPid;
     private final long parentCheckMs;
-    private final Map<Integer, Vassal> sessionFds = new HashMap<>();
     private final Map<Vassal, ForkServerSession> sessions = new HashMap<>();
     private final Map<Integer, Reaped> unclaimed = new LinkedHashMap<>();
 
-    Adoptions(Native nat, Native.Poller poller, Lifecycle lifecycle, Map<Integer, Vassal> byPid, long parentCheckMs) {
+    Adoptions(Native nat, FdHandlers fds, Map<Integer, Vassal> byPid, long parentCheckMs) {
         this.nat = nat;
-        this.poller = poller;
-        this.lifecycle = lifecycle;
+        this.fds = fds;
         this.byPid = byPid;
         this.parentCheckMs = parentCheckMs;
     }
 
     void begin(Vassal v, ForkServerSession s) {
         sessions.put(v, s);
-        sessionFds.put(s.fd(), v);
-        poller.add(s.fd());
+        fds.add(s.fd(), FdHandlers.Kind.FORK_SERVER_SESSION, v);
     }
 
-    /** True when fd was a session socket (and it has been served). */
-    boolean readable(int fd, long now) {
-        Vassal v = sessionFds.get(fd);
-        if (v == null) {
-            return false;
+    /** The session socket of v is readable: part of the reply, or all of it. */
+    void readable(Vassal v, long now, Lifecycle lifecycle) {
+        ForkServerSession s = sessions.get(v);
+        if (s == null) {
+            return;
         }
-        ForkServerSession.Progress p = sessions.get(v).onReadable();
+        ForkServerSession.Progress p = s.onReadable();
         if (!p.done()) {
-            return true;
+            return;
         }
         end(v);
         if (p.error() != null) {
             lifecycle.adoptionFailed(v, p.error(), now);
-            return true;
+            return;
         }
         int pid = p.pid();
         Reaped dead = unclaimed.remove(pid);
@@ -62,7 +59,6 @@ final class Adoptions {
         if (dead == null && v.pid == pid && nat.parentOf(pid) != nat.getpid()) {
             v.parentCheckUntil = now + parentCheckMs;
         }
-        return true;
     }
 
     /** A reaped pid nobody claims yet: maybe an adopted vassal whose pid reply is still on its way. */
@@ -76,14 +72,13 @@ final class Adoptions {
     void end(Vassal v) {
         ForkServerSession s = sessions.remove(v);
         if (s != null) {
-            sessionFds.remove(s.fd());
-            poller.remove(s.fd());
+            fds.remove(s.fd());
             s.close();
         }
     }
 
     /** Session deadlines and re-parenting checks for one vassal. */
-    void tick(Vassal v, long now) {
+    void tick(Vassal v, long now, Lifecycle lifecycle) {
         ForkServerSession s = sessions.get(v);
         if (s != null && now >= s.deadline()) {
             end(v);

@@ -6,7 +6,8 @@ import java.util.Locale;
  * Operator commands on one vassal, from the command socket (uWSGI master
  * {@code emperor_manage_command}: {@code spawn}, {@code respawn}, {@code stop}) and from HTTP
  * control / {@code emperor ctl} ({@code restart}, {@code stop}, {@code start},
- * {@code reset-throttle}). Runs on the loop thread; every verb says in its result what it did.
+ * {@code reset-throttle}). A sibling row class of {@link Lifecycle}: it decides, the table acts
+ * (docs/lifecycle.md, "Who writes a state"). Loop thread only; every verb says in its result what it did.
  */
 public final class Control {
 
@@ -46,78 +47,75 @@ public final class Control {
     public record Result(boolean ok, boolean notFound, String message, VassalView vassal) {
     }
 
-    private final Lifecycle lifecycle;
+    /** A command's decision for the table, or why it was refused ({@code refusal} null = done). */
+    record Order(Next next, String refusal) {
+        static Order refused(String why) {
+            return new Order(Next.STAY, why);
+        }
+
+        static Order of(Next next) {
+            return new Order(next, null);
+        }
+    }
+
     private final Blacklist blacklist;
     private final EmperorLog log;
 
-    Control(Lifecycle lifecycle, Blacklist blacklist, EmperorLog log) {
-        this.lifecycle = lifecycle;
+    Control(Blacklist blacklist, EmperorLog log) {
         this.blacklist = blacklist;
         this.log = log;
     }
 
-    /** As {@link #apply(Action, Vassal, long, long)} with one clock for both (tests). */
-    String apply(Action action, Vassal v, long now) {
-        return apply(action, v, now, now);
-    }
-
-    /** Applies {@code action}; returns a message (null = done). {@code now}: monotonic, {@code wallNowMs}: last_mod. */
-    String apply(Action action, Vassal v, long now, long wallNowMs) {
+    /**
+     * The operator rows of the table (docs/lifecycle.md, "The table"): logs uWSGI's command lines and
+     * decides; {@link Lifecycle#command} carries the decision out.
+     */
+    Order decide(Action action, Vassal v) {
         VassalState s = v.state;
         switch (action) {
             case SPAWN -> {
                 if (s == VassalState.REFUSED) {
-                    return "refused by emperor-tyrant: it starts once its config file is acceptable";
+                    return Order.refused("refused by emperor-tyrant: it starts once its config file is acceptable");
                 }
                 if (s != VassalState.SUSPENDED) {
                     log.about(v, "command").plain("[uwsgi-emperor] WARNING: the vassal \"" + v.name + "\" is already active");
-                    return "already active (" + s.label() + ")";
+                    return Order.refused("already active (" + s.label() + ")");
                 }
                 log.about(v, "command").plain("[uwsgi-emperor] INFO: requested the spawn of vassal \"" + v.name + "\"");
-                lifecycle.start(v, now);
+                return Order.of(Next.START);
             }
             case RESPAWN -> {
                 log.about(v, "command").plain("[uwsgi-emperor] INFO: requested the respawn of vassal \"" + v.name + "\"");
-                if (s != VassalState.RUNNING) {
-                    return "not running (" + s.label() + ")";
-                }
-                lifecycle.reload(v, Math.max(wallNowMs * 1_000_000L, v.lastModNanos), now);
+                return s == VassalState.RUNNING ? Order.of(Next.RELOAD) : Order.refused("not running (" + s.label() + ")");
             }
             case STOP, HALT -> {
                 if (action == Action.STOP) {
                     log.about(v, "command").plain("[uwsgi-emperor] INFO: requested the stop of vassal \"" + v.name + "\"");
                 }
                 if (s == VassalState.RUNNING) {
-                    lifecycle.stop(v, action == Action.STOP ? StopReason.COMMAND : StopReason.OPERATOR, now);
-                } else if (action == Action.HALT && (s == VassalState.THROTTLED || s == VassalState.EXILED
-                        || s == VassalState.WAITING_FOR_BASE || s == VassalState.ON_DEMAND)) {
-                    lifecycle.park(v);
-                } else if (s != VassalState.SUSPENDED) {
-                    return "cannot stop a vassal that is " + s.label();
+                    return Order.of(Next.stop(action == Action.STOP ? StopReason.COMMAND : StopReason.OPERATOR));
                 }
+                if (action == Action.HALT && (s == VassalState.THROTTLED || s == VassalState.EXILED
+                        || s == VassalState.WAITING_FOR_BASE || s == VassalState.ON_DEMAND)) {
+                    return Order.of(Next.PARK);
+                }
+                return s == VassalState.SUSPENDED ? Order.of(Next.STAY) : Order.refused("cannot stop a vassal that is " + s.label());
             }
             case RESTART, START -> {
                 if (s == VassalState.RUNNING) {
-                    if (action == Action.START) {
-                        return null; // already running: nothing to do
-                    }
-                    lifecycle.reload(v, Math.max(wallNowMs * 1_000_000L, v.lastModNanos), now);
-                } else if (s == VassalState.SUSPENDED || s == VassalState.THROTTLED || s == VassalState.EXILED) {
-                    blacklist.remove(v.name);
-                    v.newRecord(now);
-                    lifecycle.start(v, now); // an on-demand vassal goes back to waiting on its socket
-                } else {
-                    return "cannot " + action.verb() + " a vassal that is " + s.label();
+                    return Order.of(action == Action.START ? Next.STAY : Next.RELOAD); // start: already running
                 }
+                if (s == VassalState.SUSPENDED || s == VassalState.THROTTLED || s == VassalState.EXILED) {
+                    blacklist.remove(v.name);
+                    return Order.of(Next.FRESH_START); // an on-demand vassal goes back to waiting on its socket
+                }
+                return Order.refused("cannot " + action.verb() + " a vassal that is " + s.label());
             }
             case RESET_THROTTLE -> {
                 blacklist.remove(v.name);
-                if (s == VassalState.THROTTLED) {
-                    v.spawnAt = now;
-                    lifecycle.tick(v, now);
-                }
+                return Order.of(s == VassalState.THROTTLED ? Next.RETRY_NOW : Next.STAY);
             }
         }
-        return null;
+        throw new IllegalArgumentException(String.valueOf(action));
     }
 }

@@ -14,10 +14,12 @@ final class LoopGuard {
     static final long RETRY_MS = 1000;
 
     private final EmperorLog log;
+    private final Lifecycle lifecycle;
     private long failures;
 
-    LoopGuard(EmperorLog log) {
+    LoopGuard(EmperorLog log, Lifecycle lifecycle) {
         this.log = log;
+        this.lifecycle = lifecycle;
     }
 
     /** Runs {@code handler}; true when it completed, false when it failed (already logged and handled). */
@@ -31,6 +33,19 @@ final class LoopGuard {
         }
     }
 
+    /**
+     * Runs {@code handler} and returns its value; {@code onFailure} when it failed (already logged and
+     * handled as {@link #run} does).
+     */
+    <T> T call(String what, Vassal v, long now, java.util.function.Supplier<T> handler, T onFailure) {
+        try {
+            return handler.get();
+        } catch (RuntimeException | Error e) {
+            failed(what, v, now, e);
+            return onFailure;
+        }
+    }
+
     /** Logs a failure caught elsewhere and handles it as a failure of {@code v} (may be null). */
     void failed(String what, Vassal v, long now, Throwable e) {
         if (e instanceof InternalError || e instanceof UnknownError) {
@@ -41,27 +56,13 @@ final class LoopGuard {
                 + (v == null ? "" : " (" + v.name + " is kept as it is and looked at again in a second)"));
         log.debug(stackTrace(e));
         if (v != null) {
-            postpone(v, now);
+            lifecycle.postpone(v, now); // the table's row: its next deadline a second ahead
         }
     }
 
     /** Handler failures so far. */
     long failures() {
         return failures;
-    }
-
-    /** Moves the vassal's next deadline a second ahead (see {@link Lifecycle#nextDeadline}). */
-    private static void postpone(Vassal v, long now) {
-        switch (v.state) {
-            case THROTTLED, WAITING_FOR_BASE -> v.spawnAt = Math.max(v.spawnAt, now + RETRY_MS);
-            case STOPPING, CURSED -> v.cursedAt = Math.max(v.cursedAt, now);
-            case RUNNING -> {
-                if (v.lastHeartbeat > 0) {
-                    v.lastHeartbeat = Math.max(v.lastHeartbeat, now);
-                }
-            }
-            case ADOPTING, EXILED, SUSPENDED, REFUSED, ON_DEMAND -> { }
-        }
     }
 
     private static String stackTrace(Throwable e) {

@@ -3,16 +3,19 @@ package dev.emperor.daemon;
 import dev.emperor.Version;
 import dev.emperor.command.CommandSocket;
 import dev.emperor.config.EmperorConfig;
+import dev.emperor.control.EmperorCommands;
 import dev.emperor.core.Blacklist;
-import dev.emperor.core.Control;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.Lifecycle;
 import dev.emperor.core.LoopClock;
+import dev.emperor.core.LoopParts;
+import dev.emperor.core.LoopSettings;
 import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.Native;
 import dev.emperor.log.LogOutput;
+import dev.emperor.log.StartupTrace;
 import dev.emperor.source.Monitor;
 import dev.emperor.monitor.OnDemandDiscovery;
 import dev.emperor.monitor.Scanner;
@@ -28,7 +31,6 @@ import dev.emperor.spawn.Trampoline;
 import dev.emperor.spawn.VassalEnvironment;
 import dev.emperor.spawn.VassalLogs;
 import dev.emperor.stats.ControlRoutes;
-import dev.emperor.stats.Controller;
 import dev.emperor.stats.MetricsEndpoint;
 import dev.emperor.stats.StatsServer;
 import dev.emperor.stats.UiRoute;
@@ -38,7 +40,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Wires one running Emperor from a finished configuration: the process-level options (pidfile,
@@ -77,6 +80,11 @@ public final class Daemon {
         Path base = config.chdir() != null ? config.startupCwd().resolve(config.chdir()) : config.startupCwd();
         if (config.procname() != null) {
             nat.setProcessName(config.procname());
+            int refused = nat.setCommandLine(config.procname());
+            if (refused != 0) {
+                log.plain("emperor-procname: ps still shows the java command line (" + nat.strerror(refused)
+                        + "); the process name (comm) is \"" + config.procname() + "\"");
+            }
         }
         if (!nat.setChildSubreaper()) {
             if (config.subreaperRequired()) {
@@ -116,11 +124,12 @@ public final class Daemon {
         List<String> arguments = new ArrayList<>();
         monitors.forEach(m -> arguments.add(m.argument()));
 
+        VassalEnvironment environment = new VassalEnvironment(System.getenv(), config.env(), config.unenv());
         Spawner spawner = new Spawner(nat,
                 new ArgvBuilder(config.vassalsInheritBefore(), config.vassalsIncludeBefore(), config.vassalSet(),
                         config.vassalsInherit(), config.vassalsInclude(), config.extraExtensions()),
                 new BinaryResolver(config.wrapperOverride(), config.wrapper(), config.binaryPath(), config.wrapperFallback()),
-                new VassalEnvironment(System.getenv(), config.env(), config.unenv()),
+                environment,
                 config.safeFds(),
                 trampoline);
         spawner.log(log);
@@ -128,57 +137,58 @@ public final class Daemon {
             spawner.vassalLogs(new VassalLogs(nat, base.resolve(config.vassalLogs()), config.tyrant()));
         }
 
-        Scanner[] scanner = new Scanner[1];
-        Runnable rescan = () -> scanner[0].requestScan();
+        ScannerLink scannerLink = new ScannerLink(); // the scanner is attached below: it posts to the loop
         long mercyMs = (config.reloadMercy() > 0 ? config.reloadMercy() : 30) * 1000L;
         // deadlines on the monotonic clock, wall time only where uWSGI shows it (docs/reliability-time.md)
         LoopClock clocks = LoopClock.system();
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, config.forkServer(), config.forkServerAttr(),
                 config.vassalForkBase(), socketTimeoutMs(), clocks::monotonicMs);
-        EmperorLoop loop = new EmperorLoop(nat, starter, log, clocks,
-                new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
-                new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
-                        config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
-                        java.util.Set.copyOf(config.vassalForkBase()), config.tyrant()),
-                new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
-                        arguments, config.tyrant()),
-                mercyMs, rescan, socketTimeoutMs());
-        loop.suspendNewVassals(config::suspends);
-        loop.hooks(SdNotify.fromEnvironment(System.getenv(), nat.getpid(), log));
-        loop.onDemandBacklog(config.listen());
         HelperChildren helpers = new HelperChildren(nat);
-        loop.helperChildren(helpers);
+        EmperorLoop loop = new EmperorLoop(
+                new LoopSettings(new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
+                        config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
+                        Set.copyOf(config.vassalForkBase()), config.tyrant()),
+                        mercyMs, socketTimeoutMs(), config.listen(), config::suspends),
+                new LoopParts(nat, starter, log, clocks, new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
+                        new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
+                                arguments, config.tyrant()),
+                        scannerLink::requestScan, scannerLink::usingReserve, helpers,
+                        SdNotify.fromEnvironment(System.getenv(), nat.getpid(), log)));
         // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
-                config.onDemandExec(), nat, helpers, new VassalEnvironment(System.getenv(), config.env(), config.unenv())
-                        .forChild(java.util.Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, clocks::monotonicMs, log);
+                config.onDemandExec(), nat, helpers, environment.forChild(Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, clocks::monotonicMs, log);
         if (onDemand != null) {
             onDemand.underTyrant(config.tyrant());
         }
-        scanner[0] = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
+        Scanner scanner = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.source.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
+            StartupTrace.scanned();
             loop.execute(() -> loop.applyScan(annotated));
         }, log);
 
-        loop.scanUsesReserve(() -> scanner[0].usingReserve());
+        scannerLink.attach(scanner);
+        EmperorCommands commands = new LoopCommands(loop); // the command socket's and HTTP control's
+        StartupTrace.mark("daemon wired");
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
         try {
-            stats = startStats(loop); // before the scanner runs: nothing has been spawned yet
+            stats = startStats(loop, commands); // before the scanner runs: nothing has been spawned yet
         } catch (StatsBindFailed e) {
             return 1;
         }
-        CommandSocket commands;
+        CommandSocket commandSocket;
         try {
-            commands = CommandSocket.start(config, loop, log); // null without emperor-command-socket
+            commandSocket = CommandSocket.start(config, commands, log); // null without emperor-command-socket
         } catch (IOException e) {
             if (stats != null) {
                 stats.close();
             }
             return 1; // fatal, as uWSGI's bind failure: already logged with the address
         }
-        Signals.Reader signals = Signals.install(loop, rescan, log, nat);
-        scanner[0].start();
+        StartupTrace.mark("stats and command sockets up");
+        Signals.Reader signals = Signals.install(loop, scanner::requestScan, log, nat);
+        scanner.start();
+        StartupTrace.mark("scanner started");
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
         nat.markAllCloseOnExec();
         int status;
@@ -186,9 +196,9 @@ public final class Daemon {
             status = loop.run();
         } finally {
             signals.close(); // no thread left blocked in a native call: HotSpot's exit waits 300 ms for those
-            scanner[0].close();
-            if (commands != null) {
-                commands.close();
+            scanner.close();
+            if (commandSocket != null) {
+                commandSocket.close();
             }
             if (stats != null) {
                 stats.close();
@@ -214,7 +224,7 @@ public final class Daemon {
         return ControlRoutes.addressRefusal(config.statsAddress(), config.statsControl(), config.statsControlAnyAddress());
     }
 
-    private StatsServer startStats(EmperorLoop loop) {
+    private StatsServer startStats(EmperorLoop loop, EmperorCommands commands) {
         if (config.statsAddress() == null) {
             if (config.statsControl()) {
                 log.warn("[emperor] emperor-stats-control has no effect without emperor-stats");
@@ -228,17 +238,7 @@ public final class Daemon {
         server.onResourceError(loop::countResourceError);
         UiRoute.register(server.router(), config.statsControl());
         server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
-        Controller controller = !config.statsControl() ? null : new Controller() {
-            @Override
-            public CompletableFuture<Control.Result> control(String name, Control.Action action) {
-                return loop.control(name, action);
-            }
-
-            @Override
-            public void reloadAll() {
-                loop.execute(loop::reloadAll);
-            }
-        };
+        EmperorCommands controller = config.statsControl() ? commands : null;
         ControlRoutes.install(server.router(), loop::snapshot, controller, config.statsControlAnyAddress());
         try {
             server.start();

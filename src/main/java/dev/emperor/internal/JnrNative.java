@@ -20,6 +20,10 @@ import jnr.ffi.Runtime;
  * The real {@link Native}: glibc through the jnr-ffi binding {@link LibC}. One instance per
  * process, see {@link #load()}. Besides the contract it offers fd passing (sendmsg/recvmsg with
  * SCM_RIGHTS) and two probes used by tests ({@link #isCloseOnExec}, {@link #isChildSubreaper}).
+ * <p>
+ * Longer than 300 lines on purpose: it is the one place where every libc call of the daemon is
+ * made (docs/architecture.md), each method a short call or a delegation to the helper of its
+ * kind (PosixSpawner, FdPassing, ListenSockets, SignalFds, ProcessImage, CommandLineTitle).
  */
 public final class JnrNative implements Native {
     private static final int EIO = 5;
@@ -30,6 +34,7 @@ public final class JnrNative implements Native {
     private final FdPassing fdPassing;
     private final ListenSockets listenSockets;
     private final SignalFds signalFds;
+    private final ProcessImage image;
 
     private JnrNative(LibC c) {
         this.c = c;
@@ -38,6 +43,7 @@ public final class JnrNative implements Native {
         this.fdPassing = new FdPassing(c, rt);
         this.listenSockets = new ListenSockets(c, rt);
         this.signalFds = new SignalFds(c, rt);
+        this.image = new ProcessImage(c, rt);
     }
 
     /** The process-wide instance; libc is bound on first use (about 200 ms of jnr-ffi class generation). */
@@ -289,6 +295,26 @@ public final class JnrNative implements Native {
             ne.initCause(e);
             throw ne;
         }
+    }
+
+    @Override
+    public int setCommandLine(String value) {
+        return CommandLineTitle.set(rt, value);
+    }
+
+    @Override
+    public int execve(String path, List<String> argv, List<String> env) {
+        return image.execve(path, argv, env);
+    }
+
+    @Override
+    public int memfd(String name) {
+        return image.memfd(name);
+    }
+
+    @Override
+    public void setCloseOnExec(int fd, boolean on) {
+        image.setCloseOnExec(fd, on);
     }
 
     // --- fd passing (not yet in the Native contract: used by the fork-server/proxy features) ---

@@ -41,8 +41,6 @@ public interface LibC {
     int EPOLLERR = 0x008;
     int EPOLLHUP = 0x010;
     int EPOLLRDHUP = 0x2000;
-    int AT_FDCWD = -100;
-    int AT_SYMLINK_NOFOLLOW = 0x100;
     int EFD_CLOEXEC = O_CLOEXEC;
     int EFD_NONBLOCK = O_NONBLOCK;
     int EINTR = 4;
@@ -94,11 +92,6 @@ public interface LibC {
     int setsockopt(int sockfd, int level, int optname, @In int[] optval, int optlen);
     int unlink(@In byte[] path);
     int chmod(@In byte[] path, int mode);
-    /**
-     * With {@link #AT_SYMLINK_NOFOLLOW}: glibc 2.36 changes the mode of anything but a symlink (through
-     * an O_PATH fd and /proc) and fails with EOPNOTSUPP on a symlink instead of following it.
-     */
-    int fchmodat(int dirfd, @In byte[] path, int mode, int flags);
     int fchown(int fd, int owner, int group);
     String strerror(int errnum);
     /** Variadic in C; an int third argument is passed identically on the LP64 ABIs we support. */
@@ -124,6 +117,10 @@ public interface LibC {
     /** struct rlimit as two 64-bit words: soft, hard. */
     int getrlimit(int resource, @Out long[] rlim);
     int dup2(int oldfd, int newfd);
+    /** Returns only on failure; see {@link ProcessImage}. */
+    int execve(@In byte[] path, Pointer argv, Pointer envp);
+    int memfd_create(@In byte[] name, int flags);
+    int MFD_CLOEXEC = 1;
 
     // --- event loop ---
     int epoll_create1(int flags);

@@ -94,8 +94,36 @@ public interface Native {
     /** Drops the whole process to gid (supplementary groups cleared) then uid; glibc applies it to every thread. */
     void dropPrivileges(int uid, int gid) throws NativeException;
 
+    /**
+     * Replaces this process's program (same pid): call it on the thread that spawned the vassals
+     * (docs/platform-notes.md, "Replacing the JVM in place").
+     *
+     * @return the errno of the failure; on success it does not return
+     */
+    default int execve(String path, java.util.List<String> argv, java.util.List<String> env) {
+        throw new UnsupportedOperationException("execve");
+    }
+
+    /** An anonymous in-memory file (memfd_create, close-on-exec) for a document handed across execve. */
+    default int memfd(String name) {
+        throw new UnsupportedOperationException("memfd");
+    }
+
+    /** Sets or clears FD_CLOEXEC on one fd: only the fds handed across execve are cleared. */
+    default void setCloseOnExec(int fd, boolean on) {
+        throw new UnsupportedOperationException("setCloseOnExec");
+    }
+
     /** Writes {@code value} (procname, at most 15 bytes are kept) as the process name in /proc/self/comm. */
     void setProcessName(String value);
+
+    /**
+     * Makes /proc/self/cmdline (what ps and pgrep -f show) read {@code value}, as uWSGI's procname
+     * does: the argv area is overwritten in place, so a title longer than the original command line is cut.
+     *
+     * @return 0, or an errno (EIO when the argv area is not known)
+     */
+    int setCommandLine(String value);
 
     /**
      * Sets FD_CLOEXEC on every open fd above 2 that lacks it; returns how many were changed. The

@@ -67,12 +67,12 @@ final class PosixSpawner {
         Pointer envArray = mem.slice(off);
         off += (long) (env.size() + 1) * PTR;
         // Strings after the aligned part; each pointer array ends with NULL (char *const argv[]).
-        long[] cursor = {off};
-        Pointer exePtr = put(mem, cursor, exe);
-        Pointer devNull = put(mem, cursor, DEV_NULL);
-        Pointer cwdPtr = cwd == null ? null : put(mem, cursor, cwd);
-        fillArray(mem, argvArray, argv, cursor);
-        fillArray(mem, envArray, env, cursor);
+        StringArea area = new StringArea(mem, off);
+        Pointer exePtr = area.put(exe);
+        Pointer devNull = area.put(DEV_NULL);
+        Pointer cwdPtr = cwd == null ? null : area.put(cwd);
+        area.fillArray(argvArray, argv);
+        area.fillArray(envArray, env);
 
         check("posix_spawn_file_actions_init", c.posix_spawn_file_actions_init(fa));
         try {
@@ -102,6 +102,7 @@ final class PosixSpawner {
                 if (rc != 0) {
                     throw new SpawnException("posix_spawn " + r.executable(), rc);
                 }
+                dev.emperor.log.StartupTrace.spawned();
                 return pid[0];
             } finally {
                 c.posix_spawnattr_destroy(attr);
@@ -201,19 +202,31 @@ final class PosixSpawner {
         return scratch;
     }
 
-    private static Pointer put(Pointer mem, long[] cursor, byte[] s) {
-        mem.put(cursor[0], s, 0, s.length);
-        Pointer p = mem.slice(cursor[0], s.length);
-        cursor[0] += s.length;
-        return p;
-    }
+    /** The string part of the one allocation: each C string is copied right after the previous one. */
+    private static final class StringArea {
+        private final Pointer mem;
+        private long next;
 
-    private static void fillArray(Pointer mem, Pointer array, List<byte[]> strings, long[] cursor) {
-        int i = 0;
-        for (byte[] s : strings) {
-            array.putAddress((long) i++ * PTR, put(mem, cursor, s).address());
+        StringArea(Pointer mem, long start) {
+            this.mem = mem;
+            this.next = start;
         }
-        array.putAddress((long) i * PTR, 0L);
+
+        Pointer put(byte[] s) {
+            mem.put(next, s, 0, s.length);
+            Pointer p = mem.slice(next, s.length);
+            next += s.length;
+            return p;
+        }
+
+        /** Copies {@code strings} and points {@code array}'s slots at them, NULL-terminated ({@code char *const[]}). */
+        void fillArray(Pointer array, List<byte[]> strings) {
+            int i = 0;
+            for (byte[] s : strings) {
+                array.putAddress((long) i++ * PTR, put(s).address());
+            }
+            array.putAddress((long) i * PTR, 0L);
+        }
     }
 
     private static List<byte[]> encodeAll(List<String> values) {

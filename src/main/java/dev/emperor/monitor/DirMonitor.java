@@ -33,9 +33,14 @@ public final class DirMonitor implements Monitor {
      */
     public DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys,
                       TyrantCheck tyrant) {
+        this(dir, names, nofollow, attributeKeys, tyrant, EntryInspector.ContentReader.FILES);
+    }
+
+    DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys,
+               TyrantCheck tyrant, EntryInspector.ContentReader reader) {
         this.dir = realOrAbsolute(dir);
         this.argument = this.dir.toString();
-        this.inspector = new EntryInspector(names, nofollow, attributeKeys, tyrant);
+        this.inspector = new EntryInspector(names, nofollow, attributeKeys, tyrant, reader);
     }
 
     private static Path realOrAbsolute(Path dir) {
@@ -61,6 +66,7 @@ public final class DirMonitor implements Monitor {
         List<VassalSource> found = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         List<LookFailed> lookFailed = new ArrayList<>();
+        inspector.beginScan();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -78,6 +84,7 @@ public final class DirMonitor implements Monitor {
             // concluded gone (docs/reliability.md)
             return ScanResult.failed(argument, "cannot read directory " + dir + ": " + e, Errno.of(e));
         }
+        inspector.endScan();
         return new ScanResult(argument, true, null, found, skipped, lookFailed, 0);
     }
 }

@@ -13,7 +13,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +26,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class EntryInspector {
     private static final int SNIFF_BYTES = 4096;
-    /** Named, not "unix:*": that also resolves owner and group names (an NSS lookup per file and scan). */
-    private static final String UNIX_ATTRS = "unix:mode,uid,gid,lastModifiedTime";
+    /**
+     * Named, not "unix:*": that also resolves owner and group names (an NSS lookup per file and scan).
+     * One stat gives all of them; ino, dev, ctime and size tell whether the content may have changed.
+     */
+    private static final String UNIX_ATTRS = "unix:mode,uid,gid,lastModifiedTime,ino,dev,ctime,size";
     /** Marker: the file went away between stat and open (the next scan will tell). */
     private static final Object VANISHED = new Object();
 
@@ -33,13 +38,106 @@ final class EntryInspector {
     private final boolean nofollow;
     private final java.util.List<String> attributeKeys;
     private final TyrantCheck tyrant;
+    private final ContentReader reader;
+    /**
+     * What the content reads found for each file at its last stat: a rescan reads a file again only
+     * when its inode, mtime, ctime or size changed (docs/operations.md, "Idle cost"). Kept from one
+     * complete scan to the next, so files gone from the directory are forgotten.
+     */
+    private Map<Path, Seen> seen = new HashMap<>();
+    private Map<Path, Seen> seenThisScan = new HashMap<>();
 
     /** @param tyrant the ownership rules of emperor-tyrant, null outside Tyrant mode */
     EntryInspector(VassalNames names, boolean nofollow, java.util.List<String> attributeKeys, TyrantCheck tyrant) {
+        this(names, nofollow, attributeKeys, tyrant, ContentReader.FILES);
+    }
+
+    EntryInspector(VassalNames names, boolean nofollow, java.util.List<String> attributeKeys, TyrantCheck tyrant,
+                   ContentReader reader) {
         this.names = names;
         this.nofollow = nofollow;
         this.attributeKeys = java.util.List.copyOf(attributeKeys);
         this.tyrant = tyrant;
+        this.reader = reader;
+    }
+
+    /** The reads of a file's content a scan makes (a seam: the tests count them). */
+    interface ContentReader {
+        byte[] head(Path path, int max, boolean nofollow) throws IOException;
+
+        Map<String, String> attributes(Path path, String name, java.util.List<String> keys) throws IOException;
+
+        ContentReader FILES = new ContentReader() {
+            @Override
+            public byte[] head(Path path, int max, boolean nofollow) throws IOException {
+                return RegularFiles.readHead(path, max, nofollow);
+            }
+
+            @Override
+            public Map<String, String> attributes(Path path, String name, java.util.List<String> keys)
+                    throws IOException {
+                return Attributes.collect(path, name, keys);
+            }
+        };
+    }
+
+    /**
+     * A file's identity at one stat and what its content reads found then (null verdict: fine), with
+     * the record made from it (outside Tyrant mode, where the owner's lookups may change).
+     */
+    private static final class Seen {
+        private final Object dev;
+        private final Object ino;
+        private final Object mtime;
+        private final Object ctime;
+        private final Object size;
+        private final Skipped verdict;
+        private final Map<String, String> collected;
+        private VassalSource made;
+
+        Seen(Object dev, Object ino, Object mtime, Object ctime, Object size, Skipped verdict,
+             Map<String, String> collected) {
+            this.dev = dev;
+            this.ino = ino;
+            this.mtime = mtime;
+            this.ctime = ctime;
+            this.size = size;
+            this.verdict = verdict;
+            this.collected = collected;
+        }
+
+        Skipped verdict() {
+            return verdict;
+        }
+
+        Map<String, String> collected() {
+            return collected;
+        }
+
+        boolean sameFile(Map<String, Object> attrs) {
+            return Objects.equals(dev, attrs.get("dev")) && Objects.equals(ino, attrs.get("ino"))
+                    && Objects.equals(mtime, attrs.get("lastModifiedTime")) && Objects.equals(ctime, attrs.get("ctime"))
+                    && Objects.equals(size, attrs.get("size"));
+        }
+    }
+
+    /** A scan of the whole source starts. */
+    synchronized void beginScan() {
+        seenThisScan = new HashMap<>();
+    }
+
+    /** The scan that {@link #beginScan} started listed the whole source: forget the files it did not see. */
+    synchronized void endScan() {
+        seen = seenThisScan;
+        seenThisScan = new HashMap<>();
+    }
+
+    private synchronized Seen seen(Path path) {
+        return seen.get(path);
+    }
+
+    private synchronized void remember(Path path, Seen s) {
+        seenThisScan.put(path, s);
     }
 
     /**
@@ -83,12 +181,28 @@ final class EntryInspector {
         if (!regular && !(nofollow && link)) {
             return new Skipped(name, "not a regular file (" + typeName(type) + ")");
         }
-        if (regular) {
-            Object content = contentProblem(name, path);
-            if (content != null) {
-                return content == VANISHED ? null : content;
+        Seen before = seen(path);
+        if (before == null || !before.sameFile(attrs)) {
+            Object content = regular ? contentProblem(name, path) : null;
+            if (content == VANISHED || content instanceof LookFailed) {
+                return content == VANISHED ? null : content; // not remembered: the next scan looks again
             }
+            Map<String, String> collected = Map.of();
+            if (content == null) {
+                try {
+                    collected = reader.attributes(path, name, attributeKeys);
+                } catch (IOException e) {
+                    return new LookFailed(name, "cannot read attributes: " + e.getMessage(), Errno.of(e));
+                }
+            }
+            before = new Seen(attrs.get("dev"), attrs.get("ino"), attrs.get("lastModifiedTime"), attrs.get("ctime"),
+                    attrs.get("size"), (Skipped) content, collected);
         }
+        remember(path, before);
+        if (before.verdict() != null) {
+            return before.verdict();
+        }
+        Map<String, String> collected = before.collected();
         FileTime mtime = (FileTime) attrs.get("lastModifiedTime");
         int uid = (Integer) attrs.get("uid");
         int gid = (Integer) attrs.get("gid");
@@ -99,14 +213,14 @@ final class EntryInspector {
             gid = owner.gid();
             refusal = owner.refusal();
         }
-        Map<String, String> collected;
-        try {
-            collected = Attributes.collect(path, name, attributeKeys);
-        } catch (IOException e) {
-            return new LookFailed(name, "cannot read attributes: " + e.getMessage(), Errno.of(e));
+        if (tyrant == null && before.made != null && before.made.cwd().equals(cwd)
+                && before.made.monitor().equals(monitor)) {
+            return before.made; // the same file as last time: the same record, nothing allocated
         }
-        return new VassalSource(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid, monitor,
-                collected, refusal, null);
+        VassalSource made = new VassalSource(name, path.toAbsolutePath(), cwd, mtime.to(TimeUnit.NANOSECONDS), uid, gid,
+                monitor, collected, refusal, null);
+        before.made = made;
+        return made;
     }
 
     /**
@@ -117,7 +231,7 @@ final class EntryInspector {
     private Object contentProblem(String name, Path path) {
         byte[] head;
         try {
-            head = RegularFiles.readHead(path, SNIFF_BYTES, nofollow);
+            head = reader.head(path, SNIFF_BYTES, nofollow);
         } catch (NoSuchFileException e) {
             return VANISHED;
         } catch (RegularFiles.NotRegularFileException e) {

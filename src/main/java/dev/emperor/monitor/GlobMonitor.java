@@ -92,6 +92,7 @@ public final class GlobMonitor implements Monitor {
         List<VassalSource> found = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         List<LookFailed> lookFailed = new ArrayList<>();
+        inspector.beginScan();
         for (String name : prefixes) {
             if (name.endsWith("/")) {
                 name = name.substring(0, name.length() - 1);
@@ -105,6 +106,7 @@ public final class GlobMonitor implements Monitor {
                 lookFailed.add(f);
             }
         }
+        inspector.endScan();
         visited = Set.copyOf(dirs);
         return new ScanResult(pattern, true, null, found, skipped, lookFailed, 0);
     }

@@ -177,13 +177,12 @@ public final class OnDemandDiscovery {
     String lookup(VassalSource f) {
         if (extension != null) {
             String k = key(f);
-            boolean[] complained = {false};
-            String socket = fromSidecar(f.cwd().resolve(f.name() + extension), f, log, msg -> {
-                complained[0] = true;
-                warnOnce(k, msg);
-            });
-            if (!complained[0]) {
+            Complaint complaint = new Complaint();
+            String socket = fromSidecar(f.cwd().resolve(f.name() + extension), f, log, complaint);
+            if (complaint.message == null) {
                 warned.remove(k); // fixed: a new complaint later is logged again
+            } else {
+                warnOnce(k, complaint.message);
             }
             return socket;
         }
@@ -196,6 +195,16 @@ public final class OnDemandDiscovery {
             execCache.put(key(f), c);
         }
         return c.socket();
+    }
+
+    /** What one sidecar read complained about (it complains at most once), null when nothing. */
+    private static final class Complaint implements Consumer<String> {
+        String message;
+
+        @Override
+        public void accept(String message) {
+            this.message = message;
+        }
     }
 
     /** The sidecar is read at every scan: the same complaint about the same vassal is logged once. */

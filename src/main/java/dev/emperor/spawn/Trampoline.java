@@ -60,11 +60,6 @@ public final class Trampoline {
         }
     }
 
-    /** Only the parent-death signal (no Tyrant, caps or namespaces). */
-    public static Trampoline pdeathsigOnly(String setpriv) {
-        return new Trampoline(setpriv, null, false, false, List.of(), List.of());
-    }
-
     /** The argv to exec for {@code uwsgi} ({@code argv.get(0)} is the program); uid/gid matter only in Tyrant mode. */
     public List<String> argv(List<String> uwsgi, int uid, int gid) {
         List<String> out = new ArrayList<>();

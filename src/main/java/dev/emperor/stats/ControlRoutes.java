@@ -1,5 +1,6 @@
 package dev.emperor.stats;
 
+import dev.emperor.control.EmperorCommands;
 import dev.emperor.core.Control;
 import dev.emperor.core.EmperorSnapshot;
 import dev.emperor.core.VassalView;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  *                                and the refusal, 404 same shape for an unknown vassal
  * POST /reload-all               200 {"ok":true} (SIGHUP semantics)
  * </pre>
- * NAME is percent-decoded. Without a {@link Controller} (control disabled) every POST gets 403
+ * NAME is percent-decoded. Without a {@link EmperorCommands} (control disabled) every POST gets 403
  * {@value #DISABLED}. A POST carrying an {@code Origin} that is not the {@code Host} gets 403 (a web
  * page cannot drive the Emperor from the operator's browser), and so does one whose {@code Host} is a
  * DNS name other than {@code localhost} unless control is allowed on any address (DNS rebinding).
@@ -40,13 +41,13 @@ public final class ControlRoutes {
     private static final String VERBS = "restart, stop, start, reset-throttle";
 
     private final Supplier<EmperorSnapshot> snapshots;
-    private final Controller controller;
+    private final EmperorCommands commands;
     private final boolean anyHost;
     private final long timeoutNanos;
 
-    ControlRoutes(Supplier<EmperorSnapshot> snapshots, Controller controller, boolean anyHost, Duration timeout) {
+    ControlRoutes(Supplier<EmperorSnapshot> snapshots, EmperorCommands commands, boolean anyHost, Duration timeout) {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
-        this.controller = controller;
+        this.commands = commands;
         this.anyHost = anyHost;
         this.timeoutNanos = timeout.toNanos();
     }
@@ -54,16 +55,16 @@ public final class ControlRoutes {
     /**
      * Adds the routes.
      *
-     * @param controller null = control disabled (POSTs answer 403)
+     * @param commands null = control disabled (POSTs answer 403)
      * @param anyHost    {@code emperor-stats-control-any-address}: accept any {@code Host} name
      */
-    public static void install(Router router, Supplier<EmperorSnapshot> snapshots, Controller controller, boolean anyHost) {
-        install(router, snapshots, controller, anyHost, DEFAULT_TIMEOUT);
+    public static void install(Router router, Supplier<EmperorSnapshot> snapshots, EmperorCommands commands, boolean anyHost) {
+        install(router, snapshots, commands, anyHost, DEFAULT_TIMEOUT);
     }
 
-    static void install(Router router, Supplier<EmperorSnapshot> snapshots, Controller controller, boolean anyHost,
+    static void install(Router router, Supplier<EmperorSnapshot> snapshots, EmperorCommands commands, boolean anyHost,
             Duration timeout) {
-        ControlRoutes c = new ControlRoutes(snapshots, controller, anyHost, timeout);
+        ControlRoutes c = new ControlRoutes(snapshots, commands, anyHost, timeout);
         router.get("/vassals", c::list)
                 .routePrefix("GET", PREFIX, c::vassal)
                 .routePrefix("POST", PREFIX, c::command)
@@ -94,7 +95,7 @@ public final class ControlRoutes {
     }
 
     private HttpResponse list(HttpRequest request) {
-        return HttpResponse.json(VassalJson.list(snapshot(), controller != null));
+        return HttpResponse.json(VassalJson.list(snapshot(), commands != null));
     }
 
     private HttpResponse vassal(HttpRequest request) {
@@ -135,7 +136,7 @@ public final class ControlRoutes {
         }
         Control.Result result;
         try {
-            result = controller.control(name, action).get(timeoutNanos, TimeUnit.NANOSECONDS);
+            result = commands.control(name, action).get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return HttpResponse.text(503, "the event loop did not answer within "
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
@@ -154,7 +155,7 @@ public final class ControlRoutes {
         if (refused != null) {
             return refused;
         }
-        controller.reloadAll();
+        commands.reloadAll();
         return HttpResponse.json(VassalJson.ok());
     }
 
@@ -164,7 +165,7 @@ public final class ControlRoutes {
 
     /** 403 when control is off, or the request comes from another web origin or names a foreign host. */
     private HttpResponse refuse(HttpRequest request) {
-        if (controller == null) {
+        if (commands == null) {
             return HttpResponse.text(403, DISABLED);
         }
         String host = request.header("host");

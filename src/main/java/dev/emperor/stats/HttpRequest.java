@@ -29,11 +29,6 @@ public record HttpRequest(String method, String target, String path, String quer
         return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    /** {@link #path()} percent-decoded as UTF-8 ({@code +} stays a plus sign). */
-    public String decodedPath() {
-        return percentDecode(path);
-    }
-
     /** Decodes {@code %XX} escapes as UTF-8; malformed escapes are kept literally. */
     public static String percentDecode(String s) {
         if (s.indexOf('%') < 0) {

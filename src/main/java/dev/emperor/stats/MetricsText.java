@@ -35,9 +35,6 @@ public final class MetricsText {
      * @param process        the {@code process_*} readings ({@link ProcessReadings#UNKNOWN} when not taken)
      */
     public record Readings(long nowMillis, double loopLagSeconds, double openFds, ProcessReadings process) {
-        public Readings(long nowMillis, double loopLagSeconds, double openFds) {
-            this(nowMillis, loopLagSeconds, openFds, ProcessReadings.UNKNOWN);
-        }
     }
 
     private final StringBuilder out;

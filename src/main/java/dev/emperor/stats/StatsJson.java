@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -56,11 +55,6 @@ public final class StatsJson {
             throw new UncheckedIOException(e); // cannot happen with a byte array
         }
         return out.toByteArray();
-    }
-
-    /** The document as text (UTF-8 decoded), mainly for tests and logs. */
-    public static String toJson(EmperorSnapshot snapshot, boolean minified, Keys keys) {
-        return new String(toBytes(snapshot, minified, keys), StandardCharsets.UTF_8);
     }
 
     /** Writes the document as UTF-8 to {@code out} (not closed). */

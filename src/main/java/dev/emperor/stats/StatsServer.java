@@ -35,6 +35,10 @@ import java.util.function.Supplier;
  * snapshot supplier and the route handlers, never the Emperor's event loop. Every connection is
  * closed at most {@code socketTimeout} after accept; a client that never reads costs one
  * connection slot, nothing else. Beyond {@code maxConnections} new clients are accepted and closed.
+ *
+ * <p>Longer than 300 lines on purpose: accepting, expiring and the out-of-fds path (a reserve fd to
+ * accept and close one client, docs/reliability.md) share the selector's state and thread; the
+ * per-connection protocol lives in StatsConnection.
  */
 public final class StatsServer implements AutoCloseable {
 

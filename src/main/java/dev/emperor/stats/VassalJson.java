@@ -3,7 +3,6 @@ package dev.emperor.stats;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import dev.emperor.core.Control;
 import dev.emperor.core.EmperorSnapshot;
 import dev.emperor.core.VassalView;
 import java.io.ByteArrayOutputStream;
@@ -75,10 +74,6 @@ final class VassalJson {
     }
 
     /** A control answer. */
-    static byte[] result(Control.Result r) {
-        return result(r.ok(), r.message(), r.vassal());
-    }
-
     static byte[] result(boolean ok, String message, VassalView vassal) {
         return render(g -> {
             g.writeStartObject();

@@ -11,6 +11,9 @@ import dev.emperor.config.ConfigException;
 import dev.emperor.config.OptionDef;
 import dev.emperor.config.OptionTable;
 import dev.emperor.config.RawOption;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 class CommandLineOptionsTest {
 
     private static List<String> parsed(String... args) throws ConfigException {
-        return CommandLineOptions.parse(args).options().stream().map(o -> o.key() + "=" + o.value()).toList();
+        return new CommandLineOptions().parseArgs(args).options().stream().map(o -> o.key() + "=" + o.value()).toList();
     }
 
     @Test
@@ -46,7 +49,7 @@ class CommandLineOptionsTest {
 
     @Test
     void booleansTakeOnlyAnAttachedValue() throws ConfigException {
-        ParsedArgs p = CommandLineOptions.parse(
+        ParsedArgs p = new CommandLineOptions().parseArgs(
                 new String[] {"--emperor-nofollow", "e.ini", "--emperor-no-blacklist=false", "--strict"});
         assertEquals(List.of("emperor-nofollow=", "emperor-no-blacklist=false", "strict=", "include=e.ini"),
                 p.options().stream().map(o -> o.key() + "=" + o.value()).toList());
@@ -114,20 +117,20 @@ class CommandLineOptionsTest {
 
     @Test
     void helpAndVersion() throws ConfigException {
-        ParsedArgs help = CommandLineOptions.parse(new String[] {"-h"});
+        ParsedArgs help = new CommandLineOptions().parseArgs(new String[] {"-h"});
         assertTrue(help.help());
         assertFalse(help.version());
-        ParsedArgs version = CommandLineOptions.parse(new String[] {"--version", "--emperor", "/v"});
+        ParsedArgs version = new CommandLineOptions().parseArgs(new String[] {"--version", "--emperor", "/v"});
         assertTrue(version.version());
         assertEquals(1, version.options().size());
-        assertTrue(CommandLineOptions.parse(new String[] {"--help"}).help());
+        assertTrue(new CommandLineOptions().parseArgs(new String[] {"--help"}).help());
     }
 
     @Test
     void everyNameOfTheTableIsAccepted() throws ConfigException {
         for (OptionDef def : OptionTable.all()) {
             for (String name : def.names()) {
-                List<RawOption> got = CommandLineOptions.parse(new String[] {"--" + name + "=1"}).options();
+                List<RawOption> got = new CommandLineOptions().parseArgs(new String[] {"--" + name + "=1"}).options();
                 assertEquals(List.of(RawOption.of(name, "1")), got, name);
             }
         }
@@ -135,7 +138,9 @@ class CommandLineOptionsTest {
 
     @Test
     void usageListsSupportedOptionsOnly() {
-        String usage = CommandLineOptions.usage();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        String usage = out.toString(StandardCharsets.UTF_8);
         assertTrue(usage.startsWith("Usage: emperor [OPTIONS] [CONFIG.ini ...]"), usage);
         assertTrue(usage.contains("--emperor-freq"), usage);
         assertTrue(usage.contains("--help"), usage);

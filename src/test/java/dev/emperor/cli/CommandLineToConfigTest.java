@@ -26,7 +26,7 @@ class CommandLineToConfigTest {
     Path tmp;
 
     private EmperorConfig load(String... args) throws Exception {
-        return ConfigLoader.load(CommandLineOptions.parse(args).options(), Map.of(), tmp, FACTS).config();
+        return ConfigLoader.load(new CommandLineOptions().parseArgs(args).options(), Map.of(), tmp, FACTS).config();
     }
 
     @Test

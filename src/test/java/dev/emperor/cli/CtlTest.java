@@ -8,7 +8,7 @@ import dev.emperor.core.Control;
 import dev.emperor.core.EmperorSnapshot;
 import dev.emperor.core.VassalView;
 import dev.emperor.stats.ControlRoutes;
-import dev.emperor.stats.Controller;
+import dev.emperor.control.EmperorCommands;
 import dev.emperor.stats.StatsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,7 +48,7 @@ class CtlTest {
 
     /** Answers by vassal name: app1 ok, paused refuses, others unknown. */
     final List<String> calls = new ArrayList<>();
-    final Controller controller = new Controller() {
+    final EmperorCommands controller = new EmperorCommands() {
         @Override
         public CompletableFuture<Control.Result> control(String name, Control.Action action) {
             calls.add(action.verb() + " " + name);
@@ -63,6 +63,11 @@ class CtlTest {
         @Override
         public void reloadAll() {
             calls.add("reload-all");
+        }
+
+        @Override
+        public void logMessage(String msg) {
+            throw new AssertionError("HTTP control has no log command");
         }
     };
 
@@ -81,7 +86,7 @@ class CtlTest {
         off.close();
     }
 
-    static StatsServer server(String address, Controller c) throws IOException {
+    static StatsServer server(String address, EmperorCommands c) throws IOException {
         StatsServer s = new StatsServer(address, 100, null, Duration.ofSeconds(5), () -> SNAP, false,
                 Duration.ofMillis(200), 64, EmperorLog.standard());
         ControlRoutes.install(s.router(), () -> SNAP, c, false);
@@ -222,16 +227,16 @@ class CtlTest {
 
     @Test
     void formatting() {
-        assertEquals("0s", Ctl.StatusTable.duration(0));
-        assertEquals("59s", Ctl.StatusTable.duration(59));
-        assertEquals("1m00s", Ctl.StatusTable.duration(60));
-        assertEquals("1h02m", Ctl.StatusTable.duration(3725));
-        assertEquals("2d04h", Ctl.StatusTable.duration(2 * 86400 + 4 * 3600 + 5));
-        assertEquals("-", Ctl.StatusTable.throttle(0));
-        assertEquals("1ms", Ctl.StatusTable.throttle(1));
-        assertEquals("3s", Ctl.StatusTable.throttle(3000));
-        assertEquals("3.0s", Ctl.StatusTable.throttle(3001));
-        assertEquals("3m00s", Ctl.StatusTable.throttle(180_000));
+        assertEquals("0s", StatusTable.duration(0));
+        assertEquals("59s", StatusTable.duration(59));
+        assertEquals("1m00s", StatusTable.duration(60));
+        assertEquals("1h02m", StatusTable.duration(3725));
+        assertEquals("2d04h", StatusTable.duration(2 * 86400 + 4 * 3600 + 5));
+        assertEquals("-", StatusTable.throttle(0));
+        assertEquals("1ms", StatusTable.throttle(1));
+        assertEquals("3s", StatusTable.throttle(3000));
+        assertEquals("3.0s", StatusTable.throttle(3001));
+        assertEquals("3m00s", StatusTable.throttle(180_000));
         assertEquals("a%20b%25%C3%A9.ini", CtlClient.segment("a b%é.ini"));
         assertEquals(Ctl.OK, Ctl.exitCode(200));
         assertEquals(Ctl.REFUSED, Ctl.exitCode(409));

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class CommandDispatcherTest {
 
-    private final FakeTarget target = new FakeTarget();
+    private final FakeCommands target = new FakeCommands();
     private LogCapture logs;
     private CommandDispatcher dispatcher;
 
@@ -41,9 +41,9 @@ class CommandDispatcherTest {
         send(Datagrams.of("cmd", "spawn", "vassal", "a.ini"));
         send(Datagrams.of("command", "respawn", "vassal", "b.ini"));
         send(Datagrams.of("vassal", "c.ini", "cmd", "stop"));
-        assertEquals(new FakeTarget.Call("a.ini", Control.Action.SPAWN), target.nextCall());
-        assertEquals(new FakeTarget.Call("b.ini", Control.Action.RESPAWN), target.nextCall());
-        assertEquals(new FakeTarget.Call("c.ini", Control.Action.STOP), target.nextCall());
+        assertEquals(new FakeCommands.Call("a.ini", Control.Action.SPAWN), target.nextCall());
+        assertEquals(new FakeCommands.Call("b.ini", Control.Action.RESPAWN), target.nextCall());
+        assertEquals(new FakeCommands.Call("c.ini", Control.Action.STOP), target.nextCall());
         assertEquals(List.of(), logs.lines(Level.INFO), "the INFO lines are the core's (Control), not ours");
     }
 
@@ -95,7 +95,7 @@ class CommandDispatcherTest {
     @Test
     void vassalNameStopsAtNul() throws Exception {
         send(Datagrams.of("cmd", "stop", "vassal", "a.ini\u0000b.ini"));
-        assertEquals(new FakeTarget.Call("a.ini", Control.Action.STOP), target.nextCall());
+        assertEquals(new FakeCommands.Call("a.ini", Control.Action.STOP), target.nextCall());
     }
 
     @Test
@@ -127,7 +127,7 @@ class CommandDispatcherTest {
     void garbageAfterACompleteCommandStillRunsIt() throws Exception {
         byte[] b = Datagrams.concat(Datagrams.of("cmd", "spawn", "vassal", "a.ini"), new byte[] {(byte) 0xff, (byte) 0xff, 1});
         send(b);
-        assertEquals(new FakeTarget.Call("a.ini", Control.Action.SPAWN), target.nextCall());
+        assertEquals(new FakeCommands.Call("a.ini", Control.Action.SPAWN), target.nextCall());
         assertEquals(1, logs.lines(Level.DEBUG).size(), "one debug line about the garbage: " + logs.lines());
     }
 

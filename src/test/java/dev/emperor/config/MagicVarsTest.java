@@ -35,19 +35,19 @@ class MagicVarsTest {
         Path file = new ConfigFixture(tmp).write("srv/demo/ini/main.ini", "");
         Path real = file.toRealPath();
         MagicVars m = filled("srv/demo/ini/main.ini:sect");
-        assertEquals("srv/demo/ini/main.ini:sect", m.get('o'));
-        assertEquals(real.toString(), m.get('p'));
-        assertEquals("main.ini", m.get('s'));
-        assertEquals(real.getParent() + "/", m.get('d'));
-        assertEquals("ini", m.get('e'));
-        assertEquals("main", m.get('n'));
-        assertEquals("ini", m.get('c'));
-        assertEquals("sect", m.get('x'));
-        assertEquals(Files.getAttribute(real, "unix:ino", LinkOption.NOFOLLOW_LINKS).toString(), m.get('i'));
+        assertEquals("srv/demo/ini/main.ini:sect", m.substitute("%o").text());
+        assertEquals(real.toString(), m.substitute("%p").text());
+        assertEquals("main.ini", m.substitute("%s").text());
+        assertEquals(real.getParent() + "/", m.substitute("%d").text());
+        assertEquals("ini", m.substitute("%e").text());
+        assertEquals("main", m.substitute("%n").text());
+        assertEquals("ini", m.substitute("%c").text());
+        assertEquals("sect", m.substitute("%x").text());
+        assertEquals(Files.getAttribute(real, "unix:ino", LinkOption.NOFOLLOW_LINKS).toString(), m.substitute("%i").text());
         String[] parts = real.getParent().toString().substring(1).split("/");
-        assertEquals(parts[0], m.get('0'));
-        assertEquals(parts.length > 1 ? parts[1] : "", m.get('1'));
-        assertEquals(MagicVars.djb33xHex(real.toString()), m.get('j'));
+        assertEquals(parts[0], m.substitute("%0").text());
+        assertEquals(parts.length > 1 ? parts[1] : "", m.substitute("%1").text());
+        assertEquals(MagicVars.djb33xHex(real.toString()), m.substitute("%j").text());
     }
 
     @Test
@@ -121,8 +121,8 @@ class MagicVarsTest {
         Files.createDirectories(tmp.resolve("links"));
         Files.createSymbolicLink(tmp.resolve("links/app.ini"), target);
         MagicVars m = filled("links/app.ini");
-        assertEquals(tmp + "/links/app.ini", m.get('p'));
-        assertEquals("links", m.get('c'));
+        assertEquals(tmp + "/links/app.ini", m.substitute("%p").text());
+        assertEquals("links", m.substitute("%c").text());
     }
 
     @Test

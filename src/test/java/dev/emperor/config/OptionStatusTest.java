@@ -53,7 +53,7 @@ class OptionStatusTest {
                 "vassals-start-hook", "vassals-stop-hook", "hook-emperor-start",
                 "hook-as-emperor", "exec-as-emperor", "mount-as-emperor", "umount-as-emperor", "call-as-emperor2",
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal3",
-                "early-emperor",
+
                 "emperor-wrapper-attr", "emperor-chdir-attr",
                 "emperor-trigger-socket", "fork-server", "fork-socket", "zeus", "hook-as-on-demand-vassal")) {
             ConfigException e = assertThrows(ConfigException.class, () -> ini(key + " = 7"), key);

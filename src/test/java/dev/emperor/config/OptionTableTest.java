@@ -46,7 +46,7 @@ class OptionTableTest {
                 "vassals-stop-hook", "hook-emperor-start", "hook-as-emperor", "exec-as-emperor", "mount-as-emperor",
                 "umount-as-emperor", "call-as-emperor", "call-as-emperor1", "call-as-emperor2", "call-as-emperor4",
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal",
-                "call-as-vassal1", "call-as-vassal3", "early-emperor",
+                "call-as-vassal1", "call-as-vassal3",
 
                 "emperor-wrapper-attr", "emperor-chdir-attr", "emperor-trigger-socket",
                 "fork-server", "fork-socket", "zeus", "hook-as-on-demand-vassal", "xml", "yaml", "json", "config",

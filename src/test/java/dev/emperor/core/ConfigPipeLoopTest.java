@@ -58,9 +58,9 @@ class ConfigPipeLoopTest {
                 return EmperorLoop.Start.of(Effects.SpawnOutcome.failed(e.getMessage(), false, e.errno()));
             }
         };
-        loop = new EmperorLoop(nat, starter, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(1000, 30_000, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("pg://db"), false), 2000, () -> { }, 4000);
+        loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(1000, 30_000, false, false), 2000, 4000),
+                TestLoops.parts(nat, starter, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("pg://db"), false), () -> { }));
         thread = new Thread(loop::run, "config-pipe-loop");
         thread.start();
     }

@@ -17,7 +17,6 @@ class ControlTest {
     RecordingEffects fx;
     Blacklist blacklist;
     Lifecycle lc;
-    Control control;
 
     @BeforeEach
     void setUp() {
@@ -25,7 +24,6 @@ class ControlTest {
         EmperorLog log = new EmperorLog(null, () -> now);
         blacklist = new Blacklist(1000, 180_000, log);
         lc = new Lifecycle(fx, blacklist, log, new Lifecycle.Settings(30_000, 30_000, false, false));
-        control = new Control(lc, blacklist, log);
     }
 
     @Test
@@ -36,34 +34,34 @@ class ControlTest {
         assertTrue(fx.calls.isEmpty(), "nothing spawned");
         lc.fileSeen(v, LifecycleTest.file("a.ini", 2), now);
         assertTrue(fx.calls.isEmpty(), "suspended vassals ignore reloads");
-        assertNull(control.apply(Control.Action.SPAWN, v, now));
+        assertNull(lc.command(Control.Action.SPAWN, v, now, now));
         assertEquals(VassalState.RUNNING, v.state);
-        assertEquals("already active (running)", control.apply(Control.Action.SPAWN, v, now));
+        assertEquals("already active (running)", lc.command(Control.Action.SPAWN, v, now, now));
     }
 
     @Test
     void httpStopKeepsItStoppedUntilStart() {
-        Vassal v = lc.fileAppeared(LifecycleTest.file("a.ini", 1), now);
-        assertNull(control.apply(Control.Action.HALT, v, now));
+        Vassal v = lc.fileAppeared(LifecycleTest.file("a.ini", 1), now, false);
+        assertNull(lc.command(Control.Action.HALT, v, now, now));
         assertEquals("send a.ini 0", fx.last());
         lc.reaped(v, Reaped.exit(v.pid, 0), now);
         assertEquals(VassalState.SUSPENDED, v.state);
-        assertNull(control.apply(Control.Action.START, v, now));
+        assertNull(lc.command(Control.Action.START, v, now, now));
         assertEquals(VassalState.RUNNING, v.state);
     }
 
     @Test
     void commandSocketStopGoesAwayLikeUwsgi() {
-        Vassal v = lc.fileAppeared(LifecycleTest.file("a.ini", 1), now);
-        control.apply(Control.Action.STOP, v, now);
+        Vassal v = lc.fileAppeared(LifecycleTest.file("a.ini", 1), now, false);
+        lc.command(Control.Action.STOP, v, now, now);
         lc.reaped(v, Reaped.exit(v.pid, 0), now);
         assertEquals("forget a.ini", fx.last());
     }
 
     @Test
     void restartReloadsRunningAndStartsThrottled() {
-        Vassal v = lc.fileAppeared(LifecycleTest.file("a.ini", 1), now);
-        control.apply(Control.Action.RESTART, v, now);
+        Vassal v = lc.fileAppeared(LifecycleTest.file("a.ini", 1), now, false);
+        lc.command(Control.Action.RESTART, v, now, now);
         assertEquals("send a.ini 1", fx.last());
         lc.reaped(v, Reaped.exit(v.pid, 1), now);
         now += 1;
@@ -71,20 +69,20 @@ class ControlTest {
         lc.reaped(v, Reaped.exit(v.pid, 1), now);
         assertEquals(VassalState.THROTTLED, v.state);
         assertEquals(1001, blacklist.throttleMs("a.ini"));
-        assertNull(control.apply(Control.Action.RESTART, v, now));
+        assertNull(lc.command(Control.Action.RESTART, v, now, now));
         assertEquals(VassalState.RUNNING, v.state);
         assertEquals(0, blacklist.size());
     }
 
     @Test
     void resetThrottleStartsAThrottledVassalNow() {
-        Vassal v = lc.fileAppeared(LifecycleTest.file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(LifecycleTest.file("a.ini", 1), now, false);
         lc.reaped(v, Reaped.exit(v.pid, 1), now);
         now += 1;
         lc.tick(v, now);
         lc.reaped(v, Reaped.exit(v.pid, 1), now);
         assertEquals(VassalState.THROTTLED, v.state);
-        assertNull(control.apply(Control.Action.RESET_THROTTLE, v, now));
+        assertNull(lc.command(Control.Action.RESET_THROTTLE, v, now, now));
         assertEquals(VassalState.RUNNING, v.state);
         assertEquals(0, blacklist.size());
     }

@@ -10,6 +10,7 @@ import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.emperor.testing.Await;
@@ -31,9 +32,9 @@ class EmperorLoopTest {
     void start() {
         nat = new FakeNative();
         EmperorLog log = EmperorLog.standard();
-        loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(1000, 30_000, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, rescans::incrementAndGet, 4000);
+        loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(1000, 30_000, false, false), 2000, 4000),
+                TestLoops.parts(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), rescans::incrementAndGet));
         thread = new Thread(() -> exitStatus = loop.run(), "test-loop");
         thread.start();
     }

@@ -8,6 +8,7 @@ import dev.emperor.internal.Reaped;
 import dev.emperor.source.VassalSource;
 import dev.emperor.protocol.PipeByte;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class LifecycleTest {
 
     @Test
     void newFileSpawnsAndRecordsUwsgiFields() {
-        Vassal v = lc.fileAppeared(file("a.ini", 5_500_000_000L), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 5_500_000_000L), now, false);
         assertEquals(VassalState.RUNNING, v.state);
         assertEquals(1000, v.pid);
         assertEquals("spawn a.ini", fx.last());
@@ -48,7 +49,7 @@ class LifecycleTest {
 
     @Test
     void newerMtimeReloadsEvenWithinTheSameSecond() {
-        Vassal v = lc.fileAppeared(file("a.ini", 5_100_000_000L), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 5_100_000_000L), now, false);
         lc.fileSeen(v, file("a.ini", 5_200_000_000L), now);
         assertEquals("send a.ini 1", fx.last());
         assertEquals(1, v.respawns);
@@ -59,7 +60,7 @@ class LifecycleTest {
 
     @Test
     void removedFileStopsThenReapForgets() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.fileGone(v, now);
         assertEquals("send a.ini 0", fx.last());
         assertEquals(VassalState.STOPPING, v.state);
@@ -71,14 +72,14 @@ class LifecycleTest {
     @Test
     void gracefulShutdownSendsByteTwo() {
         lc = new Lifecycle(fx, blacklist, new EmperorLog(null, () -> now), new Lifecycle.Settings(30_000, 30_000, true, false));
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.fileGone(v, now);
         assertEquals("send a.ini 2", fx.last());
     }
 
     @Test
     void stubbornVassalIsKilledAfterCurseToleranceAndAgainEachPeriod() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.fileGone(v, now);
         now += 29_999;
         lc.tick(v, now);
@@ -91,7 +92,7 @@ class LifecycleTest {
 
     @Test
     void crashOfLoyalVassalRespawnsAtOnceWithAFreshRecord() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.pipeByte(v, PipeByte.LOYAL, now);
         lc.fileSeen(v, file("a.ini", 2), now);
         assertEquals(1, v.respawns);
@@ -107,7 +108,7 @@ class LifecycleTest {
 
     @Test
     void crashBeforeLoyaltyIsBlacklistedWithUwsgiThrottleSequence() {
-        Vassal v = lc.fileAppeared(file("bad.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("bad.ini", 1), now, false);
         lc.reaped(v, Reaped.exit(v.pid, 1), now);
         assertEquals(1, blacklist.throttleMs("bad.ini"));
         assertEquals(VassalState.THROTTLED, v.state);
@@ -130,7 +131,7 @@ class LifecycleTest {
 
     @Test
     void loyaltyClearsTheBlacklist() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.reaped(v, Reaped.exit(v.pid, 1), now);
         now += 10;
         lc.tick(v, now);
@@ -141,7 +142,7 @@ class LifecycleTest {
     @Test
     void noBlacklistOptionRespawnsWithoutThrottle() {
         lc = new Lifecycle(fx, blacklist, new EmperorLog(null, () -> now), new Lifecycle.Settings(30_000, 30_000, false, true));
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.reaped(v, Reaped.exit(v.pid, 1), now);
         assertEquals(VassalState.RUNNING, v.state);
         assertEquals(0, blacklist.size());
@@ -149,7 +150,7 @@ class LifecycleTest {
 
     @Test
     void exileCodeIsNotRespawnedUntilTheConfigChanges() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.reaped(v, Reaped.exit(v.pid, 26), now);
         assertEquals(VassalState.EXILED, v.state);
         lc.tick(v, now + 100_000);
@@ -162,7 +163,7 @@ class LifecycleTest {
 
     @Test
     void pipeEofCursesAndDeathAfterCurseIsACrash() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.pipeByte(v, PipeByte.LOYAL, now);
         lc.pipeEof(v, now);
         assertEquals(VassalState.CURSED, v.state);
@@ -173,7 +174,7 @@ class LifecycleTest {
 
     @Test
     void heartbeatTimeoutKillsOnceAndDisarms() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.tick(v, now + 100_000);
         assertEquals("spawn a.ini", fx.last(), "not armed before the first heartbeat");
         lc.pipeByte(v, PipeByte.HEARTBEAT, now);
@@ -191,7 +192,7 @@ class LifecycleTest {
 
     @Test
     void aPauseOfTheEmperorRestartsTheHeartbeatWindowOnce() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.pipeByte(v, PipeByte.HEARTBEAT, now);
         now += 60_000; // the Emperor was stopped for a minute
         lc.freshWindow(v, now);
@@ -206,7 +207,7 @@ class LifecycleTest {
     @Test
     void noSpawnSlotLeavesTheVassalDueForTheNextIteration() {
         fx.spawnSlots = 0;
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         assertEquals(VassalState.THROTTLED, v.state);
         assertEquals(now, lc.nextDeadline(v), "due at once");
         assertEquals(0, blacklist.size(), "not a failure: no blacklist entry");
@@ -218,7 +219,7 @@ class LifecycleTest {
 
     @Test
     void voluntaryStopComesBack() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.pipeByte(v, PipeByte.VOLUNTARY_STOP, now);
         assertEquals("send a.ini 0", fx.last());
         lc.reaped(v, Reaped.exit(v.pid, 0), now);
@@ -228,8 +229,8 @@ class LifecycleTest {
 
     @Test
     void ragnarokStopsRunningAndForgetsThrottled() {
-        Vassal a = lc.fileAppeared(file("a.ini", 1), now);
-        Vassal b = lc.fileAppeared(file("b.ini", 1), now);
+        Vassal a = lc.fileAppeared(file("a.ini", 1), now, false);
+        Vassal b = lc.fileAppeared(file("b.ini", 1), now, false);
         lc.reaped(b, Reaped.exit(b.pid, 1), now);
         lc.reaped(b, Reaped.exit(-1, 1), now); // stale reap on a throttled record is ignored
         lc.ragnarok(a, now);
@@ -242,7 +243,7 @@ class LifecycleTest {
 
     @Test
     void removalDuringCurseMeansDeathForgets() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.pipeEof(v, now);
         lc.fileGone(v, now);
         lc.reaped(v, Reaped.exit(v.pid, 1), now);
@@ -251,7 +252,7 @@ class LifecycleTest {
 
     @Test
     void brokenPipeOnReloadCurses() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         fx.pipeBroken = true;
         lc.fileSeen(v, file("a.ini", 2), now);
         assertEquals(VassalState.CURSED, v.state);
@@ -259,8 +260,8 @@ class LifecycleTest {
 
     @Test
     void sighupReloadsRunningVassalsAndSetsLastModToNow() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
-        lc.reloadAll(v, now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
+        lc.reloadAll(v, now, now);
         assertEquals("send a.ini 1", fx.last());
         assertEquals(T0 / 1000, v.view(0).lastMod());
     }
@@ -268,7 +269,7 @@ class LifecycleTest {
     @Test
     void spawnFailureThrottlesAndNeverSpins() {
         fx.nextOutcome = Effects.SpawnOutcome.failed("EAGAIN", false);
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         assertEquals(VassalState.THROTTLED, v.state);
         assertTrue(v.spawnAt >= now + 1000);
     }
@@ -276,14 +277,14 @@ class LifecycleTest {
     @Test
     void missingBinaryExiles() {
         fx.nextOutcome = Effects.SpawnOutcome.failed("no uwsgi", true);
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         assertEquals(VassalState.EXILED, v.state);
     }
 
     @Test
     void adoptedVassalExitingOnReloadIsReadoptedWithoutPenalty() {
         fx.nextOutcome = Effects.SpawnOutcome.adopting(77);
-        Vassal v = lc.fileAppeared(file("a.ini", 1), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1), now, false);
         lc.adopted(v, 4321, null, now);
         lc.fileSeen(v, file("a.ini", 2), now);
         assertEquals("send a.ini 1", fx.last());

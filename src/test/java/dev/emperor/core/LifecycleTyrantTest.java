@@ -66,7 +66,7 @@ class LifecycleTyrantTest {
 
     @Test
     void refusedFileIsNeverSpawnedLoggedOnceAndBlacklisted() {
-        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
+        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now, false);
         assertEquals(VassalState.REFUSED, v.state);
         assertEquals(-1, v.pid);
         assertFalse(fx.calls.contains("spawn a.ini"));
@@ -86,7 +86,7 @@ class LifecycleTyrantTest {
 
     @Test
     void refusedFileThatChangesButStaysRefusedIsLoggedAgain() {
-        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
+        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now, false);
         lc.fileSeen(v, file(2_000_000_000L, 0, 0, ROOT_REFUSAL), now);
         assertEquals(2, count(ROOT_REFUSAL));
         lc.fileSeen(v, file(2_000_000_000L, 1001, 0, ROOT_REFUSAL), now);
@@ -97,7 +97,7 @@ class LifecycleTyrantTest {
 
     @Test
     void refusedFileBecomingAcceptableSpawnsAndLeavesTheBlacklist() {
-        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
+        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now, false);
         lc.fileSeen(v, file(1, 1001, 1001, null), now);
         assertEquals(VassalState.RUNNING, v.state);
         assertEquals("spawn a.ini", fx.last());
@@ -107,7 +107,7 @@ class LifecycleTyrantTest {
 
     @Test
     void refusedFileRemovedIsForgottenAndLeavesTheBlacklist() {
-        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
+        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now, false);
         lc.fileGone(v, now);
         assertEquals("forget a.ini", fx.last());
         assertTrue(blacklist.views().isEmpty());
@@ -115,7 +115,7 @@ class LifecycleTyrantTest {
 
     @Test
     void refusedFileIsForgottenByRagnarok() {
-        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
+        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now, false);
         lc.ragnarok(v, now);
         assertEquals("forget a.ini", fx.last());
         assertTrue(blacklist.views().isEmpty());
@@ -123,7 +123,7 @@ class LifecycleTyrantTest {
 
     @Test
     void sigurgKeepsRefusalsButLiftsPenalties() {
-        lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
+        lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now, false);
         blacklist.add("b.ini", now);
         blacklist.clear();
         assertEquals(List.of("a.ini"), blacklist.views().stream().map(BlacklistView::id).toList());
@@ -131,7 +131,7 @@ class LifecycleTyrantTest {
 
     @Test
     void ownerChangeOfARunningVassalStopsItAndTheNextScanReaddsIt() {
-        Vassal v = lc.fileAppeared(file(1, 1001, 1001, null), now);
+        Vassal v = lc.fileAppeared(file(1, 1001, 1001, null), now, false);
         assertEquals(VassalState.RUNNING, v.state);
         lc.fileSeen(v, file(1, 1002, 1002, null), now);
         assertEquals(VassalState.STOPPING, v.state);
@@ -144,7 +144,7 @@ class LifecycleTyrantTest {
 
     @Test
     void runningVassalWhoseFileBecomesRefusedIsStopped() {
-        Vassal v = lc.fileAppeared(file(1, 1001, 1001, null), now);
+        Vassal v = lc.fileAppeared(file(1, 1001, 1001, null), now, false);
         lc.fileSeen(v, file(1, 1001, 1001, "[emperor-tyrant] invalid permissions for vassal a.ini: symlink ..."), now);
         assertEquals(VassalState.STOPPING, v.state);
         assertEquals(StopReason.PERMISSIONS, v.stopReason);
@@ -152,7 +152,7 @@ class LifecycleTyrantTest {
 
     @Test
     void crashRespawnAfterAnOwnerChangeIsRefusedNotSpawnedAsTheNewOwner() {
-        Vassal v = lc.fileAppeared(file(1, 1001, 1001, null), now);
+        Vassal v = lc.fileAppeared(file(1, 1001, 1001, null), now, false);
         v.state = VassalState.STOPPING; // e.g. a voluntary stop under way: owner changes are not re-checked then
         v.stopReason = StopReason.VOLUNTARY;
         lc.fileSeen(v, file(1, 0, 0, ROOT_REFUSAL), now);
@@ -165,7 +165,7 @@ class LifecycleTyrantTest {
     @Test
     void withoutTyrantAnOwnerChangeIsOnlyRecorded() {
         lc = new Lifecycle(fx, blacklist, new EmperorLog(null, () -> now), new Lifecycle.Settings(30_000, 30_000, false, false));
-        Vassal v = lc.fileAppeared(file(1, 1001, 1001, null), now);
+        Vassal v = lc.fileAppeared(file(1, 1001, 1001, null), now, false);
         lc.fileSeen(v, file(1, 1002, 1002, null), now);
         assertEquals(VassalState.RUNNING, v.state);
         assertFalse(lines().stream().anyMatch(l -> l.contains("dropping privileges")));
@@ -173,7 +173,7 @@ class LifecycleTyrantTest {
 
     @Test
     void refusedVassalsAreHiddenFromUwsgiStatsButListedAsRefused() {
-        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
+        Vassal v = lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now, false);
         assertEquals("refused", v.view(0).state());
     }
 
@@ -184,7 +184,7 @@ class LifecycleTyrantTest {
 
     @Test
     void onDemandVassalRefusedWhileAsleepClosesItsSocketAndBindsAgainWhenAcceptable() {
-        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now);
+        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now, false);
         assertEquals(VassalState.ON_DEMAND, v.state);
         assertTrue(v.listenFd >= 0);
         fx.calls.clear();
@@ -203,7 +203,7 @@ class LifecycleTyrantTest {
 
     @Test
     void connectionToAnOnDemandVassalWhoseFileTurnedRefusedSpawnsNothing() {
-        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now);
+        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now, false);
         v.file = onDemandFile(1, 0, ROOT_REFUSAL); // the refusal arrives with the connection, before any scan
         lc.onDemandConnection(v, now);
         assertEquals(VassalState.REFUSED, v.state);
@@ -214,7 +214,7 @@ class LifecycleTyrantTest {
     @Test
     void refusedOnDemandFileAfterAThrottleGetsNoSocket() {
         // a crash put it in THROTTLED; its file turned refused meanwhile: the tick must not bind
-        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now);
+        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now, false);
         lc.onDemandConnection(v, now);
         assertEquals(VassalState.RUNNING, v.state);
         v.file = onDemandFile(1, 0, ROOT_REFUSAL);
@@ -230,7 +230,7 @@ class LifecycleTyrantTest {
         blacklist.add("a.ini", now);
         long until = blacklist.blockedUntil("a.ini");
         now += 500;
-        lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now);
+        lc.fileAppeared(file(1, 0, 0, ROOT_REFUSAL), now, false);
         assertEquals(until, blacklist.blockedUntil("a.ini"), "a refusal must not push back the window");
     }
 
@@ -239,7 +239,7 @@ class LifecycleTyrantTest {
         // Tyrant refused the socket's directory: the record has no usable name yet
         VassalSource refused = new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 1001, 1001, "/v", Map.of(),
                 "[emperor-tyrant] invalid permissions for vassal a.ini: on-demand socket \"/tmp/a.sock\" refused", "/tmp/a.sock");
-        Vassal v = lc.fileAppeared(refused, now);
+        Vassal v = lc.fileAppeared(refused, now, false);
         assertEquals(VassalState.REFUSED, v.state);
         assertEquals(-1, v.listenFd);
         // the sidecar now names a socket in a root-only directory: bound there, asleep, not spawned
@@ -251,7 +251,7 @@ class LifecycleTyrantTest {
 
     @Test
     void refusedWhileGoingBackToSleepIsNotReArmed() {
-        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now);
+        Vassal v = lc.fileAppeared(onDemandFile(1, 1001, null), now, false);
         lc.onDemandConnection(v, now);
         lc.pipeByte(v, dev.emperor.protocol.PipeByte.VOLUNTARY_STOP, now); // byte 22: back to on-demand
         assertEquals(VassalState.STOPPING, v.state);

@@ -14,6 +14,7 @@ import dev.emperor.protocol.PipeByte;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,9 +49,9 @@ class LoopTimeTest {
         logged.start();
         logger.addAppender(logged);
         EmperorLog log = new EmperorLog(null, wall::get);
-        loop = new EmperorLoop(nat, starter, log, LoopClock.of(() -> ticking ? mono.incrementAndGet() : mono.get(), wall::get), new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(1000, HEARTBEAT_MS, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, () -> { }, 4000);
+        loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(1000, HEARTBEAT_MS, false, false), 2000, 4000),
+                TestLoops.parts(nat, starter, log, LoopClock.of(() -> ticking ? mono.incrementAndGet() : mono.get(), wall::get), new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), () -> { }));
         thread = new Thread(loop::run, "time-test-loop");
         thread.start();
     }

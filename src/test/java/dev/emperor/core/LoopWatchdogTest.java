@@ -23,12 +23,9 @@ class LoopWatchdogTest {
     void hooksAreCalledAtTheirDeadlineAndNotWhileTheLoopIsStuck() throws Exception {
         FakeNative nat = new FakeNative();
         EmperorLog log = EmperorLog.standard();
-        EmperorLoop loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis,
-                new Blacklist(1000, 180_000, log), new Lifecycle.Settings(1000, 30_000, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, () -> { }, 4000);
         AtomicInteger pings = new AtomicInteger();
         AtomicInteger stops = new AtomicInteger();
-        loop.hooks(new LoopHooks() {
+        LoopHooks hooks = new LoopHooks() {
             long next = System.nanoTime();
 
             @Override
@@ -48,7 +45,12 @@ class LoopWatchdogTest {
             public void stopping() {
                 stops.incrementAndGet();
             }
-        });
+        };
+        LoopParts parts = TestLoops.parts(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), () -> { });
+        EmperorLoop loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(1000, 30_000, false, false), 2000, 4000),
+                new LoopParts(parts.nat(), parts.starter(), parts.log(), parts.clocks(), parts.blacklist(), parts.snapshots(),
+                        parts.rescan(), parts.scanUsesReserve(), parts.helpers(), hooks));
         Thread thread = new Thread(loop::run, "test-loop");
         thread.start();
         try {

@@ -77,7 +77,7 @@ class OnDemandLifecycleTest {
     }
 
     private Vassal asleep() {
-        Vassal v = lc.fileAppeared(file("a.ini", 1_000_000_000L, "/run/a.sock"), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1_000_000_000L, "/run/a.sock"), now, false);
         assertEquals(VassalState.ON_DEMAND, v.state);
         return v;
     }
@@ -178,7 +178,7 @@ class OnDemandLifecycleTest {
     @Test
     void bindErrorIsLoggedBlacklistedAndRetriedAfterTheWindow() {
         fx.bindError = "Address already in use";
-        Vassal v = lc.fileAppeared(file("a.ini", 1, "127.0.0.1:80"), now);
+        Vassal v = lc.fileAppeared(file("a.ini", 1, "127.0.0.1:80"), now, false);
         assertEquals(VassalState.THROTTLED, v.state);
         assertTrue(logged("emperor_add()/bind(): Address already in use [socket \"127.0.0.1:80\" of vassal a.ini]"), log());
         assertTrue(blacklist.blockedUntil("a.ini") > now);
@@ -233,7 +233,7 @@ class OnDemandLifecycleTest {
 
     @Test
     void normalVassalByte22StillStops() {
-        Vassal v = lc.fileAppeared(file("b.ini", 1, null), now);
+        Vassal v = lc.fileAppeared(file("b.ini", 1, null), now, false);
         lc.pipeByte(v, PipeByte.VOLUNTARY_STOP, now);
         assertEquals(StopReason.VOLUNTARY, v.stopReason);
         assertFalse(fx.calls.stream().anyMatch(c -> c.startsWith("bind")));
@@ -243,7 +243,7 @@ class OnDemandLifecycleTest {
     void sighupWhileAsleepUpdatesOnly() {
         Vassal v = asleep();
         int before = fx.calls.size();
-        lc.reloadAll(v, now);
+        lc.reloadAll(v, now, now);
         assertEquals(before, fx.calls.size());
         assertEquals(now / 1000, v.view(0).lastMod());
     }
@@ -253,7 +253,7 @@ class OnDemandLifecycleTest {
         Vassal v = lc.fileAppeared(file("a.ini", 1, "/run/a.sock"), now, true);
         assertEquals(VassalState.SUSPENDED, v.state);
         assertTrue(fx.calls.isEmpty(), "nothing bound while waiting for the command");
-        new Control(lc, blacklist, new EmperorLog(null, () -> now)).apply(Control.Action.SPAWN, v, now);
+        lc.command(Control.Action.SPAWN, v, now, now);
         assertEquals(VassalState.ON_DEMAND, v.state);
         assertEquals(List.of("bind a.ini /run/a.sock", "watch a.ini"), fx.calls);
     }
@@ -271,11 +271,10 @@ class OnDemandLifecycleTest {
     @Test
     void operatorStopOfASleepingVassalParksItWithTheSocketClosedAndStartBindsAgain() {
         Vassal v = asleep();
-        Control control = new Control(lc, blacklist, new EmperorLog(null, () -> now));
-        assertEquals(null, control.apply(Control.Action.HALT, v, now));
+        assertEquals(null, lc.command(Control.Action.HALT, v, now, now));
         assertEquals(VassalState.SUSPENDED, v.state);
         assertEquals(-1, v.listenFd);
-        assertEquals(null, control.apply(Control.Action.START, v, now));
+        assertEquals(null, lc.command(Control.Action.START, v, now, now));
         assertEquals(VassalState.ON_DEMAND, v.state);
         assertTrue(v.listenFd >= 0, "bound again");
         assertFalse(fx.calls.stream().anyMatch(c -> c.startsWith("spawn")), fx.calls.toString());

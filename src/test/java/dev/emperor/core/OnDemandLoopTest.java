@@ -54,10 +54,9 @@ class OnDemandLoopTest {
     void start() {
         nat = new FakeNative();
         EmperorLog log = EmperorLog.standard();
-        loop = new EmperorLoop(nat, starter(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(1000, 30_000, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, () -> { }, 4000);
-        loop.onDemandBacklog(42);
+        loop = new EmperorLoop(new LoopSettings(new Lifecycle.Settings(1000, 30_000, false, false), 2000, 4000, 42, name -> false),
+                TestLoops.parts(nat, starter(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), () -> { }));
         thread = new Thread(() -> exitStatus = loop.run(), "test-loop");
         thread.start();
     }

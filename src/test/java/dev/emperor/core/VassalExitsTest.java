@@ -10,6 +10,7 @@ import dev.emperor.protocol.PipeByte;
 import dev.emperor.testing.Await;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -33,9 +34,9 @@ class VassalExitsTest {
     void start() {
         nat = new FakeNative();
         EmperorLog log = EmperorLog.standard();
-        loop = new EmperorLoop(nat, FakeStarters.plain(nat), log, clock::get, new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(1000, 30_000, false, false),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, () -> { }, 4000);
+        loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(1000, 30_000, false, false), 2000, 4000),
+                TestLoops.parts(nat, FakeStarters.plain(nat), log, clock::get, new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), () -> { }));
         thread = new Thread(loop::run, "test-loop");
         thread.start();
     }

@@ -8,6 +8,7 @@ import dev.emperor.core.Blacklist;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.Lifecycle;
+import dev.emperor.core.TestLoops;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.core.VassalView;
 import dev.emperor.internal.FakeNative;
@@ -47,11 +48,11 @@ class AdoptionLoopTest {
         EmperorLog log = EmperorLog.standard();
         Spawner spawner = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/sh", List.of()), new VassalEnvironment(Map.of(), List.of(), List.of()),
-                List.of(), Trampoline.pdeathsigOnly(null));
+                List.of(), new Trampoline(null, null, false, false, List.of(), List.of()));
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, SOCK, null, List.of("base.ini"), 4000, System::currentTimeMillis);
-        loop = new EmperorLoop(nat, starter, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(30_000, 30_000, false, false, 20, Set.of("base.ini")),
-                new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), 2000, () -> { }, 300);
+        loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(30_000, 30_000, false, false, 20, Set.of("base.ini")), 2000, 300),
+                TestLoops.parts(nat, starter, log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), () -> { }));
         thread = new Thread(loop::run, "adoption-loop");
         thread.start();
     }
@@ -147,7 +148,7 @@ class AdoptionLoopTest {
     void forkServerAttributeNamesAPerVassalForkServer() {
         Spawner spawner = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/sh", List.of()), new VassalEnvironment(Map.of(), List.of(), List.of()),
-                List.of(), Trampoline.pdeathsigOnly(null));
+                List.of(), new Trampoline(null, null, false, false, List.of(), List.of()));
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, null, "fork-server", List.of(), 4000, System::currentTimeMillis);
         VassalSource withAttr = new VassalSource("a.ini", Path.of("/v/a.ini"), Path.of("/v"), 1, 0, 0, "/v",
                 Map.of("fork-server", "/run/other.sock"));

@@ -54,6 +54,7 @@ public final class FakeNative implements Native {
     @Override public int getgid() { return 0; }
     @Override public boolean setChildSubreaper() { return true; }
     @Override public void setProcessName(String value) { calls.add("procname " + value); }
+    @Override public int setCommandLine(String value) { calls.add("cmdline " + value); return 0; }
     @Override public void setNonBlocking(int fd) { }
     /** What connectUnix answers next: a negative errno, or 0 to hand out a fresh fd the test can write to. */
     public volatile int connectResult = -ENOENT;

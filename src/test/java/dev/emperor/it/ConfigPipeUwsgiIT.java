@@ -56,7 +56,7 @@ class ConfigPipeUwsgiIT {
         Native nat = JnrNative.load();
         Spawner spawner = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "uwsgi", List.of()),
-                new VassalEnvironment(System.getenv(), List.of(), List.of()), List.of(), Trampoline.pdeathsigOnly(null))
+                new VassalEnvironment(System.getenv(), List.of(), List.of()), List.of(), new Trampoline(null, null, false, false, List.of(), List.of()))
                 .vassalLogs(new VassalLogs(nat, tmp, false));
         int port = Ports.free();
         byte[][] current = {config(port, "v1")};

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -128,6 +129,37 @@ class OnDemandDiscoveryTest {
         assertNull(d.lookup(file("s.ini", 1)), "a symlink sidecar is ignored: a normal vassal");
     }
 
+    /** The sidecar is read at every scan: its complaint is logged once, and again only after a fix and a new fault. */
+    @Test
+    void aSidecarComplaintIsLoggedOnceUntilItIsFixed() throws Exception {
+        Path target = dir.resolve("elsewhere");
+        Files.writeString(target, "/run/x.sock\n");
+        Path sidecar = dir.resolve("c.ini.socket");
+        Files.createSymbolicLink(sidecar, target);
+        OnDemandDiscovery d = OnDemandDiscovery.of(".socket", null, null, nat, helpers, List.of(), 1000, System::currentTimeMillis, EmperorLog.standard());
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("emperor");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            assertNull(d.lookup(file("c.ini", 1)));
+            assertNull(d.lookup(file("c.ini", 1)));
+            assertEquals(1, logs.list.size(), "the same complaint twice: one line " + logs.list);
+            Files.delete(sidecar);
+            Files.writeString(sidecar, "/run/c.sock\n");
+            assertEquals("/run/c.sock", d.lookup(file("c.ini", 1)));
+            assertEquals(1, logs.list.size(), "fixed: nothing to say");
+            Files.delete(sidecar);
+            Files.createSymbolicLink(sidecar, target);
+            assertNull(d.lookup(file("c.ini", 1)));
+            assertEquals(2, logs.list.size(), "broken again after the fix: logged again " + logs.list);
+            assertTrue(logs.list.get(1).getFormattedMessage().contains("on-demand sidecar " + sidecar + " ignored"),
+                    logs.list.get(1).getFormattedMessage());
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
     /** Someone else's sidecar next to your config (a shared vassal dir) must not choose your socket. */
     @Test
     void aSidecarOwnedByAnotherUserIsIgnoredRootsCounts() throws Exception {
@@ -140,7 +172,7 @@ class OnDemandDiscoveryTest {
         logs.start();
         logger.addAppender(logs);
         try {
-            ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(rootsVassal), List.of());
+            ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(rootsVassal), List.of(), List.of(), 0);
             assertNull(d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket(), "root's vassal, a's sidecar: ignored");
             d.annotate(List.of(scan));
         } finally {
@@ -191,14 +223,14 @@ class OnDemandDiscoveryTest {
         Path count = dir.resolve("runs.txt");
         Path s = script("count", "echo x >> " + count + "; echo /run/$1.sock");
         OnDemandDiscovery d = exec(s.toString(), 5000);
-        ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 1)), List.of());
+        ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 1)), List.of(), List.of(), 0);
         assertEquals("/run/a.ini.sock", d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket());
         d.annotate(List.of(scan));
         assertEquals(1, Files.readAllLines(count).size(), "not run again for an unchanged file");
-        ScanResult touched = new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 2)), List.of());
+        ScanResult touched = new ScanResult(dir.toString(), true, null, List.of(file("a.ini", 2)), List.of(), List.of(), 0);
         assertEquals("/run/a.ini.sock", d.annotate(List.of(touched)).get(0).vassals().get(0).onDemandSocket());
         assertEquals(1, Files.readAllLines(count).size(), "not run again for a touched file either");
-        d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(), List.of())));
+        d.annotate(List.of(new ScanResult(dir.toString(), true, null, List.of(), List.of(), List.of(), 0)));
         d.annotate(List.of(touched));
         assertEquals(2, Files.readAllLines(count).size(), "run again once the name was gone and is back");
     }
@@ -242,7 +274,7 @@ class OnDemandDiscoveryTest {
         Path s = script("slow", "exec sleep 5");
         OnDemandDiscovery d = OnDemandDiscovery.of(null, null, s.toString(), failing, children, List.of("PATH=/usr/bin:/bin"),
                 5000, System::currentTimeMillis, EmperorLog.standard());
-        ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(file("e.ini", 1)), List.of());
+        ScanResult scan = new ScanResult(dir.toString(), true, null, List.of(file("e.ini", 1)), List.of(), List.of(), 0);
         long t0 = System.nanoTime();
         assertNull(d.annotate(List.of(scan)).get(0).vassals().get(0).onDemandSocket(), "a normal vassal");
         long ms = (System.nanoTime() - t0) / 1_000_000;

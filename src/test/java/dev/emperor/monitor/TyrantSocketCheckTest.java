@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +61,7 @@ class TyrantSocketCheckTest {
     @Test
     void theVassalsRootControlledDirectoryIsAcceptedAndBoundByItsRealPath() throws IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("link"), rootOnly);
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(rootOnly), link + "/app.sock");
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(rootOnly), link + "/app.sock", null);
         assertNull(o.refusal(), o.refusal());
         assertEquals(rootOnly.toRealPath().resolve("app.sock").toString(), o.socket(),
                 "the symlink-free path is bound: nobody but root can change it between check and bind");
@@ -69,7 +71,7 @@ class TyrantSocketCheckTest {
     void aRootControlledSystemDirectoryIsNotTheVassalsToChoose() throws IOException {
         // /run is root's and 0755, but an absent socket there (/run/nscd/socket) could be squatted
         Path vassals = Files.createDirectory(rootOnly.resolve("vassals"));
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(vassals), rootOnly + "/nscd.sock");
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(vassals), rootOnly + "/nscd.sock", null);
         assertNull(o.socket());
         assertTrue(o.refusal().contains("outside the vassal's directory"), o.refusal());
         // ... unless it is the operator's emperor-on-demand-directory
@@ -80,7 +82,7 @@ class TyrantSocketCheckTest {
     @Test
     void aWorldWritableDirectoryIsRefused() {
         // /tmp is 1777: anyone could have put a socket or a symlink there
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(Path.of("/tmp")), "/tmp/app.sock");
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(Path.of("/tmp")), "/tmp/app.sock", null);
         assertNull(o.socket());
         assertNotNull(o.refusal());
         assertTrue(o.refusal().startsWith("[emperor-tyrant] invalid permissions for vassal app.ini"), o.refusal());
@@ -92,7 +94,7 @@ class TyrantSocketCheckTest {
         TestUsers.User a = TestUsers.ensure(TestUsers.A);
         Path hers = Files.createDirectory(rootOnly.resolve("hers"));
         Files.setAttribute(hers, "unix:uid", a.uid());
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(hers), hers + "/app.sock");
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(hers), hers + "/app.sock", null);
         assertNull(o.socket());
         assertTrue(o.refusal().contains("owned by uid " + a.uid()), o.refusal());
     }
@@ -100,18 +102,18 @@ class TyrantSocketCheckTest {
     @Test
     void aRelativeNameResolvesInTheVassalDirectory() throws IOException {
         Path vassals = Files.createDirectory(rootOnly.resolve("vassals"));
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(vassals), "app.sock");
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(vassals), "app.sock", null);
         assertEquals(vassals.toRealPath().resolve("app.sock").toString(), o.socket());
         // a relative name climbing out of a vassal directory (here a world-writable one) is refused
         Path x = Files.createDirectory(tmp.resolve("x"));
-        String r = TyrantSocketCheck.check(vassal(x), "../../../tmp/app.sock").refusal();
+        String r = TyrantSocketCheck.check(vassal(x), "../../../tmp/app.sock", null).refusal();
         assertNotNull(r);
         assertTrue(r.contains("outside the vassal's directory") || r.contains("writable by group or others"), r);
     }
 
     @Test
     void tcpNamesAreNotFiles() {
-        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(tmp), "127.0.0.1:8080");
+        TyrantSocketCheck.Outcome o = TyrantSocketCheck.check(vassal(tmp), "127.0.0.1:8080", null);
         assertEquals("127.0.0.1:8080", o.socket());
         assertNull(o.refusal());
     }

@@ -10,6 +10,7 @@ import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.FakeStarters;
 import dev.emperor.core.Lifecycle;
+import dev.emperor.core.TestLoops;
 import dev.emperor.core.SnapshotFactory;
 import dev.emperor.internal.FakeNative;
 import dev.emperor.internal.JnrNative;
@@ -113,8 +114,8 @@ class KillMinusOneBugTest {
     /** A loop on the fake facade with reload-mercy 1 s (a vassal ignoring its stop byte gets NO MERCY quickly). */
     private static EmperorLoop newLoop(FakeNative nat) {
         EmperorLog log = EmperorLog.standard();
-        return new EmperorLoop(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
-                new Lifecycle.Settings(30_000, 30_000, false, false),
-                new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), 1000, () -> { }, 1000);
+        return new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(30_000, 30_000, false, false), 1000, 1000),
+                TestLoops.parts(nat, FakeStarters.plain(nat), log, System::currentTimeMillis, new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("t", 4242, 0, 0, "/v", List.of("/v"), false), () -> { }));
     }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The package rules of docs/architecture.md ("Package rules"), checked on the compiled main classes
- * with the JDK's jdeps (bytecode, so fully qualified names in code count as much as imports).
+ * with the JDK's jdeps (bytecode, so fully qualified names in code count as much as imports); the
+ * package graph is the class graph of {@code jdeps -verbose:class} folded by package.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PackageRulesTest {
@@ -41,6 +42,8 @@ class PackageRulesTest {
 
     /** package → packages it uses (dev.emperor.* and jnr.*), from jdeps. */
     static Map<String, Set<String>> graph;
+    /** class → classes it uses, for dev.emperor.* classes (nested classes as {@code Outer$Inner}), from jdeps. */
+    static Map<String, Set<String>> classGraph;
 
     @BeforeAll
     static void readGraph() throws URISyntaxException {
@@ -48,20 +51,30 @@ class PackageRulesTest {
         ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("jdeps not in this JDK"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int rc = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:package", "-filter:none", classes.toString());
+        int rc = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:class", "-filter:none", classes.toString());
         assertEquals(0, rc, "jdeps failed: " + err);
         Pattern edge = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)");
         graph = new TreeMap<>();
+        classGraph = new TreeMap<>();
         for (String line : out.toString().split("\n")) {
             Matcher m = edge.matcher(line);
-            if (m.find() && m.group(1).startsWith(P) && (m.group(2).startsWith(P) || m.group(2).startsWith("jnr."))
-                    && !m.group(1).equals(m.group(2))) {
-                graph.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(m.group(2));
+            if (!m.find() || !m.group(1).startsWith(P) || !(m.group(2).startsWith(P) || m.group(2).startsWith("jnr."))) {
+                continue;
+            }
+            classGraph.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(m.group(2));
+            String from = packageOf(m.group(1));
+            String to = packageOf(m.group(2));
+            if (!from.equals(to)) {
+                graph.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
             }
         }
         System.out.println("[package graph] " + graph);
         assertTrue(graph.getOrDefault(P + ".cli", Set.of()).contains(P + ".daemon") && graph.containsKey(P + ".internal"),
                 "jdeps output not understood:\n" + out);
+    }
+
+    static String packageOf(String className) {
+        return className.substring(0, className.lastIndexOf('.'));
     }
 
     @Test
@@ -76,7 +89,7 @@ class PackageRulesTest {
     @Test
     void coreImportsNoReaderNorWiring() {
         Set<String> uses = graph.getOrDefault(P + ".core", Set.of());
-        for (String forbidden : List.of("cli", "stats", "command", "daemon")) {
+        for (String forbidden : List.of("cli", "stats", "command", "daemon", "control")) {
             assertTrue(!uses.contains(P + "." + forbidden), "core -> " + forbidden + " (core publishes, readers read)");
         }
         assertTrue(uses.contains(P + ".source"), "core's edges are read: " + uses);
@@ -91,6 +104,35 @@ class PackageRulesTest {
             }
         });
         assertEquals(List.of(), bad);
+    }
+
+    /** The operator's commands are an interface over core's types, not a way into the rest. */
+    @Test
+    void controlImportsOnlyCore() {
+        assertEquals(Set.of(P + ".core"), graph.get(P + ".control"));
+    }
+
+    /**
+     * The command socket and HTTP control reach the Emperor through control.EmperorCommands only:
+     * no class outside core and daemon (the wiring) names the loop or one of its nested types.
+     */
+    @Test
+    void onlyCoreAndDaemonKnowTheLoop() {
+        String loop = P + ".core.EmperorLoop";
+        List<String> bad = new ArrayList<>();
+        classGraph.forEach((from, tos) -> {
+            String pkg = packageOf(from);
+            if (!pkg.equals(P + ".core") && !pkg.equals(P + ".daemon")
+                    && tos.stream().anyMatch(t -> t.equals(loop) || t.startsWith(loop + "$"))) {
+                bad.add(from);
+            }
+        });
+        assertEquals(List.of(), bad);
+        assertTrue(classGraph.get(P + ".daemon.Daemon").contains(loop), "the check sees the loop's users");
+        for (String door : List.of("command.CommandDispatcher", "stats.ControlRoutes")) {
+            assertTrue(classGraph.get(P + "." + door).contains(P + ".control.EmperorCommands"),
+                    door + " goes through EmperorCommands");
+        }
     }
 
     @Test

@@ -35,7 +35,7 @@ class ConfigPipeAdoptionTest {
         Spawner spawner = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/true", List.of()),
                 new VassalEnvironment(Map.of("PATH", "/usr/bin:/bin"), List.of(), List.of()), List.of(),
-                Trampoline.pdeathsigOnly(null));
+                new Trampoline(null, null, false, false, List.of(), List.of()));
         byte[] config = "[uwsgi]\nhttp-socket = 127.0.0.1:9\n".getBytes(StandardCharsets.UTF_8);
         Path sock = tmp.resolve("fork.sock");
         String py = String.join("\n",

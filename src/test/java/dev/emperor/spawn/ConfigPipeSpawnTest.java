@@ -33,7 +33,7 @@ class ConfigPipeSpawnTest {
         return new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/true", List.of()),
                 new VassalEnvironment(Map.of("PATH", "/usr/bin:/bin"), List.of(), List.of()), safeFds,
-                Trampoline.pdeathsigOnly(null));
+                new Trampoline(null, null, false, false, List.of(), List.of()));
     }
 
     static VassalSource row(String name) {

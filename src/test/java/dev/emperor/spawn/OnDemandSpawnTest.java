@@ -33,7 +33,7 @@ class OnDemandSpawnTest {
     private static Spawner spawner(Native nat) {
         return new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
                 new BinaryResolver(List.of(), null, "/bin/true", List.of()),
-                new VassalEnvironment(Map.of("PATH", "/usr/bin:/bin"), List.of(), List.of()), List.of(), Trampoline.pdeathsigOnly(null));
+                new VassalEnvironment(Map.of("PATH", "/usr/bin:/bin"), List.of(), List.of()), List.of(), new Trampoline(null, null, false, false, List.of(), List.of()));
     }
 
     private VassalSource file() {

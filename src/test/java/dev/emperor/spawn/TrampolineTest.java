@@ -15,13 +15,13 @@ class TrampolineTest {
 
     @Test
     void noSetprivMeansThePlainArgv() {
-        assertEquals(UWSGI, Trampoline.pdeathsigOnly(null).argv(UWSGI, 1001, 1002));
+        assertEquals(UWSGI, new Trampoline(null, null, false, false, List.of(), List.of()).argv(UWSGI, 1001, 1002));
     }
 
     @Test
     void defaultIsTheParentDeathSignalOnly() {
         assertEquals(List.of("/sp", "--pdeathsig", "KILL", "--", "/usr/bin/uwsgi", "--ini", "a.ini"),
-                Trampoline.pdeathsigOnly("/sp").argv(UWSGI, 1001, 1002));
+                new Trampoline("/sp", null, false, false, List.of(), List.of()).argv(UWSGI, 1001, 1002));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.emperor.control.EmperorCommands;
 import dev.emperor.core.Control;
 import dev.emperor.core.EmperorSnapshot;
 import dev.emperor.core.VassalView;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ControlRoutesTest {
 
     /** Records calls; answers as told. */
-    static final class FakeController implements Controller {
+    static final class FakeController implements EmperorCommands {
         final List<String> calls = new ArrayList<>();
         Control.Result next;
         boolean never;
@@ -39,13 +40,18 @@ class ControlRoutesTest {
         public void reloadAll() {
             calls.add("reload-all");
         }
+
+        @Override
+        public void logMessage(String msg) {
+            throw new AssertionError("HTTP control has no log command");
+        }
     }
 
     static final EmperorSnapshot SNAP = new EmperorSnapshot("2.0.21", 1, 0, 0, "/", List.of("/v"), false, 0,
             List.of(MetricsTextTest.view("app 1.ini", 10, "running", 0, 0, 2)), List.of(), 0,
             List.of(MetricsTextTest.view("broken.ini", -1, "throttled", 0, 2001, 0)));
 
-    static Router router(Controller c, boolean anyHost) {
+    static Router router(EmperorCommands c, boolean anyHost) {
         Router r = new Router();
         ControlRoutes.install(r, () -> SNAP, c, anyHost, Duration.ofMillis(100));
         return r;

@@ -42,7 +42,7 @@ class MetricsTextTest {
     }
 
     static String render() {
-        return MetricsText.render(snapshot(), new MetricsText.Readings(NOW_MS, 0.000125, 31));
+        return MetricsText.render(snapshot(), new MetricsText.Readings(NOW_MS, 0.000125, 31, ProcessReadings.UNKNOWN));
     }
 
     /** name{labels} -> value, for the samples of the text (a small reader for assertions; validity is promtool's job). */
@@ -197,7 +197,7 @@ class MetricsTextTest {
     @Test
     void emptyEmperorIsValidToo() throws Exception {
         EmperorSnapshot empty = new EmperorSnapshot("2.0.21", 1, 0, 0, "/", List.of(), false, 0, List.of(), List.of(), NOW_MS);
-        String text = MetricsText.render(empty, new MetricsText.Readings(NOW_MS, Double.NaN, Double.NaN));
+        String text = MetricsText.render(empty, new MetricsText.Readings(NOW_MS, Double.NaN, Double.NaN, ProcessReadings.UNKNOWN));
         assertTrue(text.contains("emperor_event_loop_lag_seconds NaN\n"));
         assertTrue(text.contains("emperor_spawns_total 0\n"));
         Promtool.Result r = Promtool.check(text);
@@ -213,7 +213,7 @@ class MetricsTextTest {
         EmperorSnapshot s = snapshot();
         EmperorSnapshot snap = new EmperorSnapshot(s.version(), s.pid(), 0, 0, "/", List.of(), false, 0, many,
                 s.blacklist(), s.takenAtMillis(), s.waiting(), s.loop());
-        String text = MetricsText.render(snap, new MetricsText.Readings(NOW_MS, 0.5, 12));
+        String text = MetricsText.render(snap, new MetricsText.Readings(NOW_MS, 0.5, 12, ProcessReadings.UNKNOWN));
         Promtool.Result r = Promtool.check(text);
         assertEquals(0, r.exitCode(), "promtool check metrics:\n" + r.output() + "\n---\n" + text);
     }

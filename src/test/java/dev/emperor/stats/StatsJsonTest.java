@@ -97,7 +97,7 @@ class StatsJsonTest {
                 .replace("\t\t\t\"respawns\":0\n",
                         "\t\t\t\"attrs\":{\n\n\t\t\t},\n\t\t\t\"respawns\":0,\n"
                         + "\t\t\t\"last_exit_code\":-1,\n\t\t\t\"last_exit_signal\":0,\n\t\t\t\"last_exit\":0\n");
-        assertEquals(expected, StatsJson.toJson(sampleSnapshot(), false, StatsJson.Keys.MASTER));
+        assertEquals(expected, toJson(sampleSnapshot(), false, StatsJson.Keys.MASTER));
         assertEquals(expected, new String(StatsJson.toBytes(sampleSnapshot(), false), StandardCharsets.UTF_8));
     }
 
@@ -108,9 +108,9 @@ class StatsJsonTest {
         attrs.put("a", "x\"y");
         EmperorSnapshot s = new EmperorSnapshot("2.0.21", 1, 0, 0, "/", List.of("/v"), false, 0,
                 List.of(vassal("one.ini", 5, attrs)), List.of(), 0);
-        String pretty = StatsJson.toJson(s, false, StatsJson.Keys.MASTER);
+        String pretty = toJson(s, false, StatsJson.Keys.MASTER);
         assertTrue(pretty.contains("\t\t\t\"attrs\":{\n\t\t\t\t\"b\":\"2\",\n\t\t\t\t\"a\":\"x\\\"y\"\n\t\t\t},\n"), pretty);
-        String min = StatsJson.toJson(s, true, StatsJson.Keys.MASTER);
+        String min = toJson(s, true, StatsJson.Keys.MASTER);
         assertTrue(min.contains("\"monitor\":\"/srv/demo/e1/vassals\",\"attrs\":{\"b\":\"2\",\"a\":\"x\\\"y\"},\"respawns\":0,"
                 + "\"last_exit_code\":-1,\"last_exit_signal\":0,\"last_exit\":0}"), min);
         Map<String, Object> parsed = parse(min);
@@ -128,7 +128,7 @@ class StatsJsonTest {
     @Test
     void minifiedHasNoWhitespaceAndSameContent() throws IOException {
         EmperorSnapshot s = sampleSnapshot();
-        String min = StatsJson.toJson(s, true, StatsJson.Keys.UWSGI_2_0);
+        String min = toJson(s, true, StatsJson.Keys.UWSGI_2_0);
         assertFalse(min.contains("\n"));
         assertFalse(min.contains("\t"));
         assertFalse(min.contains(" "));
@@ -141,7 +141,7 @@ class StatsJsonTest {
     void emptyListsAndBlacklistLayout() throws IOException {
         EmperorSnapshot s = new EmperorSnapshot("2.0.21", 7, 1000, 1000, "/x", List.of(), true, 0,
                 List.of(), List.of(new BlacklistView("bad.ini", 2001, 2, 1795804097L, 1795804105L)), 0);
-        String doc = StatsJson.toJson(s, false, StatsJson.Keys.MASTER);
+        String doc = toJson(s, false, StatsJson.Keys.MASTER);
         assertEquals("{\n"
                 + "\t\"version\":\"2.0.21\",\n"
                 + "\t\"pid\":7,\n"
@@ -165,7 +165,7 @@ class StatsJsonTest {
         assertEquals("{\"version\":\"2.0.21\",\"pid\":7,\"uid\":1000,\"gid\":1000,\"cwd\":\"/x\",\"emperor\":[],"
                 + "\"emperor_tyrant\":1,\"throttle_level\":0,\"vassals\":[],\"blacklist\":[{\"id\":\"bad.ini\","
                 + "\"throttle_level\":2001,\"attempt\":2,\"first_attempt\":1795804097,\"last_attempt\":1795804105}]}",
-                StatsJson.toJson(s, true, StatsJson.Keys.MASTER));
+                toJson(s, true, StatsJson.Keys.MASTER));
     }
 
     @Test
@@ -174,7 +174,7 @@ class StatsJsonTest {
                 "/srv/demo/e24/od.sock", true, true, 33, 44, "/srv", Map.of(), 3, "ON_DEMAND", 0);
         EmperorSnapshot s = new EmperorSnapshot("2.0.21", 1, 0, 0, "/", List.of("/srv"), false, 0,
                 List.of(v), List.of(), 0);
-        String doc = StatsJson.toJson(s, false, StatsJson.Keys.MASTER);
+        String doc = toJson(s, false, StatsJson.Keys.MASTER);
         assertTrue(doc.contains("\t\t\t\"pid\":-1,\n"), doc);
         assertTrue(doc.contains("\"zerg\":1,\n\t\t\t\"on_demand\":\"/srv/demo/e24/od.sock\",\n"
                 + "\t\t\t\"suspended\":1,\n\t\t\t\"adopted\":1,\n\t\t\t\"uid\":33,\n\t\t\t\"gid\":44,\n"), doc);
@@ -187,11 +187,11 @@ class StatsJsonTest {
                 false, false, 33, 44, "/srv", Map.of(), 0, "running", 0,
                 new dev.emperor.core.VassalExits(3, 2, 1, 22, 0, 1_795_803_190_900L));
         EmperorSnapshot s = new EmperorSnapshot("2.0.21", 1, 0, 0, "/", List.of("/srv"), false, 0, List.of(v), List.of(), 0);
-        String doc = StatsJson.toJson(s, true, StatsJson.Keys.MASTER);
+        String doc = toJson(s, true, StatsJson.Keys.MASTER);
         assertTrue(doc.endsWith("\"respawns\":0,\"last_exit_code\":22,\"last_exit_signal\":0,\"last_exit\":1795803190}],"
                 + "\"blacklist\":[]}"), doc);
-        assertFalse(StatsJson.toJson(s, true, StatsJson.Keys.UWSGI_2_0).contains("last_exit"), "exactly 2.0.21's keys");
-        assertEquals(parse(doc).keySet(), parse(StatsJson.toJson(s, false, StatsJson.Keys.MASTER)).keySet());
+        assertFalse(toJson(s, true, StatsJson.Keys.UWSGI_2_0).contains("last_exit"), "exactly 2.0.21's keys");
+        assertEquals(parse(doc).keySet(), parse(toJson(s, false, StatsJson.Keys.MASTER)).keySet());
         String one = new String(VassalJson.vassal(v), StandardCharsets.UTF_8);
         assertTrue(one.endsWith("\"last_exit\":1795803190,\"state\":\"running\",\"throttle_ms\":0,\"starts\":3,"
                 + "\"deaths\":2}"), one);
@@ -240,7 +240,7 @@ class StatsJsonTest {
     void loneSurrogatesBecomeReplacementCharacters() throws IOException {
         EmperorSnapshot s = new EmperorSnapshot("v", 1, 0, 0, "a\uD800b", List.of("\uDC00"), false, 0,
                 List.of(vassal("x\uD83D", 1, Map.of())), List.of(), 0);
-        Map<String, Object> parsed = parse(StatsJson.toJson(s, false, StatsJson.Keys.MASTER));
+        Map<String, Object> parsed = parse(toJson(s, false, StatsJson.Keys.MASTER));
         assertEquals("a\uFFFDb", parsed.get("cwd"));
         assertEquals(List.of("\uFFFD"), parsed.get("emperor"));
         assertEquals("ok", StatsJson.clean("ok"));
@@ -271,6 +271,11 @@ class StatsJsonTest {
     }
 
     /** A small Jackson-streaming reader: objects → LinkedHashMap, arrays → List, scalars → String/Long. */
+    /** The document as the server sends it, decoded. */
+    static String toJson(EmperorSnapshot snapshot, boolean minified, StatsJson.Keys keys) {
+        return new String(StatsJson.toBytes(snapshot, minified, keys), StandardCharsets.UTF_8);
+    }
+
     static Map<String, Object> parse(String json) throws IOException {
         try (JsonParser p = new JsonFactory().createParser(json)) {
             assertEquals(JsonToken.START_OBJECT, p.nextToken());

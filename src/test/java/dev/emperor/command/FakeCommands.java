@@ -1,5 +1,6 @@
 package dev.emperor.command;
 
+import dev.emperor.control.EmperorCommands;
 import dev.emperor.core.Control;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -7,8 +8,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** Records what the dispatcher asks of the loop; answers with {@code answer} (default: ok). */
-final class FakeTarget implements CommandDispatcher.Target {
+/** Records what the command socket asks of the Emperor; answers with {@code answer} (default: ok). */
+final class FakeCommands implements EmperorCommands {
 
     record Call(String vassal, Control.Action action) {
     }
@@ -28,6 +29,11 @@ final class FakeTarget implements CommandDispatcher.Target {
     @Override
     public void logMessage(String msg) {
         messages.add(msg);
+    }
+
+    @Override
+    public void reloadAll() {
+        throw new AssertionError("the command socket has no reload-all command");
     }
 
     Call nextCall() throws InterruptedException {

@@ -1,0 +1,34 @@
+package dev.emperor.daemon;
+
+import dev.emperor.control.EmperorCommands;
+import dev.emperor.core.Control;
+import dev.emperor.core.EmperorLoop;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The operator's commands carried out by the event loop: the one implementation of
+ * {@link EmperorCommands}, shared by the command socket and HTTP control. Each call only posts to
+ * the loop (thread-safe, never blocks).
+ */
+final class LoopCommands implements EmperorCommands {
+    private final EmperorLoop loop;
+
+    LoopCommands(EmperorLoop loop) {
+        this.loop = loop;
+    }
+
+    @Override
+    public CompletableFuture<Control.Result> control(String name, Control.Action action) {
+        return loop.control(name, action);
+    }
+
+    @Override
+    public void logMessage(String msg) {
+        loop.logMessage(msg);
+    }
+
+    @Override
+    public void reloadAll() {
+        loop.execute(loop::reloadAll);
+    }
+}
