@@ -41,6 +41,8 @@ final class Monitors {
                 .bind("dir", Monitors::dir)
                 .bind("glob", (value, c) -> new GlobMonitor(value.substring("glob://".length()), c.base(), c.names(),
                         c.nofollow(), c.attrs(), c.tyrant()))
+                // JeroMQ's classes load only when a zmq:// value is built
+                .bind("zmq", (value, c) -> new dev.emperor.zmq.ZmqMonitor(value, c.names(), c.tyrant(), c.base(), c.log()))
                 .complete();
     }
 

@@ -98,7 +98,9 @@ public final class TempEmperor implements AutoCloseable {
         this.viaLauncher = b.viaLauncher;
         this.wrapper = List.copyOf(b.wrapper);
         this.extraEnv = Map.copyOf(b.env);
-        options.add(new String[] {"emperor", vassalsDir.toString()});
+        if (b.watchVassalsDir) {
+            options.add(new String[] {"emperor", vassalsDir.toString()});
+        }
         options.add(new String[] {"emperor-stats", "127.0.0.1:" + statsPort});
         options.addAll(b.options);
         StringBuilder text = new StringBuilder("[uwsgi]\n");
@@ -124,6 +126,7 @@ public final class TempEmperor implements AutoCloseable {
         private boolean viaLauncher;
         private final List<String> wrapper = new ArrayList<>();
         private final Map<String, String> env = new java.util.LinkedHashMap<>();
+        private boolean watchVassalsDir = true;
 
         Builder(String name) {
             this.name = name;
@@ -180,6 +183,15 @@ public final class TempEmperor implements AutoCloseable {
         /** Removes an option (also a default one). */
         public Builder without(String key) {
             options.removeIf(o -> o[0].equals(key));
+            return this;
+        }
+
+        /**
+         * No {@code emperor = VASSALS_DIR}: only the monitors added. uWSGI's dir monitor chdirs the
+         * Emperor into its directory, which changes where other monitors' relative names resolve.
+         */
+        public Builder withoutVassalsDir() {
+            watchVassalsDir = false;
             return this;
         }
 

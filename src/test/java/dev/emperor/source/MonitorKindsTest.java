@@ -24,9 +24,9 @@ class MonitorKindsTest {
         assertNull(k.refusal("dir:///srv"));
         assertNull(k.refusal("glob:///srv/*.ini"));
         assertNull(k.refusal("pg://dbname=x"));
-        assertEquals("imperial monitor 'foo://' is not supported yet (only directories, globs and pg://)", k.refusal("foo://x"));
+        assertEquals("imperial monitor 'foo://' is not supported yet (only directories, globs and pg://, zmq://)", k.refusal("foo://x"));
         assertTrue(k.refusal("amqp://h").contains("use-after-free"), k.refusal("amqp://h"));
-        assertTrue(k.refusal("zmq://tcp://h:1").startsWith("imperial monitor 'zmq://' is not supported yet"));
+        assertNull(k.refusal("zmq://tcp://h:1"));
         assertTrue(k.refusal("mongodb://h").contains("not packaged"));
     }
 
@@ -39,7 +39,7 @@ class MonitorKindsTest {
 
     @Test
     void imperialMonitorListPrintsTheAvailableKindsAsUwsgi() {
-        assertEquals(List.of("pg", "dir", "glob"), MonitorKinds.declared().listed());
+        assertEquals(List.of("pg", "zmq", "dir", "glob"), MonitorKinds.declared().listed());
     }
 
     @Test
@@ -57,13 +57,13 @@ class MonitorKindsTest {
         assertThrows(IllegalStateException.class, () -> MonitorKinds.declared().bind("nosuch", (v, c) -> m));
         assertThrows(IllegalStateException.class, () -> MonitorKinds.declared().bind("dir", (v, c) -> m).complete());
         assertThrows(IllegalStateException.class, () -> MonitorKinds.declared().bind(MonitorKinds.NO_SCHEME, (v, c) -> m)
-                .bind("dir", (v, c) -> m).bind("glob", (v, c) -> m).complete(), "pg is available: it needs its factory");
+                .bind("dir", (v, c) -> m).bind("glob", (v, c) -> m).complete(), "pg and zmq are available: they need their factories");
         MonitorKinds k = MonitorKinds.declared().bind(MonitorKinds.NO_SCHEME, (v, c) -> m).bind("dir", (v, c) -> m)
-                .bind("glob", (v, c) -> m).bind("pg", (v, c) -> m).complete();
+                .bind("glob", (v, c) -> m).bind("pg", (v, c) -> m).bind("zmq", (v, c) -> m).complete();
         assertSame(m, k.create("dir:///x", CONTEXT));
         assertSame(m, k.create("pg://x", CONTEXT));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.create("amqp://x", CONTEXT));
-        assertTrue(e.getMessage().startsWith("imperial monitor 'amqp://' is not supported yet (only directories, globs and pg://)"),
+        assertTrue(e.getMessage().startsWith("imperial monitor 'amqp://' is not supported yet (only directories, globs and pg://, zmq://)"),
                 e.getMessage());
     }
 }
