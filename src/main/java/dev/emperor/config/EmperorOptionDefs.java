@@ -24,7 +24,7 @@ final class EmperorOptionDefs {
     /** 2.0.21's Emperor options, Emperor side (docs/uwsgi-compat.md, "Options"). */
     static List<OptionDef> emperor() {
         return List.of(
-                on("emperor", LIST, "add an imperial monitor: a directory or a glob (repeatable)"),
+                on("emperor", LIST, "add an imperial monitor: a directory, a glob or pg://CONNINFO;QUERY (repeatable)"),
                 on("emperor-freq", INT, "seconds between full rescans (default 3, at least 1)"),
                 on("emperor-stats", STRING, "stats server address: host:port or UNIX socket path",
                         "emperor-stats-server"),
@@ -120,6 +120,7 @@ final class EmperorOptionDefs {
                 // still ignored as before, "plain" and "json" are ours (docs/logging.md)
                 on("log-format", STRING, "this daemon: plain (uWSGI's lines, default) or json (one JSON object per line)"),
                 on("emperor-vassal-logs", STRING, "this daemon: each vassal's stdout/stderr go to DIR/NAME.log (O_APPEND)"),
+                on("emperor-pg-channel", STRING, "this daemon: pg:// monitors LISTEN on this channel and rescan at each NOTIFY"),
                 on("emperor-subreaper", BOOL, "2.1: become a child subreaper (refuse to start without it)"),
                 on("emperor-collect-attribute", LIST, "2.1: attribute keys read from the [emperor] section of .ini vassals",
                         "emperor-collect-attr"),

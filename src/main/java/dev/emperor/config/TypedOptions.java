@@ -205,6 +205,7 @@ final class TypedOptions {
                 strings.get("emperor-on-demand-exec"),
                 strings.getOrDefault("log-format", LogFormats.PLAIN),
                 strings.get("emperor-vassal-logs"),
+                strings.get("emperor-pg-channel"),
                 Map.copyOf(origins));
     }
 }

@@ -108,7 +108,8 @@ public final class Daemon {
         try {
             monitors = Monitors.build(config.monitors(), new MonitorContext(base, names, config.nofollow(),
                     config.collectAttrs(), config.tyrant() ? new TyrantCheck(config.nofollow() || config.tyrantNofollow(),
-                            config.tyrantInitgroups(), UserDatabase.system()) : null, log));
+                            config.tyrantInitgroups(), UserDatabase.system()) : null, log),
+                    config.pgChannel(), Duration.ofSeconds(config.freq()));
         } catch (IllegalArgumentException e) {
             log.error(e.getMessage()); // dir:// of a missing directory, a refused kind: fatal, as uWSGI's chdir() failure
             return 1;

@@ -5,6 +5,8 @@ import dev.emperor.monitor.GlobMonitor;
 import dev.emperor.source.Monitor;
 import dev.emperor.source.MonitorContext;
 import dev.emperor.source.MonitorKinds;
+import dev.emperor.pg.PgMonitors;
+import java.time.Duration;
 import dev.emperor.source.VassalNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,7 @@ import java.util.List;
 
 /**
  * Chooses a monitor for every {@code emperor} value as {@code emperor_build_scanners} does, through the
- * one registry of kinds ({@link MonitorKinds}): {@code dir://} and {@code glob://} prefixes, else an existing directory is a dir monitor and
+ * one registry of kinds ({@link MonitorKinds}): {@code pg://} (pg/PgMonitor), {@code dir://} and {@code glob://} prefixes, else an existing directory is a dir monitor and
  * anything else a glob. Unlike uWSGI (where a missing path is a glob that matches nothing, forever),
  * a missing path that can only be a directory — no glob character, no vassal extension — is watched as
  * one: an error line at start, and its vassals start once it appears (a mount may come later;
@@ -25,7 +27,16 @@ final class Monitors {
 
     /** The registry with this build's factories: dir, glob and plain paths (docs/architecture.md, "Vassal sources"). */
     static MonitorKinds kinds() {
+        return kinds(null, Duration.ofSeconds(3));
+    }
+
+    /**
+     * @param pgChannel {@code emperor-pg-channel}, null for polling only
+     * @param freq      {@code emperor-freq}: a pg:// monitor's reconnections are never spaced further apart
+     */
+    static MonitorKinds kinds(String pgChannel, Duration freq) {
         return MonitorKinds.declared()
+                .bind("pg", (value, c) -> PgMonitors.create(value, c.names(), c.tyrant(), c.base(), pgChannel, freq, c.log()))
                 .bind(MonitorKinds.NO_SCHEME, Monitors::plain)
                 .bind("dir", Monitors::dir)
                 .bind("glob", (value, c) -> new GlobMonitor(value.substring("glob://".length()), c.base(), c.names(),
@@ -37,7 +48,12 @@ final class Monitors {
 
     /** @throws IllegalArgumentException a value that cannot be monitored (uWSGI exits 1) */
     static List<Monitor> build(List<String> values, MonitorContext context) {
-        MonitorKinds kinds = kinds();
+        return build(values, context, null, Duration.ofSeconds(3));
+    }
+
+    /** @param pgChannel {@code emperor-pg-channel}, null for polling only */
+    static List<Monitor> build(List<String> values, MonitorContext context, String pgChannel, Duration freq) {
+        MonitorKinds kinds = kinds(pgChannel, freq);
         List<Monitor> out = new ArrayList<>();
         for (String value : values) {
             out.add(kinds.create(value, context));

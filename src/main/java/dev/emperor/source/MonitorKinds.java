@@ -43,16 +43,18 @@ public final class MonitorKinds {
         }
     }
 
-    /** uWSGI's monitors (built in and plugins), in uWSGI's list order; pg is declared, not built yet; zmq through JeroMQ. */
+    /** uWSGI's monitors (built in and plugins), in uWSGI's list order; zmq through JeroMQ. */
     private static final List<Kind> DECLARED = List.of(
             new Kind(NO_SCHEME, null, null),
+            // uWSGI 2.0.21 lists its plugins' monitors first, in plugin load order, then dir and glob
+            // (verified with Debian's plugins: plugins = emperor_pg,emperor_zeromq prints pg, zmq, dir, glob)
+            new Kind("pg", "pg", null),
+            new Kind("zmq", "zmq", null),
             new Kind("dir", "dir", null),
             new Kind("glob", "glob", null),
-            new Kind("pg", null, ""),
             new Kind("mongodb", null, "uWSGI's emperor_mongodb is not packaged by Debian: no reference to be compatible with"),
             new Kind("amqp", null, "uWSGI's emperor_amqp keeps a freed buffer as each vassal's config"
-                    + " (a use-after-free): no sound behaviour to be compatible with"),
-            new Kind("zmq", "zmq", null));
+                    + " (a use-after-free): no sound behaviour to be compatible with"));
 
     private final Map<String, Kind> kinds = new LinkedHashMap<>();
     private final Map<String, Factory> factories = new LinkedHashMap<>();

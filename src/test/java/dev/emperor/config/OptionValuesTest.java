@@ -177,13 +177,15 @@ class OptionValuesTest {
     }
 
     @Test
-    void monitorSchemesOtherThanDirAndGlobAreNotSupportedYet() throws Exception {
+    void monitorSchemesOtherThanDirGlobPgAndZmqAreNotSupportedYet() throws Exception {
         assertEquals(List.of("dir:///srv/v"), ini("emperor = dir:///srv/v").monitors());
+        assertEquals(List.of("pg://host=h;SELECT 1"), ini("emperor = pg://host=h;SELECT 1").monitors());
+        assertEquals("fleet", ini("emperor-pg-channel = fleet").pgChannel());
         assertEquals(List.of("zmq://tcp://127.0.0.1:5252"), ini("emperor = zmq://tcp://127.0.0.1:5252").monitors());
-        for (String scheme : List.of("pg", "mongodb", "amqp")) {
+        for (String scheme : List.of("mongodb", "amqp")) {
             ConfigException e = assertThrows(ConfigException.class, () -> ini("emperor = " + scheme + "://x"));
             assertTrue(e.getMessage().contains("imperial monitor '" + scheme
-                    + "://' is not supported yet (only directories, globs and zmq://)"), e.getMessage());
+                    + "://' is not supported yet (only directories, globs and pg://, zmq://)"), e.getMessage());
         }
     }
 

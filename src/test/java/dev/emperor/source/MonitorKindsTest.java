@@ -23,8 +23,8 @@ class MonitorKindsTest {
         assertNull(k.refusal("/etc/uwsgi/vassals"));
         assertNull(k.refusal("dir:///srv"));
         assertNull(k.refusal("glob:///srv/*.ini"));
-        assertEquals("imperial monitor 'pg://' is not supported yet (only directories, globs and zmq://)", k.refusal("pg://dbname=x"));
-        assertEquals("imperial monitor 'foo://' is not supported yet (only directories, globs and zmq://)", k.refusal("foo://x"));
+        assertNull(k.refusal("pg://dbname=x"));
+        assertEquals("imperial monitor 'foo://' is not supported yet (only directories, globs and pg://, zmq://)", k.refusal("foo://x"));
         assertTrue(k.refusal("amqp://h").contains("use-after-free"), k.refusal("amqp://h"));
         assertNull(k.refusal("zmq://tcp://h:1"));
         assertTrue(k.refusal("mongodb://h").contains("not packaged"));
@@ -39,7 +39,7 @@ class MonitorKindsTest {
 
     @Test
     void imperialMonitorListPrintsTheAvailableKindsAsUwsgi() {
-        assertEquals(List.of("dir", "glob", "zmq"), MonitorKinds.declared().listed());
+        assertEquals(List.of("pg", "zmq", "dir", "glob"), MonitorKinds.declared().listed());
     }
 
     @Test
@@ -56,10 +56,14 @@ class MonitorKindsTest {
         assertThrows(IllegalStateException.class, () -> MonitorKinds.declared().bind("amqp", (v, c) -> m));
         assertThrows(IllegalStateException.class, () -> MonitorKinds.declared().bind("nosuch", (v, c) -> m));
         assertThrows(IllegalStateException.class, () -> MonitorKinds.declared().bind("dir", (v, c) -> m).complete());
+        assertThrows(IllegalStateException.class, () -> MonitorKinds.declared().bind(MonitorKinds.NO_SCHEME, (v, c) -> m)
+                .bind("dir", (v, c) -> m).bind("glob", (v, c) -> m).complete(), "pg and zmq are available: they need their factories");
         MonitorKinds k = MonitorKinds.declared().bind(MonitorKinds.NO_SCHEME, (v, c) -> m).bind("dir", (v, c) -> m)
-                .bind("glob", (v, c) -> m).bind("zmq", (v, c) -> m).complete();
+                .bind("glob", (v, c) -> m).bind("pg", (v, c) -> m).bind("zmq", (v, c) -> m).complete();
         assertSame(m, k.create("dir:///x", CONTEXT));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.create("pg://x", CONTEXT));
-        assertEquals("imperial monitor 'pg://' is not supported yet (only directories, globs and zmq://)", e.getMessage());
+        assertSame(m, k.create("pg://x", CONTEXT));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.create("amqp://x", CONTEXT));
+        assertTrue(e.getMessage().startsWith("imperial monitor 'amqp://' is not supported yet (only directories, globs and pg://, zmq://)"),
+                e.getMessage());
     }
 }
