@@ -70,7 +70,7 @@ class ZmqMonitorTest {
     }
 
     private void awaitScanRequest() throws InterruptedException {
-        assertTrue(scans.tryAcquire(10, TimeUnit.SECONDS), "a message asks for a scan");
+        assertTrue(scans.tryAcquire(10, TimeUnit.SECONDS), () -> "a message asks for a scan; monitor lines: " + lines);
     }
 
     private void awaitLine(String line) throws InterruptedException {
