@@ -112,15 +112,7 @@ public final class Spawner {
         int[] config = null;
         try {
             pair = nat.socketpair();
-            if (spec.viaConfigPipe()) {
-                try {
-                    config = nat.socketpair();
-                } catch (RuntimeException e) {
-                    nat.close(pair[0]);
-                    nat.close(pair[1]);
-                    throw e;
-                }
-            }
+            config = configPair(spec, pair);
         } catch (RuntimeException e) {
             closeLog(logFd);
             throw e;
@@ -211,6 +203,23 @@ public final class Spawner {
     }
 
     /**
+     * The config pipe of a config-shaped vassal (docs/wire-formats.md, "Config pipe"), null for a file;
+     * when it cannot be made, the emperor pipe {@code pair} is closed too.
+     */
+    private int[] configPair(SpawnSpec spec, int[] pair) {
+        if (!spec.viaConfigPipe()) {
+            return null;
+        }
+        try {
+            return nat.socketpair();
+        } catch (RuntimeException e) {
+            nat.close(pair[0]);
+            nat.close(pair[1]);
+            throw e;
+        }
+    }
+
+    /**
      * Asks the fork server on {@code socket} to fork this vassal (docs/wire-formats.md, "Fork-server session"): the
      * same argv a plain spawn would exec, the child end of a fresh emperor pipe as SCM_RIGHTS, then the child
      * end of the config pipe (a config-pipe vassal, modifier2 |= 0x02; its config is pushed at once and waits
@@ -224,16 +233,7 @@ public final class Spawner {
         String argv0 = bin != null ? bin.executable() : binaries.primary();
         List<String> argv = argvBuilder.build(argv0, spec);
         int[] pair = nat.socketpair();
-        int[] config = null;
-        if (spec.viaConfigPipe()) {
-            try {
-                config = nat.socketpair();
-            } catch (RuntimeException e) {
-                nat.close(pair[0]);
-                nat.close(pair[1]);
-                throw e;
-            }
-        }
+        int[] config = configPair(spec, pair);
         int ours = pair[0];
         int theirs = pair[1];
         ForkServerSession.Opened o = ForkServerSession.open(nat, socket, argv, deadline, theirs,
