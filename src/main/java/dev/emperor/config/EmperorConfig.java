@@ -65,6 +65,7 @@ import java.util.Map;
  * @param onDemandExec         {@code emperor-on-demand-exec}: command printing the socket name, null = none
  * @param logFormat            this daemon's {@code log-format}: "plain" (default) or "json" (docs/logging.md)
  * @param vassalLogs           this daemon's {@code emperor-vassal-logs}: each vassal's output goes to DIR/NAME.log, null = inherited
+ * @param magicExec            {@code emperor-magic-exec}: an executable config is passed as {@code exec://NAME}
  * @param pgChannel            this daemon's {@code emperor-pg-channel}: pg:// monitors LISTEN on it, null = poll only
  * @param origins              where each option was last set ("emperor VALUE" for each monitor), for start-up errors
  */
@@ -127,6 +128,7 @@ public record EmperorConfig(
         String logFormat,
         String vassalLogs,
         String pgChannel,
+        boolean magicExec,
         Map<String, Origin> origins) {
 
     public EmperorConfig {

@@ -206,6 +206,7 @@ final class TypedOptions {
                 strings.getOrDefault("log-format", LogFormats.PLAIN),
                 strings.get("emperor-vassal-logs"),
                 strings.get("emperor-pg-channel"),
+                bool("emperor-magic-exec"),
                 Map.copyOf(origins));
     }
 }

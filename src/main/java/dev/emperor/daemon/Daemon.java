@@ -127,7 +127,7 @@ public final class Daemon {
         VassalEnvironment environment = new VassalEnvironment(System.getenv(), config.env(), config.unenv());
         Spawner spawner = new Spawner(nat,
                 new ArgvBuilder(config.vassalsInheritBefore(), config.vassalsIncludeBefore(), config.vassalSet(),
-                        config.vassalsInherit(), config.vassalsInclude(), config.extraExtensions()),
+                        config.vassalsInherit(), config.vassalsInclude(), config.extraExtensions()).withMagicExec(config.magicExec()),
                 new BinaryResolver(config.wrapperOverride(), config.wrapper(), config.binaryPath(), config.wrapperFallback()),
                 environment,
                 config.safeFds(),

@@ -15,6 +15,7 @@ public final class ArgvBuilder {
     private final List<String> inherit;
     private final List<String> include;
     private final List<String> extraExtensions;
+    private final boolean magicExec;
 
     public ArgvBuilder(List<String> inheritBefore, List<String> includeBefore, List<String> sets,
                        List<String> inherit, List<String> include, List<String> extraExtensions) {
@@ -24,11 +25,45 @@ public final class ArgvBuilder {
         this.inherit = List.copyOf(inherit);
         this.include = List.copyOf(include);
         this.extraExtensions = List.copyOf(extraExtensions);
+        this.magicExec = false;
+    }
+
+    private ArgvBuilder(ArgvBuilder b, boolean magicExec) {
+        this.inheritBefore = b.inheritBefore;
+        this.includeBefore = b.includeBefore;
+        this.sets = b.sets;
+        this.inherit = b.inherit;
+        this.include = b.include;
+        this.extraExtensions = b.extraExtensions;
+        this.magicExec = magicExec;
+    }
+
+    /**
+     * The same argv rules with {@code emperor-magic-exec}: a config file the Emperor may read and
+     * execute is passed as {@code exec://NAME}, so uWSGI runs it and reads its output as the config
+     * (docs/uwsgi-compat.md, "Vassal argv").
+     */
+    public ArgvBuilder withMagicExec(boolean on) {
+        return new ArgvBuilder(this, on);
     }
 
     /** The argv of one start: the config argument is {@code emperor://NAME} for a config-pipe vassal. */
     public List<String> build(String argv0, SpawnSpec spec) {
-        return build(argv0, spec.name(), spec.viaConfigPipe() ? ConfigPipe.SCHEME : null);
+        if (spec.viaConfigPipe()) {
+            return build(argv0, spec.name(), ConfigPipe.SCHEME);
+        }
+        return build(argv0, spec.name(), magicExec && executable(spec) ? MAGIC_EXEC_SCHEME : null);
+    }
+
+    static final String MAGIC_EXEC_SCHEME = "exec://";
+
+    /**
+     * uWSGI's {@code access(name, R_OK | X_OK)}, relative to its current directory, which is the
+     * directory the vassal is started in (one access() per spawn, like the binary lookup).
+     */
+    private static boolean executable(SpawnSpec spec) {
+        java.nio.file.Path p = spec.cwd() == null ? java.nio.file.Path.of(spec.name()) : spec.cwd().resolve(spec.name());
+        return java.nio.file.Files.isReadable(p) && java.nio.file.Files.isExecutable(p);
     }
 
     /**

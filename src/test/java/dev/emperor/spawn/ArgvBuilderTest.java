@@ -40,4 +40,23 @@ class ArgvBuilderTest {
         ArgvBuilder b = new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         assertEquals(List.of("uwsgi", "--ini", "emperor://x.ini"), b.build("uwsgi", "x.ini", "emperor://"));
     }
+
+    @Test
+    void magicExecPassesAnExecutableConfigAsExecScheme(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("gen.ini"), "#!/bin/sh\n");
+        java.nio.file.Files.setPosixFilePermissions(dir.resolve("gen.ini"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Files.writeString(dir.resolve("plain.ini"), "[uwsgi]\n");
+        ArgvBuilder b = new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()).withMagicExec(true);
+        assertEquals(List.of("uwsgi", "--ini", "exec://gen.ini"),
+                b.build("uwsgi", new SpawnSpec("gen.ini", dir, 0, 0, null, -1, null)));
+        assertEquals(List.of("uwsgi", "--ini", "plain.ini"),
+                b.build("uwsgi", new SpawnSpec("plain.ini", dir, 0, 0, null, -1, null)));
+        assertEquals(List.of("uwsgi", "--ini", "emperor://gen.ini"),
+                b.build("uwsgi", new SpawnSpec("gen.ini", dir, 0, 0, new byte[] {'x'}, -1, null)),
+                "a config-pipe vassal keeps emperor://");
+        ArgvBuilder off = new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+        assertEquals(List.of("uwsgi", "--ini", "gen.ini"), off.build("uwsgi", new SpawnSpec("gen.ini", dir, 0, 0, null, -1, null)));
+    }
 }
