@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  *     pg.stop(); ... pg.restart();
  * }
  * </pre>
+ * {@link #startTlsOnly} gives a server that speaks TLS with a throwaway self-signed certificate and whose
+ * {@code pg_hba.conf} rejects every TCP connection without it: a client that does not use TLS is refused.
  */
 public final class TempPostgres implements AutoCloseable {
     public static final String USER = "emperor";
@@ -65,6 +69,18 @@ public final class TempPostgres implements AutoCloseable {
 
     /** initdb, start, create the role, database and table. */
     public static TempPostgres start(String name) throws IOException {
+        return start(name, false);
+    }
+
+    /**
+     * As {@link #start(String)}, with {@code ssl = on} and a self-signed certificate for 127.0.0.1
+     * ({@link #serverCert()}), and TCP connections without TLS rejected by {@code pg_hba.conf}.
+     */
+    public static TempPostgres startTlsOnly(String name) throws IOException {
+        return start(name, true);
+    }
+
+    private static TempPostgres start(String name, boolean tlsOnly) throws IOException {
         Path dir = Files.createTempDirectory("emperor-pg-" + name + "-");
         boolean root = "root".equals(System.getProperty("user.name"));
         TempPostgres pg = new TempPostgres(dir, Ports.free(), root);
@@ -81,6 +97,9 @@ public final class TempPostgres implements AutoCloseable {
             pg.run(Duration.ofSeconds(60), bin("initdb").toString(), "-D", pg.data.toString(), "-U", "postgres",
                     "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + pwfile, "-E", "UTF8",
                     "--locale=C.UTF-8", "--no-sync");
+            if (tlsOnly) {
+                pg.requireTls();
+            }
             pg.startServer();
             pg.admin("CREATE ROLE " + USER + " LOGIN PASSWORD '" + pg.password + "'");
             pg.admin("CREATE DATABASE " + DB + " OWNER " + USER);
@@ -90,6 +109,38 @@ public final class TempPostgres implements AutoCloseable {
             pg.close();
             throw e;
         }
+    }
+
+    /** The server's certificate (PEM), its own root: what a client gives as {@code sslrootcert} to verify it. */
+    public Path serverCert() {
+        return data.resolve("server.crt");
+    }
+
+    /** A second self-signed certificate for the same name and address, which did not sign the server's. */
+    public Path unrelatedCert() throws IOException {
+        Path crt = dir.resolve("unrelated.crt");
+        if (!Files.exists(crt)) {
+            selfSigned(crt, dir.resolve("unrelated.key"));
+        }
+        return crt;
+    }
+
+    private void requireTls() throws IOException {
+        selfSigned(serverCert(), data.resolve("server.key"));
+        // the server refuses to start with a key that others may read
+        Files.setPosixFilePermissions(data.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(data.resolve("postgresql.conf"), "\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
+                StandardOpenOption.APPEND);
+        // first matching line wins: plain TCP is rejected before the password lines initdb wrote are reached
+        Path hba = data.resolve("pg_hba.conf");
+        Files.writeString(hba, "hostnossl all all 0.0.0.0/0 reject\nhostnossl all all ::/0 reject\n" + Files.readString(hba));
+    }
+
+    /** Runs as the server's user (as root: postgres), so that the files are its own. */
+    private void selfSigned(Path crt, Path key) throws IOException {
+        run(Duration.ofSeconds(60), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(),
+                "-out", crt.toString());
     }
 
     public int port() {

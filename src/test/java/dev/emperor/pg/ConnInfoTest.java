@@ -80,6 +80,21 @@ class ConnInfoTest {
         assertEquals(JdbcTarget.DEFAULT_CONNECT_TIMEOUT, fromEnv.properties().getProperty("connectTimeout"));
     }
 
+    /** pgjdbc takes libpq's TLS keywords under the same names, file paths (PEM root certificate) included. */
+    @Test
+    void jdbcTargetPassesTheTlsKeywords() {
+        JdbcTarget t = JdbcTarget.of(ConnInfo.parse("host=127.0.0.1 sslmode=verify-full sslrootcert='/etc/pg tls/root.crt'"
+                + " sslcert=/c/client.crt sslkey=/c/client.pk8 sslpassword=kp"), k -> null);
+        assertEquals("verify-full", t.properties().getProperty("sslmode"));
+        assertEquals("/etc/pg tls/root.crt", t.properties().getProperty("sslrootcert"));
+        assertEquals("/c/client.crt", t.properties().getProperty("sslcert"));
+        assertEquals("/c/client.pk8", t.properties().getProperty("sslkey"));
+        assertEquals("kp", t.properties().getProperty("sslpassword"));
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/" + System.getProperty("user.name"), t.url(), "nothing of TLS in the URL");
+        assertEquals("disable", JdbcTarget.of(ConnInfo.parse("postgresql://h/d?sslmode=disable"), k -> null)
+                .properties().getProperty("sslmode"));
+    }
+
     @Test
     void jdbcTargetMultiHostAndRefusals() {
         assertEquals("jdbc:postgresql://a:1,b:2/d",
