@@ -158,14 +158,10 @@ public final class Spawner {
         nat.close(theirs);
         closeLog(logFd);
         nat.setNonBlocking(ours);
-        int configFd = -1;
         if (config != null) {
             nat.close(config[1]);
-            configFd = config[0];
-            nat.setNonBlocking(configFd);
-            pushFirst(spec, configFd);
         }
-        return new Spawned(pid, ours, configFd, argv);
+        return new Spawned(pid, ours, configEnd(spec, config), argv);
     }
 
     /** The first fd from {@code from} that is neither an {@code emperor-safe-fd} nor {@code taken}. */
@@ -175,6 +171,16 @@ public final class Spawner {
             fd++;
         }
         return fd;
+    }
+
+    /** The Emperor's end of the config pipe, non-blocking and with the first push written; -1 without one. */
+    private int configEnd(SpawnSpec spec, int[] config) {
+        if (config == null) {
+            return -1;
+        }
+        nat.setNonBlocking(config[0]);
+        pushFirst(spec, config[0]);
+        return config[0];
     }
 
     /** The push right after the start; a failure is the vassal's (it exits on a missing config), not the spawn's. */
@@ -250,12 +256,6 @@ public final class Spawner {
             return new Adoption(-1, -1, null, o.waitForBase(), o.error());
         }
         nat.setNonBlocking(ours);
-        int configFd = -1;
-        if (config != null) {
-            configFd = config[0];
-            nat.setNonBlocking(configFd);
-            pushFirst(spec, configFd);
-        }
-        return new Adoption(ours, configFd, o.session(), false, null);
+        return new Adoption(ours, configEnd(spec, config), o.session(), false, null);
     }
 }

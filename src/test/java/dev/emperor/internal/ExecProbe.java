@@ -3,6 +3,8 @@ package dev.emperor.internal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.emperor.testing.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,15 +62,9 @@ public final class ExecProbe {
             int pid = nat.spawn(new SpawnRequest("/usr/bin/setpriv",
                     List.of("setpriv", "--pdeathsig", "KILL", "--", "/bin/sleep", "60"), List.of(), null, Map.of(), false));
             Path comm = Path.of("/proc/" + pid + "/comm");
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!Files.readString(comm).strip().equals("sleep") && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Await.until(Duration.ofSeconds(10), "setpriv to exec sleep", () -> Files.readString(comm).strip().equals("sleep"));
             return pid;
-        } catch (SpawnException | java.io.IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (SpawnException e) {
             throw new IllegalStateException(e);
         }
     }

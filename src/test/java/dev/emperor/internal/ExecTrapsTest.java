@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
+import dev.emperor.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,12 +40,12 @@ class ExecTrapsTest {
             String[] pids = out.readLine().trim().split(" ");
             long a = Long.parseLong(pids[0]), b = Long.parseLong(pids[1]), c = Long.parseLong(pids[2]);
             started.addAll(List.of(a, b, c));
-            await("A dies when the thread that spawned it ends, though the process lives", () -> dead(a));
+            Await.until(Duration.ofSeconds(20), "A dies when the thread that spawned it ends, though the process lives", () -> dead(a));
             assertTrue(!dead(b) && !dead(c), "B and C live while their threads do");
             p.getOutputStream().write('\n');
             p.getOutputStream().flush();
-            await("the probe became sleep (same pid)", () -> comm(p.pid()).equals("sleep"));
-            await("B dies: execve ended the thread that spawned it", () -> dead(b));
+            Await.until(Duration.ofSeconds(20), "the probe became sleep (same pid)", () -> comm(p.pid()).equals("sleep"));
+            Await.until(Duration.ofSeconds(20), "B dies: execve ended the thread that spawned it", () -> dead(b));
             assertTrue(!dead(c), "C, spawned by the thread that called execve, survives the exec");
             assertEquals(p.pid(), ppid(c), "and is still the child of the same pid");
         } finally {
@@ -78,16 +78,6 @@ class ExecTrapsTest {
             assertEquals("state v1", lines.get(lines.size() - 1), "the document is read from the inherited memfd");
         } finally {
             p.destroyForcibly();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
         }
     }
 

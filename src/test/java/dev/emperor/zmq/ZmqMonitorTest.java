@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.log.Log;
+import dev.emperor.testing.Await;
+import java.time.Duration;
 import dev.emperor.source.ScanResult;
 import dev.emperor.source.VassalNames;
 import dev.emperor.source.VassalSource;
@@ -73,12 +75,8 @@ class ZmqMonitorTest {
         assertTrue(scans.tryAcquire(10, TimeUnit.SECONDS), () -> "a message asks for a scan; monitor lines: " + lines);
     }
 
-    private void awaitLine(String line) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!lines.contains(line)) {
-            assertTrue(System.nanoTime() < deadline, "no line " + line + " in " + lines);
-            Thread.sleep(10);
-        }
+    private void awaitLine(String line) {
+        Await.until(Duration.ofSeconds(10), "the line " + line + " (lines so far: " + lines + ")", () -> lines.contains(line));
     }
 
     @Test
