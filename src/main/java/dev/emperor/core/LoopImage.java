@@ -16,6 +16,13 @@ import java.util.Map;
  */
 public record LoopImage(List<VassalImage> vassals, List<BlacklistImage> blacklist, Map<String, Long> counters) {
 
+    /**
+     * Flag of a captured vassal image: its process was handed over to this JVM by an earlier one, so its
+     * parent thread is this JVM's primordial thread, not the loop thread (docs/platform-notes.md,
+     * "Replacing the JVM in place"); never read back into a record.
+     */
+    public static final String EARLIER_GENERATION = "earlier_generation";
+
     public LoopImage {
         vassals = List.copyOf(vassals);
         blacklist = List.copyOf(blacklist);

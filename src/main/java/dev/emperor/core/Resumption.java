@@ -20,6 +20,11 @@ final class Resumption {
     private final ResourceTrouble trouble;
     private final LoopClock clocks;
     private final EmperorLog log;
+    /**
+     * Pids of processes handed over by the previous process: their parent thread is now this JVM's
+     * primordial thread, not the loop thread (docs/platform-notes.md, "Replacing the JVM in place").
+     */
+    private final java.util.Set<Integer> inheritedPids = new java.util.HashSet<>();
 
     Resumption(Map<String, Vassal> table, Map<Integer, Vassal> byPid, FdHandlers fds, Blacklist blacklist,
                LoopEffects effects, ResourceTrouble trouble, LoopClock clocks, EmperorLog log) {
@@ -41,7 +46,13 @@ final class Resumption {
         RecordImages.Instants t = instants();
         List<LoopImage.VassalImage> vassals = new ArrayList<>(table.size());
         for (Vassal v : table.values()) {
-            vassals.add(RecordImages.image(v, t));
+            LoopImage.VassalImage i = RecordImages.image(v, t);
+            if (v.pid > 0 && inheritedPids.contains(v.pid)) {
+                Map<String, Boolean> flags = new java.util.HashMap<>(i.flags());
+                flags.put(LoopImage.EARLIER_GENERATION, true);
+                i = new LoopImage.VassalImage(i.name(), i.monitor(), i.state(), i.fds(), i.numbers(), flags, i.texts());
+            }
+            vassals.add(i);
         }
         return new LoopImage(vassals, blacklist.images(t::toNanos), RecordImages.counters(effects, trouble.counts()));
     }
@@ -110,6 +121,9 @@ final class Resumption {
         table.put(v.name, v);
         if (v.pid > 0) {
             byPid.put(v.pid, v);
+            if (!v.adopted) {
+                inheritedPids.add(v.pid);
+            }
         }
         if (v.pipeFd >= 0) {
             fds.add(v.pipeFd, FdHandlers.Kind.VASSAL_PIPE, v);

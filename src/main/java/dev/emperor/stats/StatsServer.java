@@ -62,6 +62,7 @@ public final class StatsServer implements AutoCloseable {
     private final Router router = new Router();
 
     private ServerSocketChannel listener;
+    private ServerSocketChannel inherited;
     private Selector selector;
     private Thread thread;
     private volatile boolean closing;
@@ -126,7 +127,10 @@ public final class StatsServer implements AutoCloseable {
         try {
             SocketAddress where = StatsAddress.parse(address);
             Set<PosixFilePermission> mode = StatsAddress.mode(chmodSocket);
-            listener = StatsAddress.bind(where, backlog, mode);
+            if (inherited != null) {
+                inherited.configureBlocking(false);
+            }
+            listener = inherited != null ? inherited : StatsAddress.bind(where, backlog, mode);
             selector = Selector.open();
             listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
             bound = listener.getLocalAddress();
@@ -140,6 +144,14 @@ public final class StatsServer implements AutoCloseable {
         thread = new Thread(this::run, "stats");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Serves on a listening socket handed over by the previous process (docs/upgrade.md) instead of
+     * binding: its backlog, with the clients that connected during the exec, is kept. Before {@link #start()}.
+     */
+    public synchronized void adopt(ServerSocketChannel listening) {
+        this.inherited = Objects.requireNonNull(listening);
     }
 
     /** The bound address (the actual port for {@code :0}); null before {@link #start()}. */
