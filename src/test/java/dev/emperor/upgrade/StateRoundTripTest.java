@@ -129,7 +129,9 @@ class StateRoundTripTest {
         EmperorLoop resumed = loop();
         assertEquals(3, resumed.resume(StateRestore.loopImage(read)));
         LoopImage again = resumed.capture();
-        assertEquals(sorted(image.vassals()), sorted(again.vassals()), "every record, field by field");
+        assertTrue(again.vassals().stream().allMatch(v -> v.flags().get(LoopImage.EARLIER_GENERATION)),
+                "the resumed processes are marked as handed over (their parent thread is not the loop thread)");
+        assertEquals(sorted(image.vassals()), sorted(withoutGeneration(again.vassals())), "every record, field by field");
         assertEquals(black, again.blacklist());
         Map<String, Long> expected = new HashMap<>(counters);
         expected.put("upgrades", 1L);
@@ -157,6 +159,11 @@ class StateRoundTripTest {
         Await.until("respawned by the new loop", () -> nat.spawns.size() > spawnsBefore
                 && vassal(resumed.snapshot(), "a.ini") != null && vassal(resumed.snapshot(), "a.ini").pid() > 0
                 && vassal(resumed.snapshot(), "a.ini").pid() != pidA);
+        LoopImage later = capture(resumed);
+        assertEquals(List.of(false, true), later.vassals().stream().filter(v -> !v.name().equals("c.ini"))
+                .sorted(java.util.Comparator.comparing(LoopImage.VassalImage::name))
+                .map(v -> v.flags().getOrDefault(LoopImage.EARLIER_GENERATION, false)).toList(),
+                "a.ini's new process was spawned by the new loop; b.ini still runs the handed-over one");
     }
 
     @Test
@@ -185,6 +192,14 @@ class StateRoundTripTest {
         blind.execute(() -> blind.applyScan(List.of(new ScanResult("/v", true, null, List.of(file("a.ini", 1_000_000_000L)), List.of()))));
         Await.until("claimed", () -> vassal(blind.snapshot(), "a.ini") != null && vassal(blind.snapshot(), "a.ini").lastMod() == 1);
         assertTrue(nat.calls.stream().noneMatch(c -> c.equals("write 50 1")), "no reload byte: " + nat.calls);
+    }
+
+    static List<LoopImage.VassalImage> withoutGeneration(List<LoopImage.VassalImage> l) {
+        return l.stream().map(v -> {
+            Map<String, Boolean> flags = new HashMap<>(v.flags());
+            flags.remove(LoopImage.EARLIER_GENERATION);
+            return new LoopImage.VassalImage(v.name(), v.monitor(), v.state(), v.fds(), v.numbers(), flags, v.texts());
+        }).toList();
     }
 
     static List<LoopImage.VassalImage> sorted(List<LoopImage.VassalImage> l) {
