@@ -89,7 +89,7 @@ public final class EmperorLoop {
         fds.handle(FdHandlers.Kind.VASSAL_PIPE, new PipeReader(nat, lifecycle, clocks));
         fds.handle(FdHandlers.Kind.ON_DEMAND_SOCKET, new OnDemandConnections(lifecycle));
         fds.handle(FdHandlers.Kind.FORK_SERVER_SESSION, new SessionReplies(adoptions, lifecycle, poller));
-        this.resumption = new Resumption(table, byPid, fds, blacklist, effects, trouble, clocks, log);
+        this.resumption = new Resumption(table, byPid, fds, blacklist, effects, trouble, clocks, log, nat, lifecycle);
         publisher.publish(0);
     }
 

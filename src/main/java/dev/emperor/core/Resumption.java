@@ -26,8 +26,14 @@ final class Resumption {
      */
     private final java.util.Set<Integer> inheritedPids = new java.util.HashSet<>();
 
+    private final dev.emperor.internal.Native nat;
+    private final Lifecycle lifecycle;
+
     Resumption(Map<String, Vassal> table, Map<Integer, Vassal> byPid, FdHandlers fds, Blacklist blacklist,
-               LoopEffects effects, ResourceTrouble trouble, LoopClock clocks, EmperorLog log) {
+               LoopEffects effects, ResourceTrouble trouble, LoopClock clocks, EmperorLog log,
+               dev.emperor.internal.Native nat, Lifecycle lifecycle) {
+        this.nat = nat;
+        this.lifecycle = lifecycle;
         this.table = table;
         this.byPid = byPid;
         this.fds = fds;
@@ -88,7 +94,25 @@ final class Resumption {
             }
         });
         trouble.carryOver(errors);
+        settleVanished(now);
         return resumed;
+    }
+
+    /**
+     * A vassal that died during the exec is a zombie the loop reaps, unless the launcher's shell reaped it
+     * first (a shell's wait takes any child of the process, and between the two JVMs this process is
+     * that shell): then its pid is simply gone and no exit will ever come. Such a vassal is handled as
+     * killed, so that it is respawned like any crashed one.
+     */
+    private void settleVanished(long now) {
+        for (Vassal v : new ArrayList<>(table.values())) {
+            if (v.pid > 0 && nat.kill(v.pid, 0) == -dev.emperor.internal.Native.ESRCH) {
+                log.warn("[emperor] in-place upgrade: vassal " + v.name + " (pid: " + v.pid + ") ended during the exec and"
+                        + " was reaped before this Emperor could; its exit status is unknown");
+                byPid.remove(v.pid, v);
+                lifecycle.reaped(v, new dev.emperor.internal.Reaped(v.pid, dev.emperor.internal.Native.SIGKILL), now);
+            }
+        }
     }
 
     /** A vassal known only by name, pid and pipe (the state document could not be read). */

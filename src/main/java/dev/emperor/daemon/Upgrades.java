@@ -27,7 +27,10 @@ final class Upgrades {
     private final Incoming incoming;
     private int resumed;
 
-    private Upgrades(Native nat, EmperorLog log, Incoming incoming) {
+    private final long count;
+
+    private Upgrades(Native nat, EmperorLog log, Incoming incoming, long count) {
+        this.count = count;
         this.nat = nat;
         this.log = log;
         this.incoming = incoming;
@@ -41,7 +44,7 @@ final class Upgrades {
                     + in.vassals().size() + " vassals of " + InPlaceUpgrade.FDS_ENV + " by pid and pipe: they stay up and"
                     + " governed (stop, reload, reap), their throttle and counters start afresh ***");
         }
-        return new Upgrades(nat, log, in);
+        return new Upgrades(nat, log, in, Incoming.count(env));
     }
 
     boolean resuming() {
@@ -91,6 +94,8 @@ final class Upgrades {
                 loop.resumeBlind(e.name(), e.pid(), e.fd());
                 resumed++;
             }
+            // the count is the one thing kept from the previous process besides the vassals
+            loop.resume(new dev.emperor.core.LoopImage(java.util.List.of(), java.util.List.of(), Map.of("upgrades", count)));
         }
         String from = incoming.doc() != null ? incoming.doc().fromVersion() : "an unknown version";
         long writtenAt = incoming.doc() != null ? incoming.doc().writtenAt() : 0;

@@ -23,6 +23,8 @@ public final class InPlaceUpgrade {
     public static final String STATE_ENV = "EMPEROR_UPGRADE_STATE";
     /** The manifest: {@code fd:pid:name} per vassal pipe, {@code fd:0:kind} per listener. */
     public static final String FDS_ENV = "EMPEROR_UPGRADE_FDS";
+    /** In-place upgrades so far, this one included: the count survives a document that cannot be read. */
+    public static final String COUNT_ENV = "EMPEROR_UPGRADE_COUNT";
     /**
      * Test only (UpgradeIT's corrupt-document case, docs/upgrade.md "Testing the failure path"): when set
      * in the old process's environment, the document it writes is cut in half, so that the successor
@@ -103,6 +105,7 @@ public final class InPlaceUpgrade {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put(STATE_ENV, Integer.toString(memfd));
         env.put(FDS_ENV, StateCapture.manifest(h));
+        env.put(COUNT_ENV, Long.toString(h.upgrades()));
         List<String> envp = new ArrayList<>(env.size());
         env.forEach((k, v) -> envp.add(k + "=" + v));
         log.plain("*** in-place upgrade: exec " + String.join(" ", target.argv()) + " (" + h.vassals().size()
@@ -158,6 +161,7 @@ public final class InPlaceUpgrade {
         Map<String, String> m = new LinkedHashMap<>(env);
         m.remove(STATE_ENV);
         m.remove(FDS_ENV);
+        m.remove(COUNT_ENV);
         return m;
     }
 }

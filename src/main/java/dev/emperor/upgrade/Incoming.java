@@ -20,6 +20,15 @@ import java.util.Map;
  */
 public record Incoming(HandOver doc, List<StateRestore.ManifestEntry> manifest, String problem) {
 
+    /** In-place upgrades so far, this one included, from the environment (1 when it does not say). */
+    public static long count(Map<String, String> env) {
+        try {
+            return Math.max(1, Long.parseLong(env.getOrDefault(InPlaceUpgrade.COUNT_ENV, "1").trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
     public Incoming {
         manifest = List.copyOf(manifest);
     }
