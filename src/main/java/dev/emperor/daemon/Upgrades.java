@@ -90,6 +90,9 @@ final class Upgrades {
         if (incoming.doc() != null) {
             resumed = loop.resume(StateRestore.loopImage(incoming.doc()));
         } else {
+            for (int fd : incoming.strays()) {
+                nat.close(fd); // a config pipe or on-demand socket nobody here can tell the vassal of: freed for a new bind
+            }
             for (StateRestore.ManifestEntry e : incoming.vassals()) {
                 loop.resumeBlind(e.name(), e.pid(), e.fd());
                 resumed++;
@@ -118,7 +121,17 @@ final class Upgrades {
             }
             answer.complete(refusal);
             if (refusal == null) {
-                loop.execute(() -> upgrade.run(loop.capture(), listeners(stats)));
+                loop.execute(() -> {
+                    boolean held = stats == null || stats.holdAccepting(java.time.Duration.ofMillis(500));
+                    if (!held) {
+                        log.warn("[emperor] in-place upgrade: the stats thread did not stop accepting within 500 ms;"
+                                + " a client it accepts meanwhile may wait for its timeout");
+                    }
+                    upgrade.run(loop.capture(), listeners(stats));
+                    if (stats != null) {
+                        stats.resumeAccepting(); // the exec failed: this process serves on
+                    }
+                });
             }
         });
         return answer;

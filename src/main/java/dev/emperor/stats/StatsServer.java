@@ -63,6 +63,8 @@ public final class StatsServer implements AutoCloseable {
 
     private ServerSocketChannel listener;
     private ServerSocketChannel inherited;
+    private volatile java.util.concurrent.CountDownLatch held;
+    private boolean holding; // stats thread only
     private Selector selector;
     private Thread thread;
     private volatile boolean closing;
@@ -154,6 +156,37 @@ public final class StatsServer implements AutoCloseable {
         this.inherited = Objects.requireNonNull(listening);
     }
 
+    /**
+     * In-place upgrade (docs/upgrade.md): stops accepting and waits (at most {@code wait}) until the
+     * stats thread has, so that every connection it accepted was accepted before the caller marks all
+     * fds close-on-exec; clients arriving later wait in the listen backlog, which the next process
+     * serves. {@link #resumeAccepting()} undoes it (the exec failed). True when the thread confirmed.
+     */
+    public boolean holdAccepting(Duration wait) {
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        held = latch;
+        Selector sel = selector;
+        if (sel == null || thread == null || !thread.isAlive()) {
+            return true;
+        }
+        sel.wakeup();
+        try {
+            return latch.await(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Accepting again after {@link #holdAccepting}. */
+    public void resumeAccepting() {
+        held = null; // the stats thread re-arms OP_ACCEPT at its next round
+        Selector sel = selector;
+        if (sel != null) {
+            sel.wakeup();
+        }
+    }
+
     /** The bound address (the actual port for {@code :0}); null before {@link #start()}. */
     public SocketAddress boundAddress() {
         return bound;
@@ -203,7 +236,16 @@ public final class StatsServer implements AutoCloseable {
                 if (reserve != null && !reserve.held()) {
                     reserve.retake(); // works once the connection it served (or another fd) is closed
                 }
-                if (acceptResumeAt != 0) {
+                java.util.concurrent.CountDownLatch hold = held;
+                if (hold != null) {
+                    // in-place upgrade: new clients wait in the backlog for the next process
+                    listenerKey.interestOps(0);
+                    holding = true;
+                    hold.countDown();
+                } else if (holding) {
+                    holding = false;
+                    listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+                } else if (acceptResumeAt != 0) {
                     if (now - acceptResumeAt >= 0) {
                         acceptResumeAt = 0;
                         listenerKey.interestOps(SelectionKey.OP_ACCEPT);
@@ -217,7 +259,7 @@ public final class StatsServer implements AutoCloseable {
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (key.attachment() instanceof StatsConnection c) {
                         c.onReady(now, scratch);
-                    } else if (key.isValid() && key.isAcceptable()) {
+                    } else if (key.isValid() && key.isAcceptable() && held == null) {
                         accept(now);
                     }
                 }

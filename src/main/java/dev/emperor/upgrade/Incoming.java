@@ -86,6 +86,17 @@ public record Incoming(HandOver doc, List<StateRestore.ManifestEntry> manifest, 
         return -1;
     }
 
+    /** The manifest's fds that are neither a vassal's pipe nor a listener (pid -1): closed when the document is unusable. */
+    public List<Integer> strays() {
+        List<Integer> out = new ArrayList<>();
+        manifest.forEach(e -> {
+            if (e.pid() < 0) {
+                out.add(e.fd());
+            }
+        });
+        return out;
+    }
+
     /** The vassals of the manifest (pid &gt; 0). */
     public List<StateRestore.ManifestEntry> vassals() {
         List<StateRestore.ManifestEntry> out = new ArrayList<>();

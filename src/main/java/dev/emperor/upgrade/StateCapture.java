@@ -40,8 +40,8 @@ public final class StateCapture {
     }
 
     /**
-     * The manifest {@code EMPEROR_UPGRADE_FDS}: {@code fd:pid:name} per vassal pipe and {@code fd:0:kind} per
-     * listener, so that a successor that cannot read the document still governs every vassal and can
+     * The manifest {@code EMPEROR_UPGRADE_FDS}: {@code fd:pid:name} per vassal pipe, {@code fd:-1:name} per other
+     * fd of a vassal and {@code fd:0:kind} per listener, so that a successor that cannot read the document still governs every vassal and can
      * close the listeners it cannot use (docs/upgrade.md, "What crosses the exec").
      */
     public static String manifest(HandOver h) {
@@ -49,9 +49,18 @@ public final class StateCapture {
         for (HandOver.VassalEntry v : h.vassals()) {
             int pipe = v.fd("pipe");
             long pid = v.number("pid", -1);
-            if (pipe >= 0 && pid > 0 && v.name().indexOf(',') < 0) {
+            if (v.name().indexOf(',') >= 0) {
+                continue;
+            }
+            if (pipe >= 0 && pid > 0) {
                 b.append(b.length() == 0 ? "" : ",").append(pipe).append(':').append(pid).append(':').append(v.name());
             }
+            // its other fds (config pipe, on-demand socket): a successor without the document closes them
+            new java.util.TreeMap<>(v.fds()).forEach((role, fd) -> {
+                if (!role.equals("pipe") || pid <= 0) {
+                    b.append(b.length() == 0 ? "" : ",").append(fd).append(":-1:").append(v.name());
+                }
+            });
         }
         h.listeners().forEach((kind, fd) -> b.append(b.length() == 0 ? "" : ",").append(fd).append(":0:").append(kind));
         return b.toString();

@@ -150,7 +150,7 @@ class UpgradeIT {
             }
             assertEquals(0, p.waitFor(), "emperor ctl upgrade: " + out + "\n" + e.diagnostics());
             killer.join(60_000);
-            String done = e.awaitLog(mark, "\\*\\*\\* in-place upgrade from \\S+ done: gap \\S+ ms, \\d+ vassals resumed \\*\\*\\*",
+            String done = e.awaitLog(mark, "\\*\\*\\* in-place upgrade from .+ done: gap \\S+ ms, \\d+ vassals resumed \\*\\*\\*",
                     TempEmperor.SHORT);
             System.out.println("[" + name + "] " + out.strip() + " | " + done.strip());
             // a few more rounds under the new JVM, then the loop stops

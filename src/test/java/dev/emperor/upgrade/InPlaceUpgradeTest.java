@@ -105,7 +105,7 @@ class InPlaceUpgradeTest {
         assertEquals(List.of("/usr/bin/emperor", "--ini", "e.ini"), nat.argv);
         assertTrue(nat.env.contains("PATH=/bin"), nat.env.toString());
         assertTrue(nat.env.contains(InPlaceUpgrade.STATE_ENV + "=77"), nat.env.toString());
-        assertTrue(nat.env.contains(InPlaceUpgrade.FDS_ENV + "=40:500:a.ini,7:0:stats"), nat.env.toString());
+        assertTrue(nat.env.contains(InPlaceUpgrade.FDS_ENV + "=40:500:a.ini,41:-1:a.ini,42:-1:od.ini,7:0:stats"), nat.env.toString());
     }
 
     @Test
