@@ -100,7 +100,7 @@ final class RecordImages {
                 (int) (long) n.getOrDefault("source_gid", -1L), i.monitor(), attrs, s.get("source_refusal"),
                 s.get("source_on_demand_socket"), config == null ? null : Base64.getDecoder().decode(config));
         Vassal v = new Vassal(f, t.nowMs);
-        v.state = VassalState.valueOf(i.state());
+        Transitions.resumed(v, VassalState.valueOf(i.state()), t.toMs(n.getOrDefault("spawn_at", 0L)));
         v.stopReason = StopReason.valueOf(s.getOrDefault("stop_reason", StopReason.NONE.name()));
         v.pipeFd = i.fds().getOrDefault("pipe", -1);
         v.configFd = i.fds().getOrDefault("config", -1);
@@ -121,7 +121,6 @@ final class RecordImages {
         v.lastRun = t.toMs(n.getOrDefault("last_run", t.toNanos(v.lastRun)));
         v.cursedAt = t.toMs(n.getOrDefault("cursed_at", 0L));
         v.lastExitAt = t.toMs(n.getOrDefault("last_exit_at", 0L));
-        v.spawnAt = t.toMs(n.getOrDefault("spawn_at", 0L));
         v.windowFrom = t.toMs(n.getOrDefault("window_from", 0L));
         v.parentCheckUntil = t.toMs(n.getOrDefault("parent_check_until", 0L));
         v.loyal = b.getOrDefault("loyal", false);
@@ -143,7 +142,7 @@ final class RecordImages {
     static Vassal blind(String name, int pid, int pipeFd, long now) {
         VassalSource f = new VassalSource(name, Path.of(name), null, 0, -1, -1, "", Map.of(), null, null);
         Vassal v = new Vassal(f, now);
-        v.state = VassalState.RUNNING;
+        Transitions.resumed(v, VassalState.RUNNING, 0);
         v.pid = pid;
         v.pipeFd = pipeFd;
         v.adopted = true;

@@ -132,12 +132,11 @@ final class Resumption {
             return;
         }
         if (v.pid > 0) {
-            v.state = VassalState.RUNNING;
+            Transitions.resumed(v, VassalState.RUNNING, v.spawnAt);
             return;
         }
         log.warn("[emperor] in-place upgrade: the fork-server adoption of " + v.name + " was cut short; starting it again");
-        v.state = VassalState.THROTTLED;
-        v.spawnAt = now;
+        Transitions.resumed(v, VassalState.THROTTLED, now);
         effects.closePipe(v);
     }
 
