@@ -30,7 +30,7 @@ import picocli.CommandLine.ParseResult;
             "The address is --stats, else the emperor-stats of --ini FILE (or of daemon options given",
             "before 'ctl'), else " + Ctl.DEFAULT_STATS + ". Control commands need emperor-stats-control = true."},
         subcommands = {Ctl.Status.class, Ctl.Restart.class, Ctl.Stop.class, Ctl.Start.class, Ctl.ResetThrottle.class,
-            Ctl.ReloadAll.class},
+            Ctl.ReloadAll.class, Ctl.Upgrade.class},
         footerHeading = "%nExit status:%n",
         footer = {
             "  0  done",
@@ -181,6 +181,50 @@ public final class Ctl {
         }
     }
 
+    /**
+     * In-place upgrade (docs/upgrade.md): POST /upgrade, then wait until the Emperor answers again
+     * with a higher {@code upgrades} count (same pid, the new build's version). The POST's answer may
+     * be lost to the exec itself: an ended connection counts as accepted.
+     */
+    @Command(name = "upgrade", description = "Replace the running Emperor by the installed jar and Java runtime, in place: same pid, no vassal restarted.")
+    static final class Upgrade extends Verb {
+        @Override
+        int run(Session s) throws IOException {
+            Map<String, Object> before = CtlJson.object(CtlJson.parse(s.client().get("/stats").body()));
+            long upgrades = before.containsKey("upgrades") ? CtlJson.number(before, "upgrades") : 0;
+            try {
+                CtlClient.Response r = s.client().post("/upgrade");
+                int code = exitCode(r.status());
+                if (code != OK) {
+                    return failure(s, r, "upgrade", code);
+                }
+            } catch (IOException e) {
+                // the exec ended the connection before the answer left: the answer is the next stats document
+            }
+            long deadline = System.nanoTime() + s.client().timeoutNanos();
+            while (true) {
+                try {
+                    Map<String, Object> after = CtlJson.object(CtlJson.parse(s.client().get("/stats").body()));
+                    long now = after.containsKey("upgrades") ? CtlJson.number(after, "upgrades") : 0;
+                    if (now > upgrades) {
+                        s.out().println("upgrade: done, now " + CtlJson.string(after, "version") + " (pid "
+                                + CtlJson.number(after, "pid") + ", " + now + " in-place upgrades)");
+                        return OK;
+                    }
+                } catch (IOException e) {
+                    // the new JVM is starting: its first document comes from the same listening socket
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    s.err().println("emperor ctl: upgrade: the Emperor did not come back upgraded in time; see its log"
+                            + " (a failed exec is logged, and the old Emperor carries on)");
+                    return ERROR;
+                }
+                // no pause: until the exec the old Emperor answers at once, and from then on a request waits
+                // in the kept listen backlog until the new one serves it
+            }
+        }
+    }
+
     /** The exit status for an HTTP status. */
     static int exitCode(int httpStatus) {
         return switch (httpStatus) {
@@ -222,7 +266,7 @@ public final class Ctl {
             return OK;
         }
         if (!ctl.hasSubcommand()) {
-            err.println("emperor ctl: missing command (status, restart, stop, start, reset-throttle, reload-all)");
+            err.println("emperor ctl: missing command (status, restart, stop, start, reset-throttle, reload-all, upgrade)");
             ctlLine.usage(err, CommandLine.Help.Ansi.OFF);
             return ERROR;
         }

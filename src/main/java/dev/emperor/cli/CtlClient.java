@@ -45,6 +45,10 @@ final class CtlClient {
     private final String hostHeader;
     private final long timeoutNanos;
 
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
     CtlClient(String address, Duration timeout) throws IOException {
         this.address = address;
         this.timeoutNanos = timeout.toNanos();

@@ -51,6 +51,11 @@ public final class CommandDispatcher {
             case "spawn" -> vassalCommand("spawn", Control.Action.SPAWN, d);
             case "respawn" -> vassalCommand("respawn", Control.Action.RESPAWN, d);
             case "stop" -> vassalCommand("stop", Control.Action.STOP, d);
+            case "upgrade" -> commands.upgrade().whenComplete((refusal, failure) -> {
+                if (failure != null || refusal != null) {
+                    log.error("[uwsgi-emperor] the \"upgrade\" command failed: " + (failure != null ? failure : refusal));
+                }
+            });
             case "log" -> {
                 if (d.msg().isEmpty()) {
                     log.plain("[uwsgi-emperor] ERROR: the \"log\" command requires a message");

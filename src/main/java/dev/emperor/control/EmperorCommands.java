@@ -25,4 +25,12 @@ public interface EmperorCommands {
 
     /** SIGHUP semantics: every running vassal is asked to reload (HTTP {@code POST /reload-all}). */
     void reloadAll();
+
+    /**
+     * In-place upgrade (docs/upgrade.md): completes with null when accepted (the exec follows on the
+     * loop), else with why it was refused. Doors without it answer that it is not available.
+     */
+    default CompletableFuture<String> upgrade() {
+        return CompletableFuture.completedFuture("in-place upgrade is not available here");
+    }
 }

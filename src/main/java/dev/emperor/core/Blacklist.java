@@ -125,6 +125,26 @@ public final class Blacklist {
         return entries.size();
     }
 
+    /** The entries for the next process (in-place upgrade); instants converted by {@code toNanos}. */
+    List<LoopImage.BlacklistImage> images(java.util.function.LongUnaryOperator toNanos) {
+        List<LoopImage.BlacklistImage> out = new ArrayList<>(entries.size());
+        entries.forEach((name, e) -> out.add(new LoopImage.BlacklistImage(name, e.levelUs, e.attempt,
+                toNanos.applyAsLong(e.firstAttempt), toNanos.applyAsLong(e.lastAttempt), e.refused, e.penalised)));
+        return out;
+    }
+
+    /** An entry handed over by the previous process, its instants converted back by {@code toMs}. */
+    void restore(LoopImage.BlacklistImage i, java.util.function.LongUnaryOperator toMs) {
+        Entry e = new Entry();
+        e.levelUs = i.levelUs();
+        e.attempt = i.attempt();
+        e.firstAttempt = toMs.applyAsLong(i.firstAttempt());
+        e.lastAttempt = toMs.applyAsLong(i.lastAttempt());
+        e.refused = i.refused();
+        e.penalised = i.penalised();
+        entries.put(i.name(), e);
+    }
+
     /** Views for a blacklist fed from one clock (tests). */
     public List<BlacklistView> views() {
         return views(LoopClock.WallView.IDENTITY);

@@ -43,6 +43,7 @@ public final class EmperorLoop {
     private final Ragnarok ragnarok;
     private final SnapshotPublisher publisher;
     private final LoopDeadlines deadlines;
+    private final Resumption resumption;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final PauseDetector pauses = new PauseDetector();
     private final SpawnQueue spawnQueue = new SpawnQueue(SpawnQueue.PER_ITERATION);
@@ -88,7 +89,25 @@ public final class EmperorLoop {
         fds.handle(FdHandlers.Kind.VASSAL_PIPE, new PipeReader(nat, lifecycle, clocks));
         fds.handle(FdHandlers.Kind.ON_DEMAND_SOCKET, new OnDemandConnections(lifecycle));
         fds.handle(FdHandlers.Kind.FORK_SERVER_SESSION, new SessionReplies(adoptions, lifecycle, poller));
+        this.resumption = new Resumption(table, byPid, fds, blacklist, effects, trouble, clocks, log, nat, lifecycle);
         publisher.publish(0);
+    }
+
+    /** Loop thread only: the state handed to the next process by an in-place upgrade (docs/upgrade.md). */
+    public LoopImage capture() {
+        return resumption.capture();
+    }
+
+    /** Before {@link #run}, on its thread: the records handed over by the previous process; returns how many. */
+    public int resume(LoopImage image) {
+        int n = resumption.resume(image);
+        publisher.publish(0);
+        return n;
+    }
+
+    /** Before {@link #run}: a vassal known only by pid and pipe (docs/upgrade.md, the manifest). */
+    public void resumeBlind(String name, int pid, int pipeFd) {
+        resumption.resumeBlind(name, pid, pipeFd);
     }
 
     private static final String INTERNAL_ERROR = "internal error, see the Emperor's log";

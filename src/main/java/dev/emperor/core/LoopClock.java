@@ -13,6 +13,14 @@ public interface LoopClock {
     /** Monotonic milliseconds: only differences mean anything; never 0 for the system clock. */
     long monotonicMs();
 
+    /**
+     * Absolute CLOCK_MONOTONIC nanoseconds, the same clock in the next JVM (an in-place upgrade hands
+     * instants over in it); fake clocks read their milliseconds.
+     */
+    default long monotonicNanos() {
+        return monotonicMs() * 1_000_000L;
+    }
+
     /** Epoch milliseconds, as shown to operators. */
     long wallMs();
 
@@ -68,6 +76,11 @@ public interface LoopClock {
         @Override
         public long monotonicMs() {
             return (System.nanoTime() - originNanos) / 1_000_000L + 1_000_000_000L;
+        }
+
+        @Override
+        public long monotonicNanos() {
+            return System.nanoTime();
         }
 
         @Override

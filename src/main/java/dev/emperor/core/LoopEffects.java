@@ -32,6 +32,8 @@ final class LoopEffects implements Effects {
     long retiredRespawns;
     long reloads;
     long kills;
+    /** In-place upgrades so far (handed over, docs/upgrade.md). */
+    long upgrades;
 
     LoopEffects(LoopParts parts, LoopSettings settings, FdHandlers fds, ResourceTrouble trouble, SpawnQueue spawnQueue,
                 Adoptions adoptions, Map<String, Vassal> table, Map<Integer, Vassal> byPid) {

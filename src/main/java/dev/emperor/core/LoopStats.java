@@ -12,9 +12,11 @@ package dev.emperor.core;
  * @param lastIterationNanos how long the loop's last iteration worked (from epoll wake-up to publishing)
  * @param resourceErrors     calls that failed for want of fds, memory or processes, by kind ("emfile", "enfile",
  *                           "eagain", "enomem", "enobufs"; docs/reliability.md)
+ * @param upgrades           in-place upgrades this daemon went through (docs/upgrade.md); the counters above
+ *                           carry on across them
  */
 public record LoopStats(long spawns, long respawns, long reloads, long kills, long lastIterationNanos,
-                        java.util.Map<String, Long> resourceErrors) {
+                        java.util.Map<String, Long> resourceErrors, long upgrades) {
 
     /** Nothing counted yet (snapshots made outside a loop, e.g. in tests). */
     public static final LoopStats NONE = new LoopStats(0, 0, 0, 0, 0);
@@ -24,7 +26,7 @@ public record LoopStats(long spawns, long respawns, long reloads, long kills, lo
     }
 
     public LoopStats(long spawns, long respawns, long reloads, long kills, long lastIterationNanos) {
-        this(spawns, respawns, reloads, kills, lastIterationNanos, noResourceErrors());
+        this(spawns, respawns, reloads, kills, lastIterationNanos, noResourceErrors(), 0);
     }
 
     /** Every kind at 0, so that the metric's series exist before the first error. */

@@ -54,6 +54,13 @@ final class ResourceTrouble {
         counts.incrementAndGet(r.ordinal());
     }
 
+    /** The counts handed over by the previous process (in-place upgrade): counters never go back. */
+    void carryOver(Map<String, Long> byLabel) {
+        for (Resource r : Resource.values()) {
+            counts.addAndGet(r.ordinal(), byLabel.getOrDefault(r.label(), 0L));
+        }
+    }
+
     /** Thread-safe: failed calls by resource label, every label present. */
     Map<String, Long> counts() {
         Map<String, Long> m = new LinkedHashMap<>();

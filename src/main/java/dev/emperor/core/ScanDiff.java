@@ -86,6 +86,11 @@ final class ScanDiff {
                         Vassal created = lifecycle.fileAppeared(f, now, suspends.test(f.name()));
                         table.put(created.name, created);
                     });
+                } else if (RecordImages.unknownSource(v)) {
+                    // resumed by pid and pipe alone (docs/upgrade.md): the first monitor to list it owns it
+                    v.file = f;
+                    v.lastModNanos = f.mtimeNanos();
+                    v.born = f.mtimeSeconds() * 1000;
                 } else if (v.file.monitor().equals(f.monitor())) {
                     guard.run("applying the scan", v, now, () -> lifecycle.fileSeen(v, f, now));
                 } else if (reportedSkips.add(r.monitor() + "\0dup\0" + f.name())) {

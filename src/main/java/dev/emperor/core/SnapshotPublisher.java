@@ -48,7 +48,8 @@ final class SnapshotPublisher {
             spawns += v.starts;
             respawns += Math.max(0, v.starts - 1);
         }
-        LoopStats stats = new LoopStats(spawns, respawns, counters.reloads, counters.kills, lastIterationNanos, trouble.counts());
+        LoopStats stats = new LoopStats(spawns, respawns, counters.reloads, counters.kills, lastIterationNanos, trouble.counts(),
+                counters.upgrades);
         published.set(snapshots.build(listed, blacklist.views(wall), clocks.wallMs(), waiting, stats));
     }
 }

@@ -130,4 +130,13 @@ final class Transitions {
         fx.forget(v);
         log.about(v, "removed").verbose("[emperor] removed uwsgi instance " + v.name);
     }
+
+    /**
+     * A record rebuilt by an in-place upgrade (docs/upgrade.md): the state and spawn time the previous
+     * process handed over, or the ones Resumption settles on for a fork-server session the exec cut short.
+     */
+    static void resumed(Vassal v, VassalState state, long spawnAt) {
+        v.state = state;
+        v.spawnAt = spawnAt;
+    }
 }

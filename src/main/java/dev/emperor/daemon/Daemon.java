@@ -9,6 +9,7 @@ import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.Lifecycle;
 import dev.emperor.core.LoopClock;
+import dev.emperor.core.LoopHooks;
 import dev.emperor.core.LoopParts;
 import dev.emperor.core.LoopSettings;
 import dev.emperor.core.Signals;
@@ -34,6 +35,8 @@ import dev.emperor.stats.ControlRoutes;
 import dev.emperor.stats.MetricsEndpoint;
 import dev.emperor.stats.StatsServer;
 import dev.emperor.stats.UiRoute;
+import dev.emperor.upgrade.ExecTarget;
+import dev.emperor.upgrade.InPlaceUpgrade;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +45,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Wires one running Emperor from a finished configuration: the process-level options (pidfile,
@@ -78,6 +82,10 @@ public final class Daemon {
         LogOutput.useJson(config.jsonLogs());
         LogOutput.recheckJournal(); // logto/daemonize may have moved fd 2 off the journal
         Path base = config.chdir() != null ? config.startupCwd().resolve(config.chdir()) : config.startupCwd();
+        // before procname overwrites the command line the next upgrade execs again (docs/upgrade.md)
+        ExecTarget execTarget = ExecTarget.current();
+        Map<String, String> env = InPlaceUpgrade.withoutUpgradeVariables(System.getenv());
+        Upgrades upgrades = Upgrades.arriving(System.getenv(), nat, log);
         if (config.procname() != null) {
             nat.setProcessName(config.procname());
             int refused = nat.setCommandLine(config.procname());
@@ -124,7 +132,7 @@ public final class Daemon {
         List<String> arguments = new ArrayList<>();
         monitors.forEach(m -> arguments.add(m.argument()));
 
-        VassalEnvironment environment = new VassalEnvironment(System.getenv(), config.env(), config.unenv());
+        VassalEnvironment environment = new VassalEnvironment(env, config.env(), config.unenv());
         Spawner spawner = new Spawner(nat,
                 new ArgvBuilder(config.vassalsInheritBefore(), config.vassalsIncludeBefore(), config.vassalSet(),
                         config.vassalsInherit(), config.vassalsInclude(), config.extraExtensions()).withMagicExec(config.magicExec()),
@@ -144,6 +152,7 @@ public final class Daemon {
         SpawnOrAdopt starter = new SpawnOrAdopt(spawner, config.forkServer(), config.forkServerAttr(),
                 config.vassalForkBase(), socketTimeoutMs(), clocks::monotonicMs);
         HelperChildren helpers = new HelperChildren(nat);
+        LoopHooks hooks = SdNotify.fromEnvironment(env, nat.getpid(), log);
         EmperorLoop loop = new EmperorLoop(
                 new LoopSettings(new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
@@ -153,7 +162,8 @@ public final class Daemon {
                         new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
                                 arguments, config.tyrant()),
                         scannerLink::requestScan, scannerLink::usingReserve, helpers,
-                        SdNotify.fromEnvironment(System.getenv(), nat.getpid(), log)));
+                        hooks));
+        upgrades.resume(loop);
         // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
                 config.onDemandExec(), nat, helpers, environment.forChild(Map.of()), OnDemandDiscovery.EXEC_TIMEOUT_MS, clocks::monotonicMs, log);
@@ -167,12 +177,16 @@ public final class Daemon {
         }, log);
 
         scannerLink.attach(scanner);
-        EmperorCommands commands = new LoopCommands(loop); // the command socket's and HTTP control's
+        InPlaceUpgrade upgrade = new InPlaceUpgrade(nat, log, hooks, execTarget, env, executable(SETPRIV) != null);
+        AtomicReference<StatsServer> statsRef = new AtomicReference<>();
+        // the command socket's and HTTP control's
+        EmperorCommands commands = new LoopCommands(loop, () -> Upgrades.command(loop, upgrade, statsRef.get(), log));
         StartupTrace.mark("daemon wired");
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
         try {
-            stats = startStats(loop, commands); // before the scanner runs: nothing has been spawned yet
+            stats = startStats(loop, commands, upgrades); // before the scanner runs: nothing has been spawned yet
+            statsRef.set(stats);
         } catch (StatsBindFailed e) {
             return 1;
         }
@@ -224,7 +238,7 @@ public final class Daemon {
         return ControlRoutes.addressRefusal(config.statsAddress(), config.statsControl(), config.statsControlAnyAddress());
     }
 
-    private StatsServer startStats(EmperorLoop loop, EmperorCommands commands) {
+    private StatsServer startStats(EmperorLoop loop, EmperorCommands commands, Upgrades upgrades) {
         if (config.statsAddress() == null) {
             if (config.statsControl()) {
                 log.warn("[emperor] emperor-stats-control has no effect without emperor-stats");
@@ -240,6 +254,7 @@ public final class Daemon {
         server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
         EmperorCommands controller = config.statsControl() ? commands : null;
         ControlRoutes.install(server.router(), loop::snapshot, controller, config.statsControlAnyAddress());
+        upgrades.adoptStats(server);
         try {
             server.start();
             log.plain("*** Emperor stats server enabled on " + config.statsAddress() + " fd: "

@@ -12,9 +12,20 @@ import java.util.concurrent.CompletableFuture;
  */
 final class LoopCommands implements EmperorCommands {
     private final EmperorLoop loop;
+    private final java.util.function.Supplier<CompletableFuture<String>> upgrade;
 
     LoopCommands(EmperorLoop loop) {
+        this(loop, () -> CompletableFuture.completedFuture("in-place upgrade is not available here"));
+    }
+
+    LoopCommands(EmperorLoop loop, java.util.function.Supplier<CompletableFuture<String>> upgrade) {
         this.loop = loop;
+        this.upgrade = upgrade;
+    }
+
+    @Override
+    public CompletableFuture<String> upgrade() {
+        return upgrade.get();
     }
 
     @Override

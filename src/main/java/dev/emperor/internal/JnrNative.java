@@ -313,6 +313,13 @@ public final class JnrNative implements Native {
     }
 
     @Override
+    public void dup2(int fd, int target) {
+        if (c.dup2(fd, target) < 0) {
+            throw new NativeException("dup2(" + fd + ", " + target + ")", errno());
+        }
+    }
+
+    @Override
     public void setCloseOnExec(int fd, boolean on) {
         image.setCloseOnExec(fd, on);
     }

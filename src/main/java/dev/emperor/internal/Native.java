@@ -109,6 +109,11 @@ public interface Native {
         throw new UnsupportedOperationException("memfd");
     }
 
+    /** dup2(2): puts {@code fd} on {@code target} too (an inherited listener onto fd 0, docs/upgrade.md). */
+    default void dup2(int fd, int target) {
+        throw new UnsupportedOperationException("dup2");
+    }
+
     /** Sets or clears FD_CLOEXEC on one fd: only the fds handed across execve are cleared. */
     default void setCloseOnExec(int fd, boolean on) {
         throw new UnsupportedOperationException("setCloseOnExec");

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  *                                200 {"ok":true,"message":"ok","vassal":{…}}, 409 same shape with ok=false
  *                                and the refusal, 404 same shape for an unknown vassal
  * POST /reload-all               200 {"ok":true} (SIGHUP semantics)
+ * POST /upgrade                  200 {"ok":true,"message":"upgrading"}: in-place upgrade (docs/upgrade.md), the
+ *                                exec follows (the connection may end instead of the answer); 409 when refused
  * </pre>
  * NAME is percent-decoded. Without a {@link EmperorCommands} (control disabled) every POST gets 403
  * {@value #DISABLED}. A POST carrying an {@code Origin} that is not the {@code Host} gets 403 (a web
@@ -68,7 +70,8 @@ public final class ControlRoutes {
         router.get("/vassals", c::list)
                 .routePrefix("GET", PREFIX, c::vassal)
                 .routePrefix("POST", PREFIX, c::command)
-                .post("/reload-all", c::reloadAll);
+                .post("/reload-all", c::reloadAll)
+                .post("/upgrade", c::upgrade);
     }
 
     /**
@@ -157,6 +160,26 @@ public final class ControlRoutes {
         }
         commands.reloadAll();
         return HttpResponse.json(VassalJson.ok());
+    }
+
+    private HttpResponse upgrade(HttpRequest request) {
+        HttpResponse refused = refuse(request);
+        if (refused != null) {
+            return refused;
+        }
+        String refusal;
+        try {
+            refusal = commands.upgrade().get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return HttpResponse.text(503, "the event loop did not answer within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return HttpResponse.text(503, "interrupted");
+        } catch (ExecutionException e) {
+            return HttpResponse.text(500, "upgrade failed: " + oneLine(String.valueOf(e.getCause())));
+        }
+        return refusal == null ? answer(200, true, "upgrading", null) : answer(409, false, oneLine(refusal), null);
     }
 
     private static HttpResponse answer(int status, boolean ok, String message, VassalView vassal) {

@@ -77,6 +77,8 @@ public final class MetricsText {
                 loop.reloads());
         counter("emperor_kills_total", "SIGKILLs sent to vassal masters (missed heartbeat, curse tolerance, Ragnarok).",
                 loop.kills());
+        counter("emperor_upgrades_total", "In-place upgrades (emperor ctl upgrade) this daemon went through; every counter"
+                + " carries on across them.", loop.upgrades());
         family("emperor_resource_errors_total", "counter",
                 "Calls that failed for want of fds, memory or processes (a vassal file not looked at, a spawn deferred, a stats"
                 + " connection refused), by errno kind; running vassals are kept meanwhile.");

@@ -92,6 +92,10 @@ public final class StatsJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (s.loop().upgrades() > 0) {
+                // only after an in-place upgrade (docs/upgrade.md): uWSGI's top-level keys stay exactly its own otherwise
+                g.writeNumberField("upgrades", s.loop().upgrades());
+            }
             g.writeEndObject();
         }
     }

@@ -62,6 +62,9 @@ public final class StatsServer implements AutoCloseable {
     private final Router router = new Router();
 
     private ServerSocketChannel listener;
+    private ServerSocketChannel inherited;
+    private volatile java.util.concurrent.CountDownLatch held;
+    private boolean holding; // stats thread only
     private Selector selector;
     private Thread thread;
     private volatile boolean closing;
@@ -126,7 +129,10 @@ public final class StatsServer implements AutoCloseable {
         try {
             SocketAddress where = StatsAddress.parse(address);
             Set<PosixFilePermission> mode = StatsAddress.mode(chmodSocket);
-            listener = StatsAddress.bind(where, backlog, mode);
+            if (inherited != null) {
+                inherited.configureBlocking(false);
+            }
+            listener = inherited != null ? inherited : StatsAddress.bind(where, backlog, mode);
             selector = Selector.open();
             listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
             bound = listener.getLocalAddress();
@@ -140,6 +146,45 @@ public final class StatsServer implements AutoCloseable {
         thread = new Thread(this::run, "stats");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Serves on a listening socket handed over by the previous process (docs/upgrade.md) instead of
+     * binding: its backlog, with the clients that connected during the exec, is kept. Before {@link #start()}.
+     */
+    public synchronized void adopt(ServerSocketChannel listening) {
+        this.inherited = Objects.requireNonNull(listening);
+    }
+
+    /**
+     * In-place upgrade (docs/upgrade.md): stops accepting and waits (at most {@code wait}) until the
+     * stats thread has, so that every connection it accepted was accepted before the caller marks all
+     * fds close-on-exec; clients arriving later wait in the listen backlog, which the next process
+     * serves. {@link #resumeAccepting()} undoes it (the exec failed). True when the thread confirmed.
+     */
+    public boolean holdAccepting(Duration wait) {
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        held = latch;
+        Selector sel = selector;
+        if (sel == null || thread == null || !thread.isAlive()) {
+            return true;
+        }
+        sel.wakeup();
+        try {
+            return latch.await(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Accepting again after {@link #holdAccepting}. */
+    public void resumeAccepting() {
+        held = null; // the stats thread re-arms OP_ACCEPT at its next round
+        Selector sel = selector;
+        if (sel != null) {
+            sel.wakeup();
+        }
     }
 
     /** The bound address (the actual port for {@code :0}); null before {@link #start()}. */
@@ -191,7 +236,16 @@ public final class StatsServer implements AutoCloseable {
                 if (reserve != null && !reserve.held()) {
                     reserve.retake(); // works once the connection it served (or another fd) is closed
                 }
-                if (acceptResumeAt != 0) {
+                java.util.concurrent.CountDownLatch hold = held;
+                if (hold != null) {
+                    // in-place upgrade: new clients wait in the backlog for the next process
+                    listenerKey.interestOps(0);
+                    holding = true;
+                    hold.countDown();
+                } else if (holding) {
+                    holding = false;
+                    listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+                } else if (acceptResumeAt != 0) {
                     if (now - acceptResumeAt >= 0) {
                         acceptResumeAt = 0;
                         listenerKey.interestOps(SelectionKey.OP_ACCEPT);
@@ -205,7 +259,7 @@ public final class StatsServer implements AutoCloseable {
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (key.attachment() instanceof StatsConnection c) {
                         c.onReady(now, scratch);
-                    } else if (key.isValid() && key.isAcceptable()) {
+                    } else if (key.isValid() && key.isAcceptable() && held == null) {
                         accept(now);
                     }
                 }

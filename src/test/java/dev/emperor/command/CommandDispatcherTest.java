@@ -48,6 +48,18 @@ class CommandDispatcherTest {
     }
 
     @Test
+    void upgradeAsksForTheInPlaceUpgradeAndLogsARefusal() {
+        send(Datagrams.of("cmd", "upgrade"));
+        assertEquals(1, target.upgrades.get());
+        assertEquals(List.of(), logs.lines(Level.ERROR));
+        target.upgradeRefusal = "the Emperor is shutting down";
+        send(Datagrams.of("cmd", "upgrade"));
+        assertEquals(2, target.upgrades.get());
+        assertEquals(List.of("[uwsgi-emperor] the \"upgrade\" command failed: the Emperor is shutting down"),
+                logs.lines(Level.ERROR));
+    }
+
+    @Test
     void missingVassalNameIsUwsgisError() {
         send(Datagrams.of("cmd", "spawn"));
         send(Datagrams.of("cmd", "respawn", "vassal", ""));

@@ -31,6 +31,15 @@ final class FakeCommands implements EmperorCommands {
         messages.add(msg);
     }
 
+    volatile String upgradeRefusal;
+    final java.util.concurrent.atomic.AtomicInteger upgrades = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public CompletableFuture<String> upgrade() {
+        upgrades.incrementAndGet();
+        return CompletableFuture.completedFuture(upgradeRefusal);
+    }
+
     @Override
     public void reloadAll() {
         throw new AssertionError("the command socket has no reload-all command");

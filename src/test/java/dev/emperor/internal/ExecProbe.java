@@ -21,6 +21,7 @@ public final class ExecProbe {
         switch (args[0]) {
             case "pdeathsig" -> pdeathsig(nat);
             case "fds" -> fds(nat);
+            case "generations" -> generations(nat, args.length > 1 ? Integer.parseInt(args[1]) : -1);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -52,6 +53,30 @@ public final class ExecProbe {
         System.out.println(pids[0] + " " + pids[1] + " " + pids[2]);
         System.out.flush();
         System.in.read(); // the test has seen A die
+        int err = nat.execve("/bin/sleep", List.of("sleep", "60"), List.of());
+        System.out.println("execve failed: " + err);
+    }
+
+    /**
+     * Two in-place upgrades in a row, each execve from main(), as the daemon's loop thread does. The
+     * first JVM spawns G1 and execs a second JVM (java again, same command line plus G1's pid), which
+     * spawns G2 and prints "G1 G2", waits for a line on stdin, then execs sleep. The java launcher runs
+     * main() on a new thread: G1's parent thread is the second JVM's primordial thread, which the
+     * second exec ends.
+     */
+    private static void generations(JnrNative nat, int first) throws Exception {
+        if (first < 0) {
+            int g1 = child(nat);
+            List<String> argv = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+                    System.getProperty("java.class.path"), ExecProbe.class.getName(), "generations", Integer.toString(g1)));
+            int err = nat.execve(argv.get(0), argv, List.of());
+            System.out.println("execve failed: " + err);
+            return;
+        }
+        int g2 = child(nat);
+        System.out.println(first + " " + g2);
+        System.out.flush();
+        System.in.read();
         int err = nat.execve("/bin/sleep", List.of("sleep", "60"), List.of());
         System.out.println("execve failed: " + err);
     }

@@ -56,6 +56,35 @@ class ExecTrapsTest {
         }
     }
 
+    /**
+     * Why a second in-place upgrade is refused while vassals of the first generation run (docs/upgrade.md,
+     * "Parent-death signals and generations"): after one exec they hang off the primordial thread of the
+     * new JVM, not off its main thread, and the next exec from main ends that thread.
+     */
+    @Test
+    void aSecondExecKillsTheChildrenOfTheFirstGeneration() throws Exception {
+        Process p = probe("generations");
+        List<Long> started = new ArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String[] pids = out.readLine().trim().split(" ");
+            long g1 = Long.parseLong(pids[0]), g2 = Long.parseLong(pids[1]);
+            started.addAll(List.of(g1, g2));
+            assertTrue(!dead(g1) && !dead(g2), "both generations live after the first exec");
+            assertEquals(p.pid(), ppid(g1), "G1 is still a child of the same pid");
+            p.getOutputStream().write('\n');
+            p.getOutputStream().flush();
+            Await.until(Duration.ofSeconds(20), "the probe became sleep (same pid)", () -> comm(p.pid()).equals("sleep"));
+            Await.until(Duration.ofSeconds(20), "G1 dies: its parent thread, the second JVM's primordial one, ended", () -> dead(g1));
+            assertTrue(!dead(g2), "G2, spawned by the thread that called execve, survives");
+        } finally {
+            p.destroyForcibly();
+            for (long pid : started) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
     @Test
     void onlyTheFdsClearedOfCloseOnExecCrossExecve() throws Exception {
         Process p = probe("fds");

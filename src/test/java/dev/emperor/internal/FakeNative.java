@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * numbers, a test feeds bytes, EOFs and exits that the loop then reads, and every write, kill and
  * spawn is recorded. Thread-safe enough for one loop thread plus one test thread.
  */
-public final class FakeNative implements Native {
+public class FakeNative implements Native {
     public final List<SpawnRequest> spawns = Collections.synchronizedList(new ArrayList<>());
     public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, ArrayDeque<Integer>> pending = new HashMap<>();

@@ -41,6 +41,14 @@ class ControlRoutesTest {
             calls.add("reload-all");
         }
 
+        String upgradeRefusal;
+
+        @Override
+        public CompletableFuture<String> upgrade() {
+            calls.add("upgrade");
+            return CompletableFuture.completedFuture(upgradeRefusal);
+        }
+
         @Override
         public void logMessage(String msg) {
             throw new AssertionError("HTTP control has no log command");
@@ -113,6 +121,22 @@ class ControlRoutesTest {
         assertTrue(off.startsWith("{\"control\":false,\"vassals\":[{\"id\":\"app 1.ini\""), off);
         assertTrue(off.contains("{\"id\":\"broken.ini\""), off);
         assertTrue(text(call(router(new FakeController(), false), "GET", "/vassals")).startsWith("{\"control\":true,"));
+    }
+
+    @Test
+    void upgradeIsAcceptedOrRefusedWithTheReason() {
+        FakeController c = new FakeController();
+        Router r = router(c, false);
+        HttpResponse ok = call(r, "POST", "/upgrade");
+        assertEquals(200, ok.status());
+        assertEquals("{\"ok\":true,\"message\":\"upgrading\",\"vassal\":null}", text(ok).strip());
+        c.upgradeRefusal = "2 vassal(s) still run the process handed over by the previous upgrade";
+        HttpResponse refused = call(r, "POST", "/upgrade");
+        assertEquals(409, refused.status());
+        assertTrue(text(refused).contains("handed over by the previous upgrade"), text(refused));
+        assertEquals(List.of("upgrade", "upgrade"), c.calls);
+        assertEquals(403, call(router(null, false), "POST", "/upgrade").status(), "control disabled");
+        assertEquals(403, call(r, "POST", "/upgrade", "Host", "127.0.0.1:9191", "Origin", "http://evil.example").status());
     }
 
     @Test
