@@ -244,6 +244,24 @@ public final class EmperorLoop {
         }
     }
 
+    /**
+     * True when no vassal waits on a rescan that finds its file unchanged: every one is running or asleep
+     * on demand, with its file present, and nothing failed for want of fds or memory. A vassal stopping,
+     * adopting or waiting for its base may have let a newer mtime pass without acting on it
+     * (core/Lifecycle#fileSeen), which only the next rescan picks up (docs/operations.md, "Idle cost").
+     */
+    public boolean settled() {
+        if (trouble.troubled()) {
+            return false;
+        }
+        for (Vassal v : table.values()) {
+            if (v.fileGone || (v.state != VassalState.RUNNING && v.state != VassalState.ON_DEMAND)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public void reloadAll() {
         hooks.reloading();
         long now = clocks.monotonicMs();

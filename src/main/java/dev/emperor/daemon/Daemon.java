@@ -160,11 +160,16 @@ public final class Daemon {
         if (onDemand != null) {
             onDemand.underTyrant(config.tyrant());
         }
+        Scanner[] scannerRef = new Scanner[1]; // the sink needs the scanner it is handed to
         Scanner scanner = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.source.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
             StartupTrace.scanned();
-            loop.execute(() -> loop.applyScan(annotated));
+            loop.execute(() -> {
+                loop.applyScan(annotated);
+                scannerRef[0].loopSettled(loop.settled());
+            });
         }, log);
+        scannerRef[0] = scanner;
 
         scannerLink.attach(scanner);
         EmperorCommands commands = new LoopCommands(loop); // the command socket's and HTTP control's
