@@ -43,6 +43,7 @@ public final class EmperorLoop {
     private final Ragnarok ragnarok;
     private final SnapshotPublisher publisher;
     private final LoopDeadlines deadlines;
+    private volatile Thread loopThread;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final PauseDetector pauses = new PauseDetector();
     private final SpawnQueue spawnQueue = new SpawnQueue(SpawnQueue.PER_ITERATION);
@@ -126,8 +127,21 @@ public final class EmperorLoop {
         poller.wakeup();
     }
 
-    public EmperorSnapshot snapshot() {
+    /** The last snapshot built, however old (for the tests). */
+    EmperorSnapshot lastBuilt() {
         return publisher.snapshot();
+    }
+
+    /** Thread-safe: the stats snapshot as the table is now (built on the loop: see SnapshotPublisher). */
+    public EmperorSnapshot snapshot() {
+        Thread t = loopThread;
+        if (t == null) {
+            return publisher.snapshot(); // the loop is not running (yet, or any more)
+        }
+        if (Thread.currentThread() == t) {
+            return publisher.fresh(lastIterationNanos);
+        }
+        return publisher.fromLoop(this::execute, () -> lastIterationNanos);
     }
 
     /**
@@ -140,6 +154,20 @@ public final class EmperorLoop {
 
     /** Runs until Ragnarok completes; returns the exit status. */
     public int run() {
+        loopThread = Thread.currentThread();
+        try {
+            return iterate();
+        } finally {
+            loopThread = null;
+            try {
+                publisher.fresh(lastIterationNanos); // what readers see from now on
+            } catch (RuntimeException e) {
+                log.error("[emperor] the last stats snapshot: " + e);
+            }
+        }
+    }
+
+    private int iterate() {
         while (!ragnarok.buried()) {
             long start = clocks.monotonicMs();
             long timeout = deadlines.timeout(start, !inbox.isEmpty());
@@ -172,7 +200,7 @@ public final class EmperorLoop {
             judgeTime(now);
             lastIterationNanos = System.nanoTime() - busySince;
             long at = now;
-            guard.run("publishing the stats snapshot", null, at, () -> publisher.publish(lastIterationNanos));
+            publisher.changed();
             guard.run("service manager notification", null, at,
                     () -> hooks.iterationDone((int) table.values().stream().filter(v -> v.pid > 0).count()));
         }
