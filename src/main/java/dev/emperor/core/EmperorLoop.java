@@ -83,7 +83,8 @@ public final class EmperorLoop {
         this.guard = new LoopGuard(log, lifecycle);
         this.scanDiff = new ScanDiff(lifecycle, log, settings.waitsForCommand(), guard, trouble);
         this.reaper = new Reaper(parts.helpers(), table, byPid, adoptions, lifecycle, guard, log, clocks, rescan);
-        this.ragnarok = new Ragnarok(nat, poller, log, hooks, lifecycle, effects, settings.reloadMercyMs());
+        this.ragnarok = new Ragnarok(nat, poller, log, hooks, lifecycle, effects, settings.reloadMercyMs(),
+                !settings.lifecycle().gracefulShutdown());
         this.deadlines = new LoopDeadlines(table, lifecycle, ragnarok, trouble, adoptions, clocks, hooks, guard);
         this.publisher = new SnapshotPublisher(table, blacklist, clocks, parts.snapshots(), effects, trouble);
         fds.handle(FdHandlers.Kind.VASSAL_PIPE, new PipeReader(nat, lifecycle, clocks));
