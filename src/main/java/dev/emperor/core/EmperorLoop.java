@@ -44,6 +44,7 @@ public final class EmperorLoop {
     private final SnapshotPublisher publisher;
     private final LoopDeadlines deadlines;
     private final Resumption resumption;
+    private volatile Thread loopThread;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final PauseDetector pauses = new PauseDetector();
     private final SpawnQueue spawnQueue = new SpawnQueue(SpawnQueue.PER_ITERATION);
@@ -83,7 +84,8 @@ public final class EmperorLoop {
         this.guard = new LoopGuard(log, lifecycle);
         this.scanDiff = new ScanDiff(lifecycle, log, settings.waitsForCommand(), guard, trouble);
         this.reaper = new Reaper(parts.helpers(), table, byPid, adoptions, lifecycle, guard, log, clocks, rescan);
-        this.ragnarok = new Ragnarok(nat, poller, log, hooks, lifecycle, effects, settings.reloadMercyMs());
+        this.ragnarok = new Ragnarok(nat, poller, log, hooks, lifecycle, effects, settings.reloadMercyMs(),
+                !settings.lifecycle().gracefulShutdown());
         this.deadlines = new LoopDeadlines(table, lifecycle, ragnarok, trouble, adoptions, clocks, hooks, guard);
         this.publisher = new SnapshotPublisher(table, blacklist, clocks, parts.snapshots(), effects, trouble);
         fds.handle(FdHandlers.Kind.VASSAL_PIPE, new PipeReader(nat, lifecycle, clocks));
@@ -145,8 +147,21 @@ public final class EmperorLoop {
         poller.wakeup();
     }
 
-    public EmperorSnapshot snapshot() {
+    /** The last snapshot built, however old (for the tests). */
+    EmperorSnapshot lastBuilt() {
         return publisher.snapshot();
+    }
+
+    /** Thread-safe: the stats snapshot as the table is now (built on the loop: see SnapshotPublisher). */
+    public EmperorSnapshot snapshot() {
+        Thread t = loopThread;
+        if (t == null) {
+            return publisher.snapshot(); // the loop is not running (yet, or any more)
+        }
+        if (Thread.currentThread() == t) {
+            return publisher.fresh(lastIterationNanos);
+        }
+        return publisher.fromLoop(this::execute, () -> lastIterationNanos);
     }
 
     /**
@@ -159,6 +174,20 @@ public final class EmperorLoop {
 
     /** Runs until Ragnarok completes; returns the exit status. */
     public int run() {
+        loopThread = Thread.currentThread();
+        try {
+            return iterate();
+        } finally {
+            loopThread = null;
+            try {
+                publisher.fresh(lastIterationNanos); // what readers see from now on
+            } catch (RuntimeException e) {
+                log.error("[emperor] the last stats snapshot: " + e);
+            }
+        }
+    }
+
+    private int iterate() {
         while (!ragnarok.buried()) {
             long start = clocks.monotonicMs();
             long timeout = deadlines.timeout(start, !inbox.isEmpty());
@@ -191,7 +220,7 @@ public final class EmperorLoop {
             judgeTime(now);
             lastIterationNanos = System.nanoTime() - busySince;
             long at = now;
-            guard.run("publishing the stats snapshot", null, at, () -> publisher.publish(lastIterationNanos));
+            publisher.changed();
             guard.run("service manager notification", null, at,
                     () -> hooks.iterationDone((int) table.values().stream().filter(v -> v.pid > 0).count()));
         }
@@ -261,6 +290,24 @@ public final class EmperorLoop {
             scanDiff.apply(results, table, clocks.monotonicMs());
             hooks.scanApplied();
         }
+    }
+
+    /**
+     * True when no vassal waits on a rescan that finds its file unchanged: every one is running or asleep
+     * on demand, with its file present, and nothing failed for want of fds or memory. A vassal stopping,
+     * adopting or waiting for its base may have let a newer mtime pass without acting on it
+     * (core/Lifecycle#fileSeen), which only the next rescan picks up (docs/operations.md, "Idle cost").
+     */
+    public boolean settled() {
+        if (trouble.troubled()) {
+            return false;
+        }
+        for (Vassal v : table.values()) {
+            if (v.fileGone || (v.state != VassalState.RUNNING && v.state != VassalState.ON_DEMAND)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public void reloadAll() {

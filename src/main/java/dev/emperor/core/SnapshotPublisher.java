@@ -6,9 +6,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The stats snapshot, rebuilt by the loop at the end of every iteration and read by any thread
- * (stats server, HTTP control, command socket): the loop's table is never shared. Records uWSGI
- * keeps none of (THROTTLED, EXILED, WAITING_FOR_BASE, REFUSED) are listed apart.
+ * The stats snapshot, read by any thread (stats server, HTTP control, command socket): the loop's
+ * table is never shared. Records uWSGI keeps none of (THROTTLED, EXILED, WAITING_FOR_BASE, REFUSED)
+ * are listed apart.
+ * <p>
+ * Built when someone asks, not after every loop iteration: a reader on another thread hands the
+ * build to the loop and waits for it, and an iteration only marks the last snapshot stale. Rebuilt
+ * after every iteration, the snapshot cost O(vassals) per iteration, O(vassals²) for a start or a
+ * shutdown of the whole fleet (docs/operations.md, "Idle cost"), whether anyone read it or not.
  */
 final class SnapshotPublisher {
     private final Map<String, Vassal> table;
@@ -18,6 +23,10 @@ final class SnapshotPublisher {
     private final LoopEffects counters;
     private final ResourceTrouble trouble;
     private final AtomicReference<EmperorSnapshot> published = new AtomicReference<>();
+    /** Loop thread only: the table may have changed since the last build. */
+    private boolean stale = true;
+    /** How long a reader waits for the loop before it takes the last snapshot built. */
+    private static final long WAIT_MS = 2000;
 
     SnapshotPublisher(Map<String, Vassal> table, Blacklist blacklist, LoopClock clocks, SnapshotFactory snapshots,
                       LoopEffects counters, ResourceTrouble trouble) {
@@ -29,7 +38,38 @@ final class SnapshotPublisher {
         this.trouble = trouble;
     }
 
+    /** The last snapshot built, stale or not. */
     EmperorSnapshot snapshot() {
+        return published.get();
+    }
+
+    /** Loop thread: the table may have changed. */
+    void changed() {
+        stale = true;
+    }
+
+    /** Loop thread: the snapshot of the table as it is now, built only if it changed since the last one. */
+    EmperorSnapshot fresh(long lastIterationNanos) {
+        if (stale) {
+            publish(lastIterationNanos);
+        }
+        return published.get();
+    }
+
+    /**
+     * Any thread but the loop's: a snapshot built on the loop now, or the last one built when the loop
+     * does not answer within {@value #WAIT_MS} ms (busy, or gone at exit).
+     */
+    EmperorSnapshot fromLoop(java.util.concurrent.Executor loop, java.util.function.LongSupplier lastIterationNanos) {
+        java.util.concurrent.CompletableFuture<EmperorSnapshot> built = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> built.complete(fresh(lastIterationNanos.getAsLong())));
+        try {
+            return built.get(WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the last one built
+        }
         return published.get();
     }
 
@@ -51,5 +91,6 @@ final class SnapshotPublisher {
         LoopStats stats = new LoopStats(spawns, respawns, counters.reloads, counters.kills, lastIterationNanos, trouble.counts(),
                 counters.upgrades);
         published.set(snapshots.build(listed, blacklist.views(wall), clocks.wallMs(), waiting, stats));
+        stale = false;
     }
 }

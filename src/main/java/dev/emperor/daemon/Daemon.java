@@ -173,7 +173,10 @@ public final class Daemon {
         Scanner scanner = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.source.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
             StartupTrace.scanned();
-            loop.execute(() -> loop.applyScan(annotated));
+            loop.execute(() -> {
+                loop.applyScan(annotated);
+                scannerLink.loopSettled(loop.settled());
+            });
         }, log);
 
         scannerLink.attach(scanner);

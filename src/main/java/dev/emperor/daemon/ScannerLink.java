@@ -28,6 +28,11 @@ final class ScannerLink {
         return scanner().usingReserve();
     }
 
+    /** Loop thread: {@link Scanner#loopSettled(boolean)}. */
+    void loopSettled(boolean settled) {
+        scanner().loopSettled(settled);
+    }
+
     private Scanner scanner() {
         Scanner s = scanner;
         if (s == null) {

@@ -20,6 +20,7 @@ public interface Native {
     int EINVAL = 22;
     int ENAMETOOLONG = 36;
     int EADDRINUSE = 98;
+    int SIGINT = 2;
     int SIGKILL = 9;
     int SIGTERM = 15;
 

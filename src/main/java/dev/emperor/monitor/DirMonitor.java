@@ -26,6 +26,10 @@ public final class DirMonitor implements Monitor {
     private final Path dir;
     private final String argument;
     private final EntryInspector inspector;
+    private final boolean tyrant;
+    private final java.util.function.Predicate<Path> localFilesystem;
+    /** The last complete scan saw only plain files, on a filesystem whose changes inotify reports. */
+    private volatile boolean watchable;
 
     /**
      * @param attributeKeys {@code emperor-collect-attr} keys read from each .ini vassal
@@ -38,9 +42,16 @@ public final class DirMonitor implements Monitor {
 
     DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys,
                TyrantCheck tyrant, EntryInspector.ContentReader reader) {
+        this(dir, names, nofollow, attributeKeys, tyrant, reader, new LocalFilesystems()::local);
+    }
+
+    DirMonitor(Path dir, VassalNames names, boolean nofollow, java.util.List<String> attributeKeys,
+               TyrantCheck tyrant, EntryInspector.ContentReader reader, java.util.function.Predicate<Path> localFilesystem) {
         this.dir = realOrAbsolute(dir);
         this.argument = this.dir.toString();
         this.inspector = new EntryInspector(names, nofollow, attributeKeys, tyrant, reader);
+        this.tyrant = tyrant != null;
+        this.localFilesystem = localFilesystem;
     }
 
     private static Path realOrAbsolute(Path dir) {
@@ -80,11 +91,23 @@ public final class DirMonitor implements Monitor {
                 }
             }
         } catch (IOException | java.nio.file.DirectoryIteratorException | SecurityException e) {
+            inspector.scanFailed();
+            watchable = false;
             // an opendir or readdir that failed (EMFILE ...) lists nothing: no vassal of this monitor is
             // concluded gone (docs/reliability.md)
             return ScanResult.failed(argument, "cannot read directory " + dir + ": " + e, Errno.of(e));
         }
         inspector.endScan();
+        watchable = inspector.lastScanAllPlain() && lookFailed.isEmpty() && localFilesystem.test(dir);
         return new ScanResult(argument, true, null, found, skipped, lookFailed, 0);
+    }
+
+    /**
+     * Outside Tyrant mode (where an owner's name may change with no file changed) and after a complete
+     * scan of plain files on a local filesystem: see {@link Monitor#watchesSeeEverything()}.
+     */
+    @Override
+    public boolean watchesSeeEverything() {
+        return !tyrant && watchable;
     }
 }

@@ -97,6 +97,17 @@ final class DirWatches {
         }
     }
 
+    /** True when every one of {@code wanted} has a live watch on the inode its path had at the last refresh. */
+    boolean watching(Collection<Path> wanted) {
+        for (Path dir : wanted) {
+            Watch w = dirs.get(dir);
+            if (w == null || !w.key().isValid()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True when the events of {@code key} may change what a scan finds. */
     boolean wantsScan(WatchKey key, List<WatchEvent<?>> events) {
         for (Watch w : dirs.values()) {

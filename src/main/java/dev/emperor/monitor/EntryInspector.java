@@ -30,7 +30,7 @@ final class EntryInspector {
      * Named, not "unix:*": that also resolves owner and group names (an NSS lookup per file and scan).
      * One stat gives all of them; ino, dev, ctime and size tell whether the content may have changed.
      */
-    private static final String UNIX_ATTRS = "unix:mode,uid,gid,lastModifiedTime,ino,dev,ctime,size";
+    private static final String UNIX_ATTRS = "unix:mode,uid,gid,lastModifiedTime,ino,dev,ctime,size,nlink";
     /** Marker: the file went away between stat and open (the next scan will tell). */
     private static final Object VANISHED = new Object();
 
@@ -46,6 +46,10 @@ final class EntryInspector {
      */
     private Map<Path, Seen> seen = new HashMap<>();
     private Map<Path, Seen> seenThisScan = new HashMap<>();
+    /** Every entry of the scan under way so far is plain: a regular file with one link, not a symlink. */
+    private boolean allPlainThisScan = true;
+    /** What {@link #allPlainThisScan} was at the end of the last complete scan. */
+    private volatile boolean lastScanAllPlain;
 
     /** @param tyrant the ownership rules of emperor-tyrant, null outside Tyrant mode */
     EntryInspector(VassalNames names, boolean nofollow, java.util.List<String> attributeKeys, TyrantCheck tyrant) {
@@ -93,10 +97,12 @@ final class EntryInspector {
         private final Object size;
         private final Skipped verdict;
         private final Map<String, String> collected;
+        /** A regular file with one link and not a symlink: inotify on its directory sees every change of it. */
+        private final boolean plain;
         private VassalSource made;
 
         Seen(Object dev, Object ino, Object mtime, Object ctime, Object size, Skipped verdict,
-             Map<String, String> collected) {
+             Map<String, String> collected, boolean plain) {
             this.dev = dev;
             this.ino = ino;
             this.mtime = mtime;
@@ -104,6 +110,7 @@ final class EntryInspector {
             this.size = size;
             this.verdict = verdict;
             this.collected = collected;
+            this.plain = plain;
         }
 
         Skipped verdict() {
@@ -123,13 +130,33 @@ final class EntryInspector {
 
     /** A scan of the whole source starts. */
     synchronized void beginScan() {
-        seenThisScan = new HashMap<>();
+        seenThisScan = new HashMap<>(Math.max(16, seen.size() * 2));
+        allPlainThisScan = true;
     }
 
     /** The scan that {@link #beginScan} started listed the whole source: forget the files it did not see. */
     synchronized void endScan() {
         seen = seenThisScan;
         seenThisScan = new HashMap<>();
+        lastScanAllPlain = allPlainThisScan;
+    }
+
+    /** A scan failed midway: what it saw so far proves nothing. */
+    synchronized void scanFailed() {
+        lastScanAllPlain = false;
+    }
+
+    /**
+     * True when the last complete scan saw only plain files (regular, one link, not a symlink) and looked
+     * at each of them: an inotify watch on the directory then reports every change a rescan could find.
+     * A symlink's target or another link of the same file can change with no event in this directory.
+     */
+    boolean lastScanAllPlain() {
+        return lastScanAllPlain;
+    }
+
+    private synchronized void notPlain() {
+        allPlainThisScan = false;
     }
 
     private synchronized Seen seen(Path path) {
@@ -162,16 +189,19 @@ final class EntryInspector {
                     ? Files.readAttributes(path, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS)
                     : Files.readAttributes(path, UNIX_ATTRS);
         } catch (NoSuchFileException e) {
+            notPlain();
             if (!nofollow && Files.isSymbolicLink(path)) {
                 return new Skipped(name, "dangling symlink");
             }
             return null; // vanished between readdir and stat: the next scan will tell
         } catch (IOException e) {
+            notPlain();
             if (Errno.saysNothingAboutIt(e)) {
                 return new LookFailed(name, "cannot stat: " + e.getMessage(), Errno.of(e));
             }
             return new Skipped(name, "cannot stat: " + e.getMessage());
         } catch (SecurityException e) {
+            notPlain();
             return new Skipped(name, "cannot stat: " + e.getMessage());
         }
         int mode = (Integer) attrs.get("mode");
@@ -179,12 +209,14 @@ final class EntryInspector {
         boolean regular = type == 0100000;
         boolean link = type == 0120000;
         if (!regular && !(nofollow && link)) {
+            notPlain();
             return new Skipped(name, "not a regular file (" + typeName(type) + ")");
         }
         Seen before = seen(path);
         if (before == null || !before.sameFile(attrs)) {
             Object content = regular ? contentProblem(name, path) : null;
             if (content == VANISHED || content instanceof LookFailed) {
+                notPlain();
                 return content == VANISHED ? null : content; // not remembered: the next scan looks again
             }
             Map<String, String> collected = Map.of();
@@ -192,11 +224,17 @@ final class EntryInspector {
                 try {
                     collected = reader.attributes(path, name, attributeKeys);
                 } catch (IOException e) {
+                    notPlain();
                     return new LookFailed(name, "cannot read attributes: " + e.getMessage(), Errno.of(e));
                 }
             }
+            boolean plain = regular && Integer.valueOf(1).equals(attrs.get("nlink"))
+                    && (nofollow || !Files.isSymbolicLink(path));
             before = new Seen(attrs.get("dev"), attrs.get("ino"), attrs.get("lastModifiedTime"), attrs.get("ctime"),
-                    attrs.get("size"), (Skipped) content, collected);
+                    attrs.get("size"), (Skipped) content, collected, plain);
+        }
+        if (!before.plain) {
+            notPlain();
         }
         remember(path, before);
         if (before.verdict() != null) {

@@ -13,6 +13,7 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import dev.emperor.log.Log;
 
@@ -40,6 +41,8 @@ public final class Scanner implements AutoCloseable {
     private final Object reserveLock = new Object();
     private int reserveUsers;
     private volatile boolean usingReserve;
+    /** The loop's word after applying the last scan: nothing in it waits on a periodic rescan. */
+    private volatile boolean loopSettled;
 
     /** How long a runner waits for its monitor's scan before taking it as a failed look. */
     public static final Duration SCAN_BOUND = Duration.ofSeconds(10);
@@ -95,6 +98,14 @@ public final class Scanner implements AutoCloseable {
     }
 
     /**
+     * Thread-safe, called by the loop after it applied a scan: true when no vassal is in a state that a
+     * rescan finding the same files again could move on (see {@link PeriodicScans}).
+     */
+    public void loopSettled(boolean settled) {
+        loopSettled = settled;
+    }
+
+    /**
      * True while a scan runs on the reserve fds: an Emperor out of fds then holds its spawns back, so
      * that the fds it needs to look (and to see a vassal file removed) are not taken by a spawn.
      */
@@ -106,6 +117,7 @@ public final class Scanner implements AutoCloseable {
     private final class Runner implements Runnable {
         final Monitor monitor;
         private boolean requested = true; // first scan at once
+        private final PeriodicScans periodic = new PeriodicScans();
 
         Runner(Monitor monitor) {
             this.monitor = monitor;
@@ -119,6 +131,7 @@ public final class Scanner implements AutoCloseable {
         @Override
         public void run() {
             while (!closed) {
+                boolean asked;
                 synchronized (this) {
                     // monotonic: a wall-clock step back must not hold the next scan for as long as the step
                     long deadline = System.nanoTime() + freqMillis * 1_000_000L;
@@ -133,10 +146,14 @@ public final class Scanner implements AutoCloseable {
                             return;
                         }
                     }
+                    asked = requested;
                     requested = false;
                 }
                 if (closed) {
                     return;
+                }
+                if (!periodic.scanNow(asked, loopSettled, watched(monitor), monitor.watchesSeeEverything())) {
+                    continue;
                 }
                 try {
                     if (!scanOnce(monitor)) {
@@ -183,6 +200,21 @@ public final class Scanner implements AutoCloseable {
                 reserve.retake();
                 usingReserve = false;
             }
+        }
+    }
+
+    /** How many periodic rescans were left out, over all monitors (see {@link PeriodicScans}). */
+    long periodsLeftOut() {
+        return runners.stream().mapToLong(r -> r.periodic.leftOutTotal()).sum();
+    }
+
+    private boolean watched(Monitor m) {
+        Set<Path> dirs = m.watchDirectories();
+        if (watches == null || dirs.isEmpty()) {
+            return false;
+        }
+        synchronized (watchesLock) {
+            return watches.watching(dirs);
         }
     }
 

@@ -51,6 +51,16 @@ public interface Monitor {
     }
 
     /**
+     * True when the last complete scan found nothing that inotify watches on {@link #watchDirectories()}
+     * could miss: only plain files on a local filesystem, each with one link, none of them a symlink,
+     * and every look succeeded. While those watches stay live and report nothing, a periodic rescan
+     * would then find the same (docs/operations.md, "Idle cost"). Called from the scanner's threads.
+     */
+    default boolean watchesSeeEverything() {
+        return false;
+    }
+
+    /**
      * Called once by the scanner before the first scan: {@code scanSoon} asks for a scan of this monitor
      * as soon as possible (thread-safe, cheap, coalesced). Monitors without their own change events ignore it.
      */

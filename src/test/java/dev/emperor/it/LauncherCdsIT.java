@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * "Class-data sharing"): written only by a daemon run and only into $EMPEROR_CDS_DIR (never next to
  * the jar, never by ctl/--help/--version), mapped by the next start, replaced when the jar changes,
  * and a truncated or garbage archive never stops the daemon from starting. Run with the test's own
- * JDK and, when installed, Temurin 25 (the JDK 19+ path of the launcher).
+ * JDK and, when installed, Temurin 25 (the JDK 24+ path of the launcher: the AOT cache, recorded by one
+ * daemon run and assembled by the next launch; a ".aot" file where JDK 17 has its ".jsa").
  */
 @Timeout(180)
 class LauncherCdsIT {
@@ -130,11 +131,39 @@ class LauncherCdsIT {
         for (int i = 0; i < 3; i++) {
             daemonRun(javaHome);
             try (Stream<Path> s = Files.list(cache)) {
-                List<Path> done = s.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+                List<Path> done = s.filter(f -> f.getFileName().toString().endsWith(".jsa")
+                        || f.getFileName().toString().endsWith(".aot")).toList();
                 if (!done.isEmpty()) return done.get(0);
             }
         }
         throw new AssertionError("no archive after 3 daemon runs: " + archives(cache));
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aFailedAotAssemblyFallsBackToTheAppCdsArchive(String javaHome) throws Exception {
+        daemonRun(javaHome);
+        List<Path> recorded;
+        try (Stream<Path> s = Files.list(cache)) {
+            recorded = s.filter(f -> f.getFileName().toString().matches(".*\\.aotconf\\.[0-9]+")).toList();
+        }
+        if (recorded.isEmpty()) {
+            // JDK 17/21: no AOT cache at all, the AppCDS archive as before
+            List<Path> made = archives(cache);
+            assertEquals(1, made.size(), made.toString());
+            assertTrue(made.get(0).getFileName().toString().endsWith(".jsa"), made.toString());
+            return;
+        }
+        Files.write(recorded.get(0), new byte[] {1, 2, 3}); // a configuration the assembly refuses
+        daemonRun(javaHome); // the assembly fails: no cache, a marker, the AppCDS archive from now on
+        try (Stream<Path> s = Files.list(cache)) {
+            List<String> names = s.map(f -> f.getFileName().toString()).sorted().toList();
+            assertTrue(names.stream().anyMatch(n -> n.endsWith(".aot.failed")), names.toString());
+            assertFalse(names.stream().anyMatch(n -> n.endsWith(".aot")), names.toString());
+        }
+        daemonRun(javaHome);
+        Run mapped = daemonRun(javaHome);
+        assertTrue(mapped.maps.contains(".jsa"), "the AppCDS archive is mapped\n" + mapped.maps);
     }
 
     record Run(int exit, String output, String maps) {
@@ -196,7 +225,7 @@ class LauncherCdsIT {
             List<Path> found = new ArrayList<>();
             for (Path f : (Iterable<Path>) s::iterator) {
                 String n = f.getFileName().toString();
-                if (n.contains(".jsa")) found.add(f);
+                if (n.contains(".jsa") || n.contains(".aot")) found.add(f);
             }
             return promote(found);
         }
@@ -210,6 +239,11 @@ class LauncherCdsIT {
                 finished.add(f);
             } else if (n.matches(".*\\.jsa\\.[0-9]+")) {
                 finished.add(f.resolveSibling(n.replaceFirst("\\.[0-9]+$", "")));
+            } else if (n.endsWith(".aot")) {
+                finished.add(f);
+            } else if (n.matches(".*\\.aotconf(\\.[0-9]+)?")) {
+                // a recorded configuration: the next daemon launch assembles the cache from it
+                finished.add(f.resolveSibling(n.replaceFirst("\\.aotconf(\\.[0-9]+)?$", ".aot")));
             }
         }
         return finished.stream().distinct().sorted().toList();
