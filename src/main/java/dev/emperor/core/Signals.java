@@ -18,12 +18,19 @@ import sun.misc.SignalHandler;
  * HUP under nohup) cannot be handled through HotSpot either. Started without the launcher
  * ({@code java -jar}), they go through HotSpot as far as it allows and QUIT is left to HotSpot.
  * USR2 is HotSpot's internal signal and is left alone (docs/platform-notes.md, "Signals taken from a signalfd").
+ *
+ * <p>SIGRTMIN+2 asks for an in-place upgrade (docs/upgrade.md, "Triggers"): the Debian package's
+ * postinst sends it, since HotSpot owns USR2 (nginx's upgrade signal) and HUP keeps uWSGI's meaning.
+ * It exists only as a signalfd signal: its default action kills, so it is taken only when the launcher
+ * blocked it, which is what the postinst checks (SigBlk) before sending it.
  */
 public final class Signals {
     static final int SIGHUP = 1;
     static final int SIGINT = 2;
     static final int SIGQUIT = 3;
     static final int SIGTERM = 15;
+    /** SIGRTMIN+2 with glibc (SIGRTMIN is 34: NPTL keeps 32 and 33); packaging/bin/emperor blocks the same. */
+    public static final int SIGUPGRADE = 36;
     private static final Map<Integer, String> BY_FD = Map.of(SIGHUP, "HUP", SIGINT, "INT", SIGQUIT, "QUIT", SIGTERM, "TERM");
 
     private Signals() {
@@ -39,7 +46,7 @@ public final class Signals {
      * @return what {@link Reader#close closes} the signalfd reader before the JVM exits: a thread left
      *         blocked in a native call holds HotSpot's exit for 300 ms (docs/logging.md, "Exit")
      */
-    public static Reader install(EmperorLoop loop, Runnable rescan, EmperorLog log, Native nat) {
+    public static Reader install(EmperorLoop loop, Runnable rescan, Runnable upgrade, EmperorLog log, Native nat) {
         Map<String, Runnable> actions = new LinkedHashMap<>();
         actions.put("TERM", loop::ragnarok);
         actions.put("INT", loop::ragnarok);
@@ -56,11 +63,20 @@ public final class Signals {
             mask |= 1L << (sig - 1);
         }
         Reader reader = () -> { };
-        if ((nat.blockedSignals() & mask) == mask) {
-            int fd = nat.signalFd(mask);
+        long blocked = nat.blockedSignals();
+        if ((blocked & mask) == mask) {
+            long upgradeBit = 1L << (SIGUPGRADE - 1);
+            boolean upgrades = (blocked & upgradeBit) != 0;
+            int fd = nat.signalFd(upgrades ? mask | upgradeBit : mask);
             if (fd >= 0) {
                 Map<Integer, Runnable> byNumber = new LinkedHashMap<>();
                 BY_FD.forEach((sig, name) -> byNumber.put(sig, actions.remove(name)));
+                if (upgrades) {
+                    byNumber.put(SIGUPGRADE, () -> {
+                        log.plain("*** SIGRTMIN+2: in-place upgrade requested ***");
+                        upgrade.run();
+                    });
+                }
                 reader = startReader(nat, fd, byNumber, loop, log);
             } else {
                 log.error("[emperor] signalfd: " + nat.strerror(-fd) + "; SIGQUIT, SIGINT, SIGTERM and SIGHUP stay blocked");

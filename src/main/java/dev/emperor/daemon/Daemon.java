@@ -203,7 +203,7 @@ public final class Daemon {
             return 1; // fatal, as uWSGI's bind failure: already logged with the address
         }
         StartupTrace.mark("stats and command sockets up");
-        Signals.Reader signals = Signals.install(loop, scanner::requestScan, log, nat);
+        Signals.Reader signals = Signals.install(loop, scanner::requestScan, commands::upgrade, log, nat);
         scanner.start();
         StartupTrace.mark("scanner started");
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
