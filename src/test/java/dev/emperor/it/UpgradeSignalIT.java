@@ -1,0 +1,56 @@
+package dev.emperor.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Debian package's trigger for an in-place upgrade (docs/upgrade.md, "Triggers"): the postinst
+ * checks that the running daemon blocks SIGRTMIN+2 (SigBlk in /proc/PID/status: its launcher blocked
+ * it, the daemon reads it from a signalfd) and then sends it. The daemon upgrades in place: same pid,
+ * the vassal keeps its master.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class UpgradeSignalIT {
+    /** SIGRTMIN+2 with glibc, as packaging/debian/postinst sends it. */
+    static final int SIGUPGRADE = 36;
+
+    @Test
+    void sigrtminPlus2UpgradesInPlace() throws Exception {
+        Assumptions.assumeTrue(Impl.current() == Impl.OURS, "in-place upgrade is ours");
+        int port = Ports.free();
+        try (TempEmperor e = TempEmperor.prepare("upgrade-signal").viaLauncher().build()) {
+            Vassals.python("sig", port).writeTo(e);
+            e.start();
+            e.awaitAnswer(port, "sig", TempEmperor.SHORT);
+            long master = e.awaitVassal("sig.ini", TempEmperor.SHORT, "accepting", Stats.Vassal::accepting).pid();
+
+            // what the postinst reads before it sends anything
+            String status = Files.readString(Path.of("/proc/" + e.pid() + "/status"));
+            String sigBlk = status.lines().filter(l -> l.startsWith("SigBlk:")).findFirst().orElseThrow().split("\\s+")[1];
+            assertEquals(1, (Long.parseUnsignedLong(sigBlk, 16) >>> (SIGUPGRADE - 1)) & 1,
+                    "the launcher blocks SIGRTMIN+2 in the daemon: SigBlk " + sigBlk);
+
+            int mark = e.log().mark();
+            assertEquals(0, TempEmperor.kill(Integer.toString(SIGUPGRADE), e.pid()));
+            e.awaitLog(mark, "\\*\\*\\* SIGRTMIN\\+2: in-place upgrade requested \\*\\*\\*", TempEmperor.SHORT);
+            e.awaitLog(mark, "\\*\\*\\* in-place upgrade from .+ done: gap \\S+ ms, 1 vassals resumed \\*\\*\\*",
+                    Duration.ofSeconds(60));
+            assertTrue(e.isRunning(), "the Emperor runs on");
+            Stats s = e.awaitStats(TempEmperor.SHORT, "upgrades == 1", x -> x.root().num("upgrades") == 1);
+            assertEquals(e.pid(), s.pid(), "same pid");
+            assertEquals(master, s.vassal("sig.ini").orElseThrow().pid(), "the vassal keeps its master");
+            e.awaitAnswer(port, "sig", TempEmperor.SHORT);
+
+            e.signal("TERM");
+            assertEquals(0, e.awaitExit(Duration.ofSeconds(30)));
+        }
+    }
+}
