@@ -51,7 +51,7 @@ class ConfigPatternsIT {
     void everyPatternSaysWhichDocShowsIt() throws IOException {
         String readme = Files.readString(FIXTURES.resolve("README.md"));
         List<String> names = patterns().map(a -> (String) a.get()[0]).distinct().toList();
-        assertTrue(names.size() >= 13, names.toString());
+        assertTrue(names.size() >= 17, names.toString());
         for (String n : names) {
             assertTrue(readme.contains("- `" + n + "`: "), n + " has no line in config-patterns/README.md");
         }
@@ -126,6 +126,36 @@ class ConfigPatternsIT {
                     }
                     e.awaitAnswer(port, "app", START);
                     assertFalse(e.logHas("ignoring option 'vassal-http-socket'"), "no misleading warning");
+                }
+                case "vassal-formats" -> {
+                    e.launch();
+                    e.awaitAnswer(port, "app", START); // app.xml
+                    e.awaitAnswer(port2, "b", START); // b.yml
+                }
+                case "logto" -> {
+                    e.launch();
+                    e.awaitAnswer(port, "app", START);
+                    Path log = root.resolve("emperor.log");
+                    e.await(Duration.ofSeconds(5), "the Emperor's and its vassal's lines in the log file", () -> {
+                        String text = Files.readString(log);
+                        return text.contains("*** starting uWSGI Emperor ***") && text.contains("getting INI configuration from app.ini");
+                    });
+                }
+                case "emperor-pidfile" -> {
+                    e.launch();
+                    e.awaitAnswer(port, "app", START);
+                    long written = Poll.value(Duration.ofSeconds(5), "the pidfile", () -> readPid(root.resolve("emperor.pid")),
+                            e::diagnostics);
+                    assertEquals(e.pid(), written, "the Emperor's own pid");
+                }
+                case "namespaces" -> {
+                    e.launch();
+                    Path sock = root.resolve("app.sock");
+                    String answer = Poll.value(START, "'hello app' on " + sock, () -> {
+                        String a = OnDemandUnixIT.get(sock);
+                        return a.endsWith("hello app") ? java.util.Optional.of(a) : java.util.Optional.empty();
+                    }, e::diagnostics);
+                    assertTrue(answer.startsWith("HTTP/1."), answer);
                 }
                 default -> {
                     e.launch();
