@@ -16,7 +16,7 @@ final class AttrOptions {
     static VassalAttrs check(EmperorConfig config, EmperorLog log) {
         warnUncollected("emperor-wrapper-attr", config.wrapperAttr(), config, log);
         warnUncollected("emperor-chdir-attr", config.chdirAttr(), config, log);
-        return new VassalAttrs(config.wrapperAttr(), config.chdirAttr());
+        return new VassalAttrs(config.wrapperAttr(), config.chdirAttr(), config.tyrant());
     }
 
     private static void warnUncollected(String option, String key, EmperorConfig config, EmperorLog log) {

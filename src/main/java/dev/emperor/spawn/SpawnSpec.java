@@ -18,8 +18,9 @@ import java.nio.file.Path;
  * @param logFile    {@code emperor-vassal-logs}: the file for the child's stdout and stderr; null = inherited
  * @param wrapper    the vassal's own binary from its {@code emperor-wrapper-attr} attribute, null = the Emperor's
  *                   binary (docs/uwsgi-compat.md, "Vassal attributes")
- * @param chdirAttr  the value of its {@code emperor-chdir-attr} attribute when {@code cwd} comes from it, else null:
- *                   a chdir failure is then the vassal's exile, as uWSGI master's child exits 26
+ * @param chdirAttr  the value of its {@code emperor-chdir-attr} attribute, else null: {@code cwd} is then that
+ *                   directory and a chdir failure the vassal's exile, as uWSGI master's child exits 26 (under
+ *                   Tyrant {@code cwd} stays and the chdir is a step after the privilege drop)
  */
 public record SpawnSpec(String name, Path cwd, int uid, int gid, byte[] config, int onDemandFd, Path logFile,
                         String wrapper, String chdirAttr) {
@@ -39,7 +40,8 @@ public record SpawnSpec(String name, Path cwd, int uid, int gid, byte[] config, 
         if (w == null && dir == null) {
             return this;
         }
-        Path newCwd = dir == null ? cwd : cwd == null ? Path.of(dir) : cwd.resolve(dir);
+        // under Tyrant the chdir is a step after the privilege drop (ChdirStep): the spawn keeps its cwd
+        Path newCwd = dir == null || attrs.chdirAsOwner() ? cwd : cwd == null ? Path.of(dir) : cwd.resolve(dir);
         return new SpawnSpec(name, newCwd, uid, gid, config, onDemandFd, logFile, w, dir);
     }
 

@@ -151,6 +151,10 @@ public final class Spawner {
         }
         List<String> env = environment.forChild(extra);
         List<String> execArgv = trampoline.argv(argv, spec.uid(), spec.gid());
+        boolean chdirStep = spec.chdirAttr() != null && attrs.chdirAsOwner();
+        if (chdirStep) {
+            execArgv = ChdirStep.insert(execArgv, argv, spec.chdirAttr());
+        }
         String executable = execArgv.get(0);
         int pid;
         try {
@@ -160,7 +164,7 @@ public final class Spawner {
             nat.close(theirs);
             closeConfig(config);
             closeLog(logFd);
-            if (spec.chdirAttr() != null && ChdirFailure.isChdirErrno(e.errno())) {
+            if (spec.chdirAttr() != null && !chdirStep && ChdirFailure.isChdirErrno(e.errno())) {
                 // posix_spawn's chdir action failed in the child before exec: master's child exits 26 there
                 throw new SpawnFailure(ChdirFailure.message(spec, nat.strerror(e.errno())), true, e.errno());
             }

@@ -10,13 +10,19 @@ import java.util.Map;
  * whose value is the directory the vassal starts in. Attributes come from the {@code [emperor]} section
  * of an {@code .ini} vassal through {@code emperor-collect-attr}; a key that was not collected is absent.
  *
- * @param wrapperAttr the attribute key of the wrapper, null = option unset
- * @param chdirAttr   the attribute key of the working directory, null = option unset
+ * @param wrapperAttr   the attribute key of the wrapper, null = option unset
+ * @param chdirAttr     the attribute key of the working directory, null = option unset
+ * @param chdirAsOwner  Tyrant: master chdirs after dropping to the vassal's owner, so the chdir must not be
+ *                      the Emperor's (root's) posix_spawn action but a step after the drop ({@link ChdirStep})
  */
-public record VassalAttrs(String wrapperAttr, String chdirAttr) {
+public record VassalAttrs(String wrapperAttr, String chdirAttr, boolean chdirAsOwner) {
 
     /** No attribute changes a start. */
-    public static final VassalAttrs NONE = new VassalAttrs(null, null);
+    public static final VassalAttrs NONE = new VassalAttrs(null, null, false);
+
+    public VassalAttrs(String wrapperAttr, String chdirAttr) {
+        this(wrapperAttr, chdirAttr, false);
+    }
 
     /** The vassal's wrapper, or null (master's {@code vassal_attr_get}: an unset key or option gives none). */
     public String wrapper(Map<String, String> attrs) {

@@ -136,6 +136,40 @@ class MasterAttrsIT {
         }
     }
 
+    @Test
+    void underTyrantTheChdirIsTheOwnersAsInMaster() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Impl.current() == Impl.OURS, "2.0.21 has no emperor-chdir-attr");
+        dev.emperor.testing.TestUsers.requireRoot();
+        dev.emperor.testing.TestUsers.User owner = dev.emperor.testing.TestUsers.ensure(dev.emperor.testing.TestUsers.A);
+        int open = Ports.free();
+        int closed = Ports.free();
+        Path root = Files.createTempDirectory("emperor-it-chdir-tyrant-");
+        try (TempEmperor e = TempEmperor.prepare("chdir-attr-tyrant").root(root, false).withoutVassalsDir()
+                .add("emperor", root.resolve("vassals") + "/*.ini").option("emperor-tyrant", "true")
+                .option("emperor-collect-attr", "dir").option("emperor-chdir-attr", "dir").build()) {
+            Files.createDirectories(e.vassalsDir());
+            dev.emperor.testing.TestUsers.openUp(root, e.vassalsDir(), e.appsDir());
+            Path home = Files.createDirectories(root.resolve("owner-home"));
+            dev.emperor.testing.TestUsers.own(home, owner.uid(), owner.gid());
+            Path secret = Files.createDirectories(root.resolve("root-only"));
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rwx------"));
+            for (Path d : java.util.List.of(home, secret)) {
+                Path app = Vassals.writeAtomically(d.resolve("here.py"), Vassals.app("here"));
+                Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            String vassal = "[uwsgi]\nplugins = python3\nhttp-socket = 127.0.0.1:%d\nwsgi-file = here.py\nneed-app = true\n"
+                    + "processes = 1\n[emperor]\ndir = %s\n";
+            dev.emperor.testing.TestUsers.writeOwned(e.vassalsDir().resolve("open.ini"), String.format(vassal, open, home), owner);
+            dev.emperor.testing.TestUsers.writeOwned(e.vassalsDir().resolve("closed.ini"), String.format(vassal, closed, secret), owner);
+            e.start();
+            e.awaitAnswer(open, "here", TempEmperor.SHORT);
+            // root could enter root-only, its owner cannot: as master's child (chdir after the drop), exit 26
+            e.awaitLog("--emperor-chdir-attr/chdir\\(\\): cannot enter " + Pattern.quote(secret.toString()), TempEmperor.SHORT);
+            e.awaitLog("vassal .*closed\\.ini exited with code 26 \\(exile\\)", TempEmperor.SHORT);
+            assertTrue(Http.tryGet(closed).isEmpty(), "never served from a directory closed to its owner");
+        }
+    }
+
     static Socket connect(int port) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 2000);

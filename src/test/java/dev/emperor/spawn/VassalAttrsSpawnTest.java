@@ -108,4 +108,40 @@ class VassalAttrsSpawnTest {
         SpawnSpec spec = SpawnSpec.of(file(Map.of("wrapper", "/bin/sh", "dir", "/tmp")), -1, null);
         assertEquals(spec, spec.withAttrs(VassalAttrs.NONE, Map.of("wrapper", "/bin/sh", "dir", "/tmp")));
     }
+
+    @Test
+    void underTyrantTheChdirIsAStepAfterThePrivilegeDrop() throws Exception {
+        FakeNative nat = new FakeNative();
+        Spawner s = new Spawner(nat, new ArgvBuilder(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
+                new BinaryResolver(List.of(), null, "/bin/true", List.of()),
+                new VassalEnvironment(Map.of("PATH", "/usr/bin:/bin"), List.of(), List.of()), List.of(),
+                new Trampoline("/usr/bin/setpriv", null, true, false, List.of(), List.of()))
+                .attrs(new VassalAttrs("wrapper", "dir", true));
+        VassalSource src = new VassalSource("app.ini", Path.of("/srv/vassals/app.ini"), Path.of("/srv/vassals"), 1L, 1000,
+                1000, "/srv/vassals", Map.of("dir", "../app; rm -rf /"), null, null);
+        SpawnRequest r = spawn(s, src, nat);
+        assertEquals("/srv/vassals", r.cwd(), "root's posix_spawn does not enter the owner's directory");
+        assertEquals(List.of("/usr/bin/setpriv", "--regid", "1000", "--reuid", "1000", "--clear-groups", "--pdeathsig", "KILL",
+                "--", "/bin/sh", "-c", ChdirStep.SCRIPT, "emperor-chdir", "../app; rm -rf /", "/bin/true", "--ini", "app.ini"),
+                r.argv(), "the directory is a positional parameter, never shell text");
+    }
+
+    @Test
+    void theChdirStepEntersTheDirectoryOrExits26() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("chdir-step");
+        try {
+            List<String> ok = ChdirStep.insert(List.of("/bin/pwd"), List.of("/bin/pwd"), dir.toString());
+            Process p = new ProcessBuilder(ok).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            assertEquals(0, p.waitFor());
+            assertEquals(dir.toRealPath().toString(), out);
+            List<String> missing = ChdirStep.insert(List.of("/bin/pwd"), List.of("/bin/pwd"), dir.resolve("gone").toString());
+            Process q = new ProcessBuilder(missing).redirectErrorStream(true).start();
+            String err = new String(q.getInputStream().readAllBytes());
+            assertEquals(26, q.waitFor(), "master's exit code: the vassal is exiled");
+            assertTrue(err.contains("--emperor-chdir-attr/chdir(): cannot enter " + dir.resolve("gone")), err);
+        } finally {
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
 }
