@@ -51,7 +51,7 @@ class ConfigPatternsIT {
     void everyPatternSaysWhichDocShowsIt() throws IOException {
         String readme = Files.readString(FIXTURES.resolve("README.md"));
         List<String> names = patterns().map(a -> (String) a.get()[0]).distinct().toList();
-        assertTrue(names.size() >= 17, names.toString());
+        assertTrue(names.size() >= 18, names.toString());
         for (String n : names) {
             assertTrue(readme.contains("- `" + n + "`: "), n + " has no line in config-patterns/README.md");
         }
@@ -93,6 +93,11 @@ class ConfigPatternsIT {
                     e.launch();
                     Http.Response r = e.awaitAnswer(port, "app", START);
                     assertEquals(Integer.toString(owner.uid()), uid(r.workerPid()), "the vassal runs as its file's owner");
+                }
+                case "tyrant-root-owned" -> {
+                    e.launch();
+                    e.awaitLog("\\[emperor-tyrant\\] invalid permissions for vassal app\\.ini", START);
+                    e.holds(Duration.ofSeconds(2), "a root-owned vassal is never started", () -> Http.tryGet(port).isEmpty());
                 }
                 case "debian-stock" -> {
                     TestUsers.openUp(root, e.vassalsDir(), e.appsDir());
