@@ -71,6 +71,8 @@ public final class Main {
             out.println("*** uWSGI loaded imperial monitors ***");
             dev.emperor.source.MonitorKinds.declared().listed().forEach(out::println);
             out.println("--- end of imperial monitors list ---");
+            // uWSGI's block above stays as it prints it; then what an operator migrating needs to know
+            dev.emperor.source.MonitorKinds.declared().refusedLines().forEach(out::println);
             return 0;
         }
         StartupTrace.mark("configuration loaded");

@@ -67,6 +67,9 @@ import java.util.Map;
  * @param vassalLogs           this daemon's {@code emperor-vassal-logs}: each vassal's output goes to DIR/NAME.log, null = inherited
  * @param magicExec            {@code emperor-magic-exec}: an executable config is passed as {@code exec://NAME}
  * @param pgChannel            this daemon's {@code emperor-pg-channel}: pg:// monitors LISTEN on it, null = poll only
+ * @param wrapperAttr          {@code emperor-wrapper-attr} (2.1): the attribute whose value is a vassal's own binary
+ * @param chdirAttr            {@code emperor-chdir-attr} (2.1): the attribute whose value is a vassal's working directory
+ * @param triggerSocket        {@code emperor-trigger-socket} (2.1): address bound as uWSGI master binds it, null = none
  * @param origins              where each option was last set ("emperor VALUE" for each monitor), for start-up errors
  */
 public record EmperorConfig(
@@ -129,6 +132,9 @@ public record EmperorConfig(
         String vassalLogs,
         String pgChannel,
         boolean magicExec,
+        String wrapperAttr,
+        String chdirAttr,
+        String triggerSocket,
         Map<String, Origin> origins) {
 
     public EmperorConfig {

@@ -108,7 +108,7 @@ final class EmperorOptionDefs {
     static List<OptionDef> uwsgi21() {
         return List.of(
                 on("emperor-tyrant-initgroups", BOOL, "2.1: Tyrant keeps the owner's supplementary groups (needs a passwd entry)"),
-                notYet("emperor-trigger-socket", STRING, "2.1: trigger socket"),
+                on("emperor-trigger-socket", STRING, "2.1: bound (host:port or UNIX path) as master binds it; master reads nothing from it"),
                 on("emperor-command-socket", STRING, "2.1: UDP host:port or UNIX datagram path for spawn/respawn/stop/log commands"),
                 on("emperor-wait-for-command", BOOL, "2.1: new vassals stay suspended until a spawn command"),
                 on("emperor-wait-for-command-ignore", LIST, "2.1: vassals that start without waiting"),
@@ -125,15 +125,17 @@ final class EmperorOptionDefs {
                 on("emperor-collect-attribute", LIST, "2.1: attribute keys read from the [emperor] section of .ini vassals",
                         "emperor-collect-attr"),
                 on("emperor-fork-server-attr", STRING, "2.1: attribute naming a per-vassal fork server"),
-                notYet("emperor-wrapper-attr", STRING, "2.1: wrapper attribute"),
-                notYet("emperor-chdir-attr", STRING, "2.1: chdir attribute"),
-                notYet("fork-socket", STRING, "2.1: be a fork server", "fork-server"),
-                notYet("zeus", STRING, "2.1: Zeus mode"),
+                on("emperor-wrapper-attr", STRING, "2.1: attribute whose value is the vassal's binary (argv[0])"),
+                on("emperor-chdir-attr", STRING, "2.1: attribute whose value is the vassal's working directory"),
+                notYet("fork-socket", STRING, "2.1: be a fork server (a vassal's role; RefusalReasons)", "fork-server"),
+                notYet("zeus", STRING, "2.1: Zeus mode (unfinished in master; RefusalReasons)"),
                 notYet("hook-as-on-demand-vassal", LIST, "2.1: hook"),
                 notYet("hook-as-on-config-vassal", LIST, "2.1: hook"),
                 notYet("hook-as-emperor-before-vassal", LIST, "2.1: hook"),
                 notYet("hook-as-vassal-before-drop", LIST, "2.1: hook"),
                 notYet("hook-as-emperor-setns", LIST, "2.1: hook"),
-                notYet("subscription-vassal-required", BOOL, "2.1: subscription system"));
+                // master: subscription servers (fastrouter, http router) drop packets without a vassal field;
+                // an Emperor runs no subscription server (docs/uwsgi-compat.md, "Options")
+                ignored("subscription-vassal-required", BOOL, "2.1: subscription servers only (fastrouter/http router); an Emperor runs none"));
     }
 }

@@ -35,7 +35,7 @@ final class TypedOptions {
         switch (def.status()) {
             case NOT_YET -> {
                 if (!ValueParser.isOff(def.kind(), e.value)) {
-                    throw new ConfigException(e.origin, e.key, "not supported yet");
+                    throw new ConfigException(e.origin, e.key, RefusalReasons.refusal(def));
                 }
                 return;
             }
@@ -207,6 +207,9 @@ final class TypedOptions {
                 strings.get("emperor-vassal-logs"),
                 strings.get("emperor-pg-channel"),
                 bool("emperor-magic-exec"),
+                strings.get("emperor-wrapper-attr"),
+                strings.get("emperor-chdir-attr"),
+                strings.get("emperor-trigger-socket"),
                 Map.copyOf(origins));
     }
 }

@@ -141,6 +141,7 @@ public final class Daemon {
                 config.safeFds(),
                 trampoline);
         spawner.log(log);
+        spawner.attrs(AttrOptions.check(config, log));
         if (config.vassalLogs() != null) {
             spawner.vassalLogs(new VassalLogs(nat, base.resolve(config.vassalLogs()), config.tyrant()));
         }
@@ -202,6 +203,20 @@ public final class Daemon {
             }
             return 1; // fatal, as uWSGI's bind failure: already logged with the address
         }
+        TriggerSocket trigger;
+        try {
+            trigger = TriggerSocket.start(nat, config.triggerSocket(),
+                    config.chdir() != null ? config.startupCwd().resolve(config.chdir()) : config.startupCwd(),
+                    config.listen(), log);
+        } catch (TriggerSocket.BindFailed e) {
+            if (commandSocket != null) {
+                commandSocket.close();
+            }
+            if (stats != null) {
+                stats.close();
+            }
+            return 1; // fatal, as master's bind_to_tcp/bind_to_unix failure: already logged with the address
+        }
         StartupTrace.mark("stats and command sockets up");
         Signals.Reader signals = Signals.install(loop, scanner::requestScan, commands::upgrade, log, nat);
         scanner.start();
@@ -216,6 +231,9 @@ public final class Daemon {
             scanner.close();
             if (commandSocket != null) {
                 commandSocket.close();
+            }
+            if (trigger != null) {
+                trigger.close();
             }
             if (stats != null) {
                 stats.close();

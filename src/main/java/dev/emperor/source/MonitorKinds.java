@@ -129,6 +129,17 @@ public final class MonitorKinds {
         return out;
     }
 
+    /**
+     * What {@code imperial-monitor-list} adds after uWSGI's list (README, "Every uWSGI Emperor option"): one line
+     * per refused kind, {@code refused: SCHEME:// (REASON)}.
+     */
+    public List<String> refusedLines() {
+        List<String> out = new ArrayList<>();
+        kinds.values().stream().filter(k -> !k.available())
+                .forEach(k -> out.add("refused: " + k.scheme() + "://" + (k.refusal().isEmpty() ? "" : " (" + k.refusal() + ")")));
+        return out;
+    }
+
     private String availableText() {
         List<String> others = new ArrayList<>();
         for (Kind k : kinds.values()) {

@@ -22,6 +22,20 @@ public final class BinaryResolver {
         this.fallback = List.copyOf(fallback);
     }
 
+    private BinaryResolver(List<String> override, String primary, List<String> fallback, boolean copied) {
+        this.override = override;
+        this.primary = primary;
+        this.fallback = fallback;
+    }
+
+    /**
+     * The same lists with {@code primary} as the normal binary: a vassal's {@code emperor-wrapper-attr} (master
+     * {@code vassal_new_argv} sets argv[0] before the override and fallback lists are tried around it).
+     */
+    public BinaryResolver withPrimary(String primary) {
+        return new BinaryResolver(override, primary, fallback, true);
+    }
+
     /** The candidates in the order they are tried. */
     public List<String> candidates() {
         List<String> all = new ArrayList<>(override);

@@ -28,6 +28,7 @@ public final class Spawner {
     private final List<Integer> safeFds;
     private VassalLogs logs;
     private dev.emperor.log.Log log;
+    private VassalAttrs attrs = VassalAttrs.NONE;
 
     /** @param trampoline the exec chain in front of uwsgi (parent-death signal, Tyrant, caps, namespaces) */
     public Spawner(Native nat, ArgvBuilder argvBuilder, BinaryResolver binaries, VassalEnvironment environment,
@@ -43,6 +44,12 @@ public final class Spawner {
     /** {@code emperor-vassal-logs}: stdout and stderr of every spawned vassal go to its own file; null = inherited. */
     public Spawner vassalLogs(VassalLogs logs) {
         this.logs = logs;
+        return this;
+    }
+
+    /** {@code emperor-wrapper-attr}, {@code emperor-chdir-attr}: which collected attributes change a start. */
+    public Spawner attrs(VassalAttrs attrs) {
+        this.attrs = attrs;
         return this;
     }
 
@@ -91,7 +98,7 @@ public final class Spawner {
      */
     public SpawnSpec spec(VassalSource source, int onDemandFd) {
         Path logFile = logs == null ? null : logs.path(source.name());
-        return SpawnSpec.of(source, onDemandFd, logFile);
+        return SpawnSpec.of(source, onDemandFd, logFile).withAttrs(attrs, source.attrs());
     }
 
     /**
@@ -101,6 +108,7 @@ public final class Spawner {
      * (docs/wire-formats.md, "Config pipe").
      */
     public Spawned spawn(SpawnSpec spec) throws SpawnFailure {
+        BinaryResolver binaries = binariesFor(spec);
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         if (bin == null) {
             throw new SpawnFailure("no executable among " + binaries.candidates()
@@ -143,6 +151,10 @@ public final class Spawner {
         }
         List<String> env = environment.forChild(extra);
         List<String> execArgv = trampoline.argv(argv, spec.uid(), spec.gid());
+        boolean chdirStep = spec.chdirAttr() != null && attrs.chdirAsOwner();
+        if (chdirStep) {
+            execArgv = ChdirStep.insert(execArgv, argv, spec.chdirAttr());
+        }
         String executable = execArgv.get(0);
         int pid;
         try {
@@ -152,6 +164,10 @@ public final class Spawner {
             nat.close(theirs);
             closeConfig(config);
             closeLog(logFd);
+            if (spec.chdirAttr() != null && !chdirStep && ChdirFailure.isChdirErrno(e.errno())) {
+                // posix_spawn's chdir action failed in the child before exec: master's child exits 26 there
+                throw new SpawnFailure(ChdirFailure.message(spec, nat.strerror(e.errno())), true, e.errno());
+            }
             throw new SpawnFailure("posix_spawn of " + executable + " failed: " + e.getMessage(), e.errno() == Native.ENOENT,
                     e.errno());
         }
@@ -162,6 +178,11 @@ public final class Spawner {
             nat.close(config[1]);
         }
         return new Spawned(pid, ours, configEnd(spec, config), argv);
+    }
+
+    /** The Emperor's binaries, with the vassal's {@code emperor-wrapper-attr} wrapper in the primary's place. */
+    private BinaryResolver binariesFor(SpawnSpec spec) {
+        return spec.wrapper() == null ? binaries : binaries.withPrimary(spec.wrapper());
     }
 
     /** The first fd from {@code from} that is neither an {@code emperor-safe-fd} nor {@code taken}. */
@@ -235,6 +256,7 @@ public final class Spawner {
      * file; docs/logging.md).
      */
     public Adoption adopt(SpawnSpec spec, String socket, long deadline) {
+        BinaryResolver binaries = binariesFor(spec);
         BinaryResolver.Resolved bin = binaries.resolve(environment.get("PATH"));
         String argv0 = bin != null ? bin.executable() : binaries.primary();
         List<String> argv = argvBuilder.build(argv0, spec);

@@ -48,8 +48,7 @@ class OptionTableTest {
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal",
                 "call-as-vassal1", "call-as-vassal3",
 
-                "emperor-wrapper-attr", "emperor-chdir-attr", "emperor-trigger-socket",
-                "fork-server", "fork-socket", "zeus", "hook-as-on-demand-vassal", "xml", "yaml", "json", "config",
+                                "fork-server", "fork-socket", "zeus", "hook-as-on-demand-vassal", "xml", "yaml", "json", "config",
                 "declare-option", "for-glob", "umask", "abstract-socket")) {
             assertEquals(OptionStatus.NOT_YET, def(name).status(), name);
         }

@@ -72,6 +72,7 @@ public final class TempEmperor implements AutoCloseable {
     private final boolean viaLauncher;
     private final List<String> wrapper;
     private final Map<String, String> extraEnv;
+    private final List<String> args;
 
     private final LogBuffer log = new LogBuffer();
     private final Map<String, ProcTree.Proc> seen = new ConcurrentHashMap<>();
@@ -98,6 +99,7 @@ public final class TempEmperor implements AutoCloseable {
         this.viaLauncher = b.viaLauncher;
         this.wrapper = List.copyOf(b.wrapper);
         this.extraEnv = Map.copyOf(b.env);
+        this.args = b.args;
         if (b.watchVassalsDir) {
             options.add(new String[] {"emperor", vassalsDir.toString()});
         }
@@ -127,6 +129,7 @@ public final class TempEmperor implements AutoCloseable {
         private final List<String> wrapper = new ArrayList<>();
         private final Map<String, String> env = new java.util.LinkedHashMap<>();
         private boolean watchVassalsDir = true;
+        private List<String> args;
 
         Builder(String name) {
             this.name = name;
@@ -217,6 +220,12 @@ public final class TempEmperor implements AutoCloseable {
         }
 
         /** Creates the dirs and writes emperor.ini; nothing runs until {@link TempEmperor#start()}. */
+        /** Starts the Emperor with exactly these arguments after its binary (no --ini emperor.ini, no options). */
+        public Builder args(List<String> arguments) {
+            this.args = List.copyOf(arguments);
+            return this;
+        }
+
         public TempEmperor build() throws IOException {
             return new TempEmperor(this);
         }
@@ -283,7 +292,9 @@ public final class TempEmperor implements AutoCloseable {
             }
         }
         cmd.addAll(0, wrapper);
-        if (launch == Impl.Launch.INI) {
+        if (args != null) {
+            cmd.addAll(args);
+        } else if (launch == Impl.Launch.INI) {
             cmd.add("--ini");
             cmd.add(ini.toString());
         } else {
