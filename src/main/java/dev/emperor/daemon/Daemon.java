@@ -95,7 +95,7 @@ public final class Daemon {
         }
         Trampoline trampoline;
         try {
-            trampoline = PrivilegeTools.trampoline(config, nat.getuid(), executable(SETPRIV), executable(UNSHARE), log);
+            trampoline = PrivilegeTools.trampoline(config, nat.getuid(), nat.capabilities(), executable(SETPRIV), executable(UNSHARE), log);
         } catch (PrivilegeTools.Refused e) {
             log.error("[emperor] " + e.getMessage() + ": refusing to start");
             return 1;

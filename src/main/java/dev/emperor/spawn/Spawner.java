@@ -146,7 +146,7 @@ public final class Spawner {
         String executable = execArgv.get(0);
         int pid;
         try {
-            pid = nat.spawn(new SpawnRequest(executable, execArgv, env, spec.cwd().toString(), fds, true));
+            pid = spawnPassingCaps(new SpawnRequest(executable, execArgv, env, spec.cwd().toString(), fds, true));
         } catch (SpawnException e) {
             nat.close(ours);
             nat.close(theirs);
@@ -162,6 +162,27 @@ public final class Spawner {
             nat.close(config[1]);
         }
         return new Spawned(pid, ours, configEnd(spec, config), argv);
+    }
+
+    /**
+     * Ambient capabilities live on this thread only while it spawns a vassal: no other program it
+     * starts (hooks, on-demand commands, an upgrade's exec) inherits them (docs/capabilities.md).
+     */
+    private int spawnPassingCaps(SpawnRequest request) throws SpawnException {
+        long caps = trampoline.passedCaps();
+        if (caps == 0) {
+            return nat.spawn(request);
+        }
+        try {
+            nat.setAmbientCapabilities(caps);
+        } catch (dev.emperor.internal.NativeException e) {
+            throw new SpawnException("cannot pass the kept capabilities to the trampoline: " + e.getMessage(), e.errno());
+        }
+        try {
+            return nat.spawn(request);
+        } finally {
+            nat.setAmbientCapabilities(0);
+        }
     }
 
     /** The first fd from {@code from} that is neither an {@code emperor-safe-fd} nor {@code taken}. */
