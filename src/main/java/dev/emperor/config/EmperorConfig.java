@@ -68,6 +68,7 @@ import java.util.Map;
  * @param magicExec            {@code emperor-magic-exec}: an executable config is passed as {@code exec://NAME}
  * @param pgChannel            this daemon's {@code emperor-pg-channel}: pg:// monitors LISTEN on it, null = poll only
  * @param origins              where each option was last set ("emperor VALUE" for each monitor), for start-up errors
+ * @param broodlord            {@code emperor-broodlord}: how many zerg instances may run at once, 0 = broodlord off
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -129,7 +130,8 @@ public record EmperorConfig(
         String vassalLogs,
         String pgChannel,
         boolean magicExec,
-        Map<String, Origin> origins) {
+        Map<String, Origin> origins,
+        int broodlord) {
 
     public EmperorConfig {
         caps = List.copyOf(caps);

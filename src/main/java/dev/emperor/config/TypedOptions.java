@@ -214,6 +214,7 @@ final class TypedOptions {
                 strings.get("emperor-vassal-logs"),
                 strings.get("emperor-pg-channel"),
                 bool("emperor-magic-exec"),
-                Map.copyOf(origins));
+                Map.copyOf(origins),
+                integer("emperor-broodlord", 0));
     }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
  * privilege drop, the bounding set and namespaces come from exec trampolines ({@link Trampoline}).
  */
 public final class Spawner {
+    /** Zerg instances started so far: their {@code UWSGI_BROODLORD_NUM}. */
+    private long zergStarts;
     /** The fd the vassal finds its emperor pipe on ({@code UWSGI_EMPEROR_FD}). */
     public static final int EMPEROR_FD = 3;
 
@@ -124,6 +126,10 @@ public final class Spawner {
         fds.put(childFd, theirs);
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("UWSGI_EMPEROR_FD", Integer.toString(childFd));
+        if (spec.name().endsWith(":zerg")) {
+            // uWSGI's emperor_broodlord_num: zerg starts since the Emperor started (docs/uwsgi-compat.md, "Broodlord")
+            extra.put("UWSGI_BROODLORD_NUM", Long.toString(++zergStarts));
+        }
         if (config != null) {
             int childConfigFd = nextFree(childFd + 1, childFd);
             fds.put(childConfigFd, config[1]);
