@@ -96,6 +96,16 @@ class BroodlordIT {
         return out;
     }
 
+    /** A variable of the environment {@code pid} was started with, "" when absent. */
+    static String environ(long pid, String key) throws IOException {
+        for (String kv : Files.readString(Path.of("/proc/" + pid + "/environ"), StandardCharsets.ISO_8859_1).split("\0")) {
+            if (kv.startsWith(key + "=")) {
+                return kv.substring(key.length() + 1);
+            }
+        }
+        return "";
+    }
+
     TempEmperor emperor(String name) throws IOException {
         return TempEmperor.prepare(name).option("emperor-broodlord", Integer.toString(N)).build();
     }
@@ -120,13 +130,18 @@ class BroodlordIT {
                 return n == N;
             });
             List<Long> zergMasters = new ArrayList<>();
+            List<String> broodlordNums = new ArrayList<>();
             for (Stats.Vassal z : zergs(full, "bl.ini")) {
                 assertEquals(1, z.num("zerg"), z.toString());
                 assertTrue(z.pid() > 0 && z.pid() != master, z.toString());
                 zergMasters.add(z.pid());
-                String cmd = ProcTree.cmdline(z.pid());
-                assertTrue(cmd.contains("bl.ini:zerg"), "a zerg reads the [zerg] section of bl.ini: " + cmd);
+                // the stats may list a zerg between fork and exec (uWSGI forks, then execs): wait for the exec
+                Poll.until(Duration.ofSeconds(5), "zerg " + z.pid() + " reads the [zerg] section of bl.ini (cmdline "
+                        + ProcTree.cmdline(z.pid()) + ")", () -> ProcTree.cmdline(z.pid()).contains("bl.ini:zerg"));
+                broodlordNums.add(environ(z.pid(), "UWSGI_BROODLORD_NUM"));
             }
+            java.util.Collections.sort(broodlordNums);
+            assertEquals(List.of("1", "2"), broodlordNums, "UWSGI_BROODLORD_NUM: zerg starts so far");
             // more SOS while N zergs run starts no more: uWSGI's count < N check
             List<Future<Long>> second = load(pool, port, 6, 3);
             java.util.Set<Long> servedBy = new java.util.HashSet<>();
