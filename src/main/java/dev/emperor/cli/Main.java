@@ -106,7 +106,7 @@ public final class Main {
                 }
             } else {
                 dev.emperor.daemon.CdsPending.beforePrivilegeDrop(config, err);
-                ProcessSetup.dropPrivileges(config, nat);
+                ProcessSetup.dropPrivileges(config, loaded.processCaps(), nat, err::println);
                 pidFiles.writeSecond();
             }
         } catch (ProcessSetup.SetupException e) {

@@ -74,7 +74,7 @@ public final class ConfigLoader {
         return new LoadResult(typed.build(placeholders, dir), warnings.list(), typed.bool("stats-http"),
                 typed.bool("stats-minified"), typed.bool("imperial-monitor-list"),
                 new LoadResult.PidFiles(typed.string("pidfile"), typed.string("pidfile2"), typed.bool("vacuum")),
-                typed.bool("early-emperor"));
+                typed.bool("early-emperor"), typed.processCaps());
     }
 
     /**

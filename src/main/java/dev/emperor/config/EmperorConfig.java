@@ -71,6 +71,7 @@ import java.util.Map;
  * @param chdirAttr            {@code emperor-chdir-attr} (2.1): the attribute whose value is a vassal's working directory
  * @param triggerSocket        {@code emperor-trigger-socket} (2.1): address bound as uWSGI master binds it, null = none
  * @param origins              where each option was last set ("emperor VALUE" for each monitor), for start-up errors
+ * @param broodlord            {@code emperor-broodlord}: how many zerg instances may run at once, 0 = broodlord off
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -135,7 +136,8 @@ public record EmperorConfig(
         String wrapperAttr,
         String chdirAttr,
         String triggerSocket,
-        Map<String, Origin> origins) {
+        Map<String, Origin> origins,
+        int broodlord) {
 
     public EmperorConfig {
         caps = List.copyOf(caps);

@@ -60,7 +60,7 @@ final class EmperorOptionDefs {
                 on("emperor-tyrant", BOOL, "run each vassal as the owner of its config (refuses root-owned ones)"),
                 on("emperor-tyrant-nofollow", BOOL, "Tyrant: a symlink runs as the link's own owner (lstat())"),
                 on("emperor-magic-exec", BOOL, "pass exec://NAME for configs with the executable bit (uWSGI runs them for their output)"),
-                notYet("emperor-broodlord", INT, "broodlord mode (zerg instances)"),
+                on("emperor-broodlord", INT, "broodlord: up to N NAME:zerg instances, spawned when a vassal sends SOS (vassal-sos)"),
                 on("emperor-use-clone", STRING, "new namespaces for vassals: net,ipc,uts,mount (through unshare(1))"),
                 on("emperor-cap", STRING, "capabilities kept in the vassals' bounding set (through setpriv(1))",
                         "vassals-cap", "vassal-cap"),

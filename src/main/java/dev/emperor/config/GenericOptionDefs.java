@@ -54,6 +54,7 @@ final class GenericOptionDefs {
                         .withOptionalArgument(),
                 on("uid", STRING, "drop privileges to this user (name or number)"),
                 on("gid", STRING, "drop privileges to this group (name or number)"),
+                on("cap", STRING, "capabilities the Emperor keeps after dropping uid/gid (e.g. setgid,setuid for Tyrant)"),
                 on("chmod-socket", STRING, "mode of a UNIX stats socket (bare: 666)", "chmod")
                         .withOptionalArgument().withShortName('C'),
                 on("socket-timeout", INT, "stats socket timeout in seconds (default 4)").withShortName('z'),

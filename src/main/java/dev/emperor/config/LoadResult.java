@@ -17,9 +17,12 @@ import java.util.List;
  * @param earlyEmperor        {@code early-emperor}: uWSGI starts the Emperor before it drops privileges and
  *                            writes pidfile2, and a standalone Emperor never comes back from it, so the
  *                            Emperor keeps its uid/gid and no pidfile2 is written (docs/uwsgi-compat.md, "early-emperor")
+ * @param processCaps         {@code cap}: capability names the Emperor keeps across its uid/gid drop
+ *                            (docs/capabilities.md), empty = none
  */
 public record LoadResult(EmperorConfig config, List<String> warnings, boolean statsHttp, boolean statsMinified,
-                         boolean imperialMonitorList, PidFiles pidFiles, boolean earlyEmperor) {
+                         boolean imperialMonitorList, PidFiles pidFiles, boolean earlyEmperor,
+                         List<String> processCaps) {
 
     /**
      * uWSGI writes {@code pidfile} before it drops privileges and {@code pidfile2} after
@@ -34,5 +37,6 @@ public record LoadResult(EmperorConfig config, List<String> warnings, boolean st
 
     public LoadResult {
         warnings = List.copyOf(warnings);
+        processCaps = List.copyOf(processCaps);
     }
 }

@@ -23,6 +23,7 @@ final class TypedOptions {
     private final Map<String, Origin> origins = new HashMap<>();
     private List<String> caps = List.of();
     private List<String> namespaces = List.of();
+    private List<String> processCaps = List.of();
     private final Warnings warnings;
     private static final MonitorKinds MONITOR_KINDS = MonitorKinds.declared();
 
@@ -55,6 +56,7 @@ final class TypedOptions {
         switch (name) {
             case "emperor-cap" -> caps = PrivilegeOptions.caps(e);
             case "emperor-use-clone" -> namespaces = PrivilegeOptions.namespaces(e, warnings);
+            case "cap" -> processCaps = PrivilegeOptions.caps(e);
             default -> { }
         }
         switch (def.kind()) {
@@ -101,6 +103,11 @@ final class TypedOptions {
     }
 
     /** A scalar string option as applied last, or null. */
+    /** {@code cap}: the capabilities the Emperor keeps after its uid/gid drop, empty = none. */
+    List<String> processCaps() {
+        return processCaps;
+    }
+
     String string(String name) {
         return strings.get(name);
     }
@@ -210,6 +217,7 @@ final class TypedOptions {
                 strings.get("emperor-wrapper-attr"),
                 strings.get("emperor-chdir-attr"),
                 strings.get("emperor-trigger-socket"),
-                Map.copyOf(origins));
+                Map.copyOf(origins),
+                integer("emperor-broodlord", 0));
     }
 }

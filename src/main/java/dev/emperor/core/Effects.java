@@ -100,6 +100,20 @@ public interface Effects {
     /** Drops the record from the table. */
     void forget(Vassal v);
 
+    /** Puts a record that no monitor reported (a broodlord zerg) into the table. */
+    default void add(Vassal v) {
+    }
+
+    /** Whether the table holds a record of this name. */
+    default boolean holds(String name) {
+        return false;
+    }
+
+    /** How many zerg records the table holds (uWSGI's {@code emperor_broodlord_count}). */
+    default int zergs() {
+        return 0;
+    }
+
     /**
      * Binds v's on-demand socket ({@code v.socketName}, uWSGI's {@code on_demand_bind}) into
      * {@code v.listenFd}: null when done, else the error text (strerror) for the log.

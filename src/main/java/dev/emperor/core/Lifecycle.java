@@ -30,10 +30,16 @@ public final class Lifecycle {
     private final Control control;
     private final TableVerbs verbs;
     private final Timers timers;
+    private final Broodlord broodlord;
 
     /** The timing options the table needs, in milliseconds. */
     public record Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist,
-                           long baseRetryMs, java.util.Set<String> forkBases, boolean tyrant) {
+                           long baseRetryMs, java.util.Set<String> forkBases, boolean tyrant, int broodlord) {
+        public Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist,
+                        long baseRetryMs, java.util.Set<String> forkBases, boolean tyrant) {
+            this(curseToleranceMs, requiredHeartbeatMs, gracefulShutdown, noBlacklist, baseRetryMs, forkBases, tyrant, 0);
+        }
+
         public Settings(long curseToleranceMs, long requiredHeartbeatMs, boolean gracefulShutdown, boolean noBlacklist) {
             this(curseToleranceMs, requiredHeartbeatMs, gracefulShutdown, noBlacklist, 100, java.util.Set.of());
         }
@@ -56,11 +62,15 @@ public final class Lifecycle {
         this.control = new Control(blacklist, log);
         this.timers = new Timers(fx, log, settings);
         this.verbs = new TableVerbs(fx, blacklist, log, settings, to, onDemand, tyrant, spawns);
+        this.broodlord = new Broodlord(fx, blacklist, log, settings.broodlord());
     }
 
     /** A monitor reports a name with no record: uWSGI's {@code emperor_add}; {@code suspend}: emperor-wait-for-command. */
     public Vassal fileAppeared(VassalSource f, long now, boolean suspend) {
-        Vassal v = new Vassal(f, now);
+        return appeared(new Vassal(f, now), f, now, suspend);
+    }
+
+    private Vassal appeared(Vassal v, VassalSource f, long now, boolean suspend) {
         v.socketName = f.onDemandSocket();
         if (f.refusal() != null) {
             verbs.refuse(v, now);
@@ -156,10 +166,18 @@ public final class Lifecycle {
             case PipeByte.VOLUNTARY_STOP -> {
                 if (v.state == VassalState.RUNNING) {
                     // an on-demand vassal goes back to sleep: uWSGI's emperor_back_to_ondemand, status 2
-                    to.stop(v, v.socketName != null ? StopReason.ON_DEMAND : StopReason.VOLUNTARY, now);
+                    to.stop(v, v.socketName != null ? StopReason.ON_DEMAND
+                            : v.zergOf != null ? StopReason.ZERG_IDLE : StopReason.VOLUNTARY, now);
                 }
             }
-            default -> { } // 30 (broodlord: not enabled), others: ignored as uWSGI does
+            case PipeByte.BROODLORD -> {
+                // uWSGI's emperor_add of NAME:zerg: a new record, started like a file that appeared
+                Vassal zerg = broodlord.zergFor(v, now);
+                if (zerg != null) {
+                    fx.add(appeared(zerg, zerg.file, now, false));
+                }
+            }
+            default -> { } // others: ignored as uWSGI does
         }
     }
 

@@ -241,6 +241,21 @@ final class LoopEffects implements Effects {
     }
 
     @Override
+    public void add(Vassal v) {
+        table.putIfAbsent(v.name, v);
+    }
+
+    @Override
+    public boolean holds(String name) {
+        return table.containsKey(name);
+    }
+
+    @Override
+    public int zergs() {
+        return (int) table.values().stream().filter(v -> v.zergOf != null).count();
+    }
+
+    @Override
     public void forget(Vassal v) {
         trouble.forget(v.name);
         adoptions.end(v);

@@ -99,7 +99,9 @@ final class ScanDiff {
                 }
             }
             for (Vassal v : new ArrayList<>(table.values())) {
-                if (v.file.monitor().equals(r.monitor()) && !present.contains(v.name) && !v.fileGone) {
+                // a zerg has no file of its own: it goes when its vassal's file does (uWSGI stats NAME before ':')
+                String listedAs = v.zergOf != null ? v.zergOf : v.name;
+                if (v.file.monitor().equals(r.monitor()) && !present.contains(listedAs) && !v.fileGone) {
                     guard.run("removing", v, now, () -> lifecycle.fileGone(v, now));
                 }
             }

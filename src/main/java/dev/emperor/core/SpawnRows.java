@@ -66,6 +66,9 @@ final class SpawnRows {
 
     /** A death nobody asked for ("crash" in the table): exile, an adopted vassal's reload, or a respawn. */
     Next crashed(Vassal v, Reaped r, long now) {
+        if (r.exited() && r.exitCode() == PipeByte.EXILE_CODE && v.zergOf != null) {
+            return Next.FORGET; // uWSGI's emperor_del: a zerg has no config of its own to come back with
+        }
         if (r.exited() && r.exitCode() == PipeByte.EXILE_CODE) {
             log.about(v.name, r.pid(), "exiled").warn("[emperor] vassal " + v.name + " exited with code 26 (exile): not respawning it until its config changes");
             fx.closeOnDemand(v); // nobody will serve it: clients are refused rather than left hanging

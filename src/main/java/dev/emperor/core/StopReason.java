@@ -20,7 +20,9 @@ public enum StopReason {
     /** Tyrant: the owner of its config changed; the record goes away and the next scan re-adds it as the new owner. */
     PERMISSIONS(true),
     /** An on-demand vassal sent byte 22: uWSGI's status 2; when reaped it sleeps again on its socket. */
-    ON_DEMAND(false);
+    ON_DEMAND(false),
+    /** A broodlord zerg sent byte 22 (die-on-idle): it has no config file of its own, so nothing brings it back. */
+    ZERG_IDLE(true);
 
     private final boolean forgets;
 

@@ -63,9 +63,16 @@ public final class Vassal {
     boolean listenWatched;
     /** (dev, inode) of the UNIX socket file we bound, to unlink it at removal only if it is still ours. */
     Object listenFileKey;
+    /** Broodlord: the name of the vassal this zerg instance reinforces, null for a vassal of its own. */
+    String zergOf;
 
     Vassal(VassalSource file, long now) {
-        this.name = file.name();
+        this(file.name(), file, now);
+    }
+
+    /** A record whose name is not its source's: the second and later zergs of one vassal (docs/uwsgi-compat.md, "Broodlord"). */
+    Vassal(String name, VassalSource file, long now) {
+        this.name = name;
         this.file = file;
         newRecord(now);
     }
@@ -130,7 +137,7 @@ public final class Vassal {
     VassalView view(long throttleMs, LoopClock.WallView wall) {
         return new VassalView(name, pid, born / 1000, Math.floorDiv(lastModNanos, 1_000_000_000L),
                 wall.seconds(lastHeartbeat), loyal, ready, accepting, wall.seconds(lastLoyal), wall.seconds(lastReady),
-                wall.seconds(lastAccepting), wall.seconds(firstRun), wall.seconds(lastRun), wall.seconds(cursedAt), false,
+                wall.seconds(lastAccepting), wall.seconds(firstRun), wall.seconds(lastRun), wall.seconds(cursedAt), zergOf != null,
                 socketName == null ? "" : socketName,
                 state == VassalState.SUSPENDED, adopted, file.uid(), file.gid(), file.monitor(), file.attrs(), respawns,
                 state.label(), throttleMs, exits(wall));

@@ -103,7 +103,7 @@ public final class Daemon {
         }
         Trampoline trampoline;
         try {
-            trampoline = PrivilegeTools.trampoline(config, nat.getuid(), executable(SETPRIV), executable(UNSHARE), log);
+            trampoline = PrivilegeTools.trampoline(config, nat.getuid(), nat.capabilities(), executable(SETPRIV), executable(UNSHARE), log);
         } catch (PrivilegeTools.Refused e) {
             log.error("[emperor] " + e.getMessage() + ": refusing to start");
             return 1;
@@ -157,7 +157,7 @@ public final class Daemon {
         EmperorLoop loop = new EmperorLoop(
                 new LoopSettings(new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
-                        Set.copyOf(config.vassalForkBase()), config.tyrant()),
+                        Set.copyOf(config.vassalForkBase()), config.tyrant(), config.broodlord()),
                         mercyMs, socketTimeoutMs(), config.listen(), config::suspends),
                 new LoopParts(nat, starter, log, clocks, new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
                         new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),

@@ -1,5 +1,6 @@
 package dev.emperor.daemon;
 
+import dev.emperor.config.Capabilities;
 import dev.emperor.config.EmperorConfig;
 import dev.emperor.internal.Native;
 import dev.emperor.internal.NativeException;
@@ -69,16 +70,34 @@ public final class ProcessSetup {
         }
     }
 
-    public static void dropPrivileges(EmperorConfig config, Native nat) throws SetupException {
-        if (config.uid() == null && config.gid() == null) {
-            return;
+    /**
+     * {@code gid}/{@code uid}, keeping the capabilities named by {@code cap} on this thread, the one
+     * that goes on to run the loop and spawn the vassals (docs/capabilities.md). As in uWSGI, {@code cap}
+     * means something only to an Emperor started as root.
+     */
+    public static void dropPrivileges(EmperorConfig config, List<String> caps, Native nat,
+                                      java.util.function.Consumer<String> log) throws SetupException {
+        if (caps.isEmpty() || nat.getuid() != 0) {
+            if (!caps.isEmpty()) {
+                log.accept("[emperor] cap = " + String.join(",", caps) + " has no effect: the Emperor does not start as root"
+                        + " (it runs as uid " + nat.getuid() + ")");
+            }
+            if (config.uid() == null && config.gid() == null) {
+                return;
+            }
         }
         int uid = config.uid() == null ? nat.getuid() : resolve(config.uid(), "uid", UserDatabase.system()::uidOf);
         int gid = config.gid() == null ? nat.getgid() : resolve(config.gid(), "gid", UserDatabase.system()::gidOf);
         try {
-            nat.dropPrivileges(uid, gid);
+            if (caps.isEmpty() || nat.getuid() != 0) {
+                nat.dropPrivileges(uid, gid);
+            } else {
+                nat.dropPrivilegesKeeping(uid, gid, Capabilities.mask(caps));
+                log.accept("[emperor] running as uid " + uid + " gid " + gid + " keeping capabilities " + String.join(",", caps));
+            }
         } catch (NativeException e) {
-            throw new SetupException("cannot drop privileges to uid " + uid + " gid " + gid + ": " + e.getMessage());
+            throw new SetupException("cannot drop privileges to uid " + uid + " gid " + gid
+                    + (caps.isEmpty() ? "" : " keeping capabilities " + String.join(",", caps)) + ": " + e.getMessage());
         }
     }
 

@@ -35,6 +35,7 @@ public final class JnrNative implements Native {
     private final ListenSockets listenSockets;
     private final SignalFds signalFds;
     private final ProcessImage image;
+    private final ThreadCapabilities caps;
 
     private JnrNative(LibC c) {
         this.c = c;
@@ -44,6 +45,7 @@ public final class JnrNative implements Native {
         this.listenSockets = new ListenSockets(c, rt);
         this.signalFds = new SignalFds(c, rt);
         this.image = new ProcessImage(c, rt);
+        this.caps = new ThreadCapabilities(c, rt);
     }
 
     /** The process-wide instance; libc is bound on first use (about 200 ms of jnr-ffi class generation). */
@@ -369,6 +371,21 @@ public final class JnrNative implements Native {
         if (c.setuid(uid) != 0) {
             throw new NativeException("setuid(" + uid + ")", errno());
         }
+    }
+
+    @Override
+    public void dropPrivilegesKeeping(int uid, int gid, long keep) {
+        caps.dropKeeping(uid, gid, keep);
+    }
+
+    @Override
+    public long[] capabilities() {
+        return caps.get();
+    }
+
+    @Override
+    public void setAmbientCapabilities(long keep) {
+        caps.ambient(keep);
     }
 
     @Override

@@ -113,6 +113,9 @@ public interface LibC {
     int setuid(int uid);
     int setgid(int gid);
     int setgroups(@size_t long size, @In int[] list);
+    /** The raw syscalls (calling thread only): header {version, pid}, data two {effective, permitted, inheritable}. */
+    int capget(Pointer header, Pointer data);
+    int capset(Pointer header, Pointer data);
     int open(@In byte[] path, int flags, int mode);
     /** struct rlimit as two 64-bit words: soft, hard. */
     int getrlimit(int resource, @Out long[] rlim);

@@ -96,6 +96,30 @@ public interface Native {
     void dropPrivileges(int uid, int gid) throws NativeException;
 
     /**
+     * Like {@link #dropPrivileges} while the calling thread keeps exactly {@code caps} (a mask of
+     * capability numbers) effective, permitted and inheritable: uWSGI's {@code cap}
+     * (docs/capabilities.md). Threads started later by the calling thread inherit them.
+     */
+    default void dropPrivilegesKeeping(int uid, int gid, long caps) throws NativeException {
+        throw new UnsupportedOperationException("dropPrivilegesKeeping");
+    }
+
+    /** The calling thread's {effective, permitted, inheritable} capability masks. */
+    default long[] capabilities() {
+        return new long[] {-1L, -1L, 0L};
+    }
+
+    /**
+     * Sets the calling thread's ambient capabilities to exactly {@code caps} (0 clears them): what a
+     * non-root program spawned from this thread keeps across exec (docs/capabilities.md).
+     */
+    default void setAmbientCapabilities(long caps) throws NativeException {
+        if (caps != 0) {
+            throw new UnsupportedOperationException("setAmbientCapabilities");
+        }
+    }
+
+    /**
      * Replaces this process's program (same pid): call it on the thread that spawned the vassals
      * (docs/platform-notes.md, "Replacing the JVM in place").
      *

@@ -17,6 +17,8 @@ import java.util.Map;
  * privilege drop, the bounding set and namespaces come from exec trampolines ({@link Trampoline}).
  */
 public final class Spawner {
+    /** Zerg instances started so far: their {@code UWSGI_BROODLORD_NUM}. */
+    private long zergStarts;
     /** The fd the vassal finds its emperor pipe on ({@code UWSGI_EMPEROR_FD}). */
     public static final int EMPEROR_FD = 3;
 
@@ -132,6 +134,10 @@ public final class Spawner {
         fds.put(childFd, theirs);
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("UWSGI_EMPEROR_FD", Integer.toString(childFd));
+        if (spec.name().endsWith(":zerg")) {
+            // uWSGI's emperor_broodlord_num: zerg starts since the Emperor started (docs/uwsgi-compat.md, "Broodlord")
+            extra.put("UWSGI_BROODLORD_NUM", Long.toString(++zergStarts));
+        }
         if (config != null) {
             int childConfigFd = nextFree(childFd + 1, childFd);
             fds.put(childConfigFd, config[1]);
@@ -158,7 +164,7 @@ public final class Spawner {
         String executable = execArgv.get(0);
         int pid;
         try {
-            pid = nat.spawn(new SpawnRequest(executable, execArgv, env, spec.cwd().toString(), fds, true));
+            pid = spawnPassingCaps(new SpawnRequest(executable, execArgv, env, spec.cwd().toString(), fds, true));
         } catch (SpawnException e) {
             nat.close(ours);
             nat.close(theirs);
@@ -183,6 +189,27 @@ public final class Spawner {
     /** The Emperor's binaries, with the vassal's {@code emperor-wrapper-attr} wrapper in the primary's place. */
     private BinaryResolver binariesFor(SpawnSpec spec) {
         return spec.wrapper() == null ? binaries : binaries.withPrimary(spec.wrapper());
+    }
+
+    /**
+     * Ambient capabilities live on this thread only while it spawns a vassal: no other program it
+     * starts (hooks, on-demand commands, an upgrade's exec) inherits them (docs/capabilities.md).
+     */
+    private int spawnPassingCaps(SpawnRequest request) throws SpawnException {
+        long caps = trampoline.passedCaps();
+        if (caps == 0) {
+            return nat.spawn(request);
+        }
+        try {
+            nat.setAmbientCapabilities(caps);
+        } catch (dev.emperor.internal.NativeException e) {
+            throw new SpawnException("cannot pass the kept capabilities to the trampoline: " + e.getMessage(), e.errno());
+        }
+        try {
+            return nat.spawn(request);
+        } finally {
+            nat.setAmbientCapabilities(0);
+        }
     }
 
     /** The first fd from {@code from} that is neither an {@code emperor-safe-fd} nor {@code taken}. */

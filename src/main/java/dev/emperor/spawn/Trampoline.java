@@ -11,6 +11,7 @@ import java.util.List;
  * [unshare --mount --propagation unchanged --uts --ipc --net --]     emperor-use-clone (needs CAP_SYS_ADMIN: first)
  * setpriv [--bounding-set -all,+setpcap,+CAP...]                     emperor-cap
  *         [--regid GID --reuid UID --clear-groups|--init-groups]      emperor-tyrant(-initgroups)
+ *         [--inh-caps -all --ambient-caps -all]                       a non-root Emperor's kept caps
  *         --pdeathsig KILL --                                         always (when setpriv exists)
  * uwsgi ...
  * </pre>
@@ -35,6 +36,7 @@ public final class Trampoline {
     private final boolean initGroups;
     private final List<String> caps;
     private final List<String> namespaces;
+    private long passedCaps;
 
     /**
      * @param setpriv    absolute path of setpriv, null when not installed (then only a plain exec is possible)
@@ -58,6 +60,24 @@ public final class Trampoline {
         if (unshare == null && !namespaces.isEmpty()) {
             throw new IllegalArgumentException("unshare (util-linux) is needed for emperor-use-clone");
         }
+    }
+
+    /**
+     * A non-root Emperor's kept capabilities ({@code cap}, docs/capabilities.md) that the spawning
+     * thread raises as ambient for the trampoline (setpriv's setresuid, unshare), and that the last
+     * setpriv clears ({@code --inh-caps -all --ambient-caps -all}) so uWSGI runs without them.
+     */
+    public Trampoline passingCaps(long caps) {
+        if (caps != 0 && setpriv == null) {
+            throw new IllegalArgumentException("setpriv (util-linux) is needed to clear the capabilities passed to vassals");
+        }
+        this.passedCaps = caps;
+        return this;
+    }
+
+    /** The ambient capabilities to raise around a vassal's spawn, 0 for none. */
+    public long passedCaps() {
+        return passedCaps;
     }
 
     /** The argv to exec for {@code uwsgi} ({@code argv.get(0)} is the program); uid/gid matter only in Tyrant mode. */
@@ -118,6 +138,13 @@ public final class Trampoline {
                 out.add("--reuid");
                 out.add(Integer.toUnsignedString(uid));
                 out.add(initGroups ? "--init-groups" : "--clear-groups");
+            }
+            if (passedCaps != 0) {
+                // after setresuid (which needed them) and before exec: a non-root exec keeps only ambient ones
+                out.add("--inh-caps");
+                out.add("-all");
+                out.add("--ambient-caps");
+                out.add("-all");
             }
             out.add("--pdeathsig");
             out.add("KILL");

@@ -49,8 +49,7 @@ class OptionStatusTest {
 
     @Test
     void everyNotYetOptionOfTheBriefIsRefused() throws Exception {
-        for (String key : List.of("emperor-broodlord",
-                "vassals-start-hook", "vassals-stop-hook", "hook-emperor-start",
+        for (String key : List.of("vassals-start-hook", "vassals-stop-hook", "hook-emperor-start",
                 "hook-as-emperor", "exec-as-emperor", "mount-as-emperor", "umount-as-emperor", "call-as-emperor2",
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal3",
 
@@ -67,6 +66,12 @@ class OptionStatusTest {
         LoadResult r = ini("emperor-tyrant = false", "early-emperor = 0", "emperor-magic-exec = off",
                 "emperor-broodlord = 0", "emperor-tyrant-nofollow = no");
         assertEquals(List.of(), r.warnings());
+    }
+
+    @Test
+    void broodlordIsSupported() throws Exception {
+        assertEquals(3, ini("emperor-broodlord = 3").config().broodlord());
+        assertEquals(0, ini().config().broodlord());
     }
 
     @Test

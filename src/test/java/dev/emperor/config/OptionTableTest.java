@@ -41,8 +41,7 @@ class OptionTableTest {
 
     @Test
     void notYetOptions() {
-        for (String name : List.of("emperor-broodlord",
-                "vassals-start-hook",
+        for (String name : List.of("vassals-start-hook",
                 "vassals-stop-hook", "hook-emperor-start", "hook-as-emperor", "exec-as-emperor", "mount-as-emperor",
                 "umount-as-emperor", "call-as-emperor", "call-as-emperor1", "call-as-emperor2", "call-as-emperor4",
                 "hook-as-vassal", "exec-as-vassal", "mount-as-vassal", "umount-as-vassal", "call-as-vassal",

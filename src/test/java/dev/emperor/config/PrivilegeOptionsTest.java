@@ -122,4 +122,18 @@ class PrivilegeOptionsTest {
     void tyrantOffWithForkServerIsFine() throws Exception {
         assertFalse(ini("emperor-tyrant = false\nemperor-use-fork-server = /run/fs.sock\n").tyrant());
     }
+
+    @Test
+    void capIsTheEmperorsOwnCapabilitySetParsedAsUwsgiDoes() throws Exception {
+        LoadResult r = fx.loadIni("e.ini", "[uwsgi]\nemperor = /v\ncap = setgid,setuid,7\n");
+        assertEquals(List.of("setgid", "setuid"), r.processCaps());
+        assertEquals(List.of(), r.config().caps(), "cap is not emperor-cap (the vassals' bounding set)");
+        assertEquals(0xc0L, Capabilities.mask(r.processCaps()));
+        assertEquals(List.of("setgid", "setuid"), Capabilities.names(0xc0L));
+        assertTrue(r.warnings().stream().noneMatch(w -> w.contains("cap")), r.warnings().toString());
+        assertEquals(List.of(), fx.loadIni("f.ini", "[uwsgi]\nemperor = /v\n").processCaps());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> fx.loadIni("g.ini", "[uwsgi]\nemperor = /v\ncap = setuid,setgd\n"));
+        assertTrue(e.getMessage().contains("[security] unknown capability: setgd"), e.getMessage());
+    }
 }

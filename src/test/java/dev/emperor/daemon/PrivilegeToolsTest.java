@@ -33,9 +33,44 @@ class PrivilegeToolsTest {
         EmperorConfig c = config("emperor-tyrant", "true", "emperor-cap", "kill");
         PrivilegeTools.Refused e = assertThrows(PrivilegeTools.Refused.class,
                 () -> PrivilegeTools.trampoline(c, 1000, "/sp", "/un", log));
-        assertEquals("emperor-tyrant, emperor-cap need(s) an Emperor running as root (it runs as uid 1000)", e.getMessage());
+        assertEquals("emperor-tyrant (setgid,setuid), emperor-cap (setpcap) need(s) capabilities the Emperor lacks (it runs as"
+                + " uid 1000): start it as root, and if it drops uid/gid keep them with cap = setgid,setuid,setpcap"
+                + " (docs/capabilities.md)", e.getMessage());
         assertThrows(PrivilegeTools.Refused.class,
                 () -> PrivilegeTools.trampoline(config("emperor-use-clone", "uts"), 1000, "/sp", "/un", log));
+    }
+
+    static final long SETGID = 1L << 6;
+    static final long SETUID = 1L << 7;
+
+    @Test
+    void aNonRootEmperorKeepingSetuidSetgidMayBeTyrantAndPassesThemOnlyToTheTrampoline() throws Exception {
+        long[] kept = {SETGID | SETUID, SETGID | SETUID, SETGID | SETUID};
+        var t = PrivilegeTools.trampoline(config("emperor-tyrant", "true"), 992, kept, "/sp", "/un", log);
+        assertEquals(SETGID | SETUID, t.passedCaps());
+        assertEquals(List.of("/sp", "--regid", "20", "--reuid", "10", "--clear-groups", "--inh-caps", "-all",
+                "--ambient-caps", "-all", "--pdeathsig", "KILL", "--", "uwsgi"), t.argv(List.of("uwsgi"), 10, 20));
+        // kept but not inheritable: nothing can cross exec, nothing is passed
+        assertEquals(0, PrivilegeTools.trampoline(config("emperor-tyrant", "true"), 992,
+                new long[] {SETGID | SETUID, SETGID | SETUID, 0}, "/sp", "/un", log).passedCaps());
+        // root passes nothing: the trampoline runs as root and the uid change clears its capabilities
+        assertEquals(0, PrivilegeTools.trampoline(config("emperor-tyrant", "true"), 0, kept, "/sp", "/un", log).passedCaps());
+    }
+
+    @Test
+    void capabilitiesAreJudgedNotTheUid() throws Exception {
+        // only setuid kept: setgid is named as missing
+        assertEquals("emperor-tyrant (setgid) need(s) capabilities the Emperor lacks (it runs as uid 992): start it as root,"
+                        + " and if it drops uid/gid keep them with cap = setgid (docs/capabilities.md)",
+                assertThrows(PrivilegeTools.Refused.class, () -> PrivilegeTools.trampoline(config("emperor-tyrant", "true"),
+                        992, new long[] {SETUID, SETUID, SETUID}, "/sp", "/un", log)).getMessage());
+        // root whose capabilities were narrowed by cap without uid: judged the same way
+        assertThrows(PrivilegeTools.Refused.class, () -> PrivilegeTools.trampoline(config("emperor-cap", "kill"), 0,
+                new long[] {SETUID, SETUID, SETUID}, "/sp", "/un", log));
+        // kept capabilities need setpriv to be cleared before uWSGI runs
+        assertEquals("setpriv (util-linux) not found: needed to clear the kept capabilities (setgid,setuid) before a vassal runs",
+                assertThrows(PrivilegeTools.Refused.class, () -> PrivilegeTools.trampoline(config(), 992,
+                        new long[] {SETGID | SETUID, SETGID | SETUID, SETGID | SETUID}, null, null, log)).getMessage());
     }
 
     @Test

@@ -41,4 +41,41 @@ class ProcessSetupTest {
         assertEquals(47110, ProcessSetup.resolve("emperor-nss", "uid", UserDatabase.system()::uidOf));
         assertEquals(47110, ProcessSetup.resolve("emperor-nss", "gid", UserDatabase.system()::gidOf));
     }
+
+    static dev.emperor.config.EmperorConfig config(String... kv) throws Exception {
+        java.util.List<dev.emperor.config.RawOption> opts = new java.util.ArrayList<>(
+                java.util.List.of(dev.emperor.config.RawOption.of("emperor", "/v")));
+        for (int i = 0; i < kv.length; i += 2) {
+            opts.add(dev.emperor.config.RawOption.of(kv[i], kv[i + 1]));
+        }
+        return dev.emperor.config.ConfigLoader.load(opts, java.util.Map.of(), java.nio.file.Path.of("/")).config();
+    }
+
+    @Test
+    void capKeepsItsCapabilitiesAcrossTheDropOfARootEmperor() throws Exception {
+        dev.emperor.internal.FakeNative nat = new dev.emperor.internal.FakeNative(); // uid 0
+        java.util.List<String> log = new java.util.ArrayList<>();
+        ProcessSetup.dropPrivileges(config("uid", "992", "gid", "991"), java.util.List.of("setgid", "setuid"), nat, log::add);
+        assertEquals(java.util.List.of("drop 992 991 keeping c0"), nat.calls);
+        assertEquals(java.util.List.of("[emperor] running as uid 992 gid 991 keeping capabilities setgid,setuid"), log);
+        // without uid/gid: root narrows itself to the capabilities, as uWSGI's cap_set_proc
+        nat.calls.clear();
+        ProcessSetup.dropPrivileges(config(), java.util.List.of("setuid"), nat, log::add);
+        assertEquals(java.util.List.of("drop 0 0 keeping 80"), nat.calls);
+        // no cap: the plain drop
+        nat.calls.clear();
+        ProcessSetup.dropPrivileges(config("uid", "992", "gid", "991"), java.util.List.of(), nat, log::add);
+        assertEquals(java.util.List.of("drop 992 991"), nat.calls);
+    }
+
+    @Test
+    void capMeansNothingToAnEmperorThatDoesNotStartAsRoot() throws Exception {
+        dev.emperor.internal.FakeNative nat = new dev.emperor.internal.FakeNative();
+        nat.uid = 1000;
+        java.util.List<String> log = new java.util.ArrayList<>();
+        ProcessSetup.dropPrivileges(config(), java.util.List.of("setgid", "setuid"), nat, log::add);
+        assertEquals(java.util.List.of(), nat.calls);
+        assertEquals(java.util.List.of("[emperor] cap = setgid,setuid has no effect: the Emperor does not start as root"
+                + " (it runs as uid 1000)"), log);
+    }
 }

@@ -50,7 +50,9 @@ public class FakeNative implements Native {
     }
 
     @Override public int getpid() { return 4242; }
-    @Override public int getuid() { return 0; }
+    /** What {@link #getuid()} answers (root by default). */
+    public volatile int uid = 0;
+    @Override public int getuid() { return uid; }
     @Override public int getgid() { return 0; }
     @Override public boolean setChildSubreaper() { return true; }
     @Override public void setProcessName(String value) { calls.add("procname " + value); }
@@ -104,6 +106,13 @@ public class FakeNative implements Native {
         return nextLogFd++;
     }
     @Override public void dropPrivileges(int uid, int gid) { calls.add("drop " + uid + " " + gid); }
+    /** What {@link #capabilities()} answers: {effective, permitted, inheritable}; root's full sets by default. */
+    public volatile long[] caps = {-1L, -1L, 0L};
+    @Override public void dropPrivilegesKeeping(int uid, int gid, long keep) {
+        calls.add("drop " + uid + " " + gid + " keeping " + Long.toHexString(keep));
+    }
+    @Override public long[] capabilities() { return caps.clone(); }
+    @Override public synchronized void setAmbientCapabilities(long keep) { calls.add("ambient " + Long.toHexString(keep)); }
 
     @Override
     public synchronized int[] socketpair() {

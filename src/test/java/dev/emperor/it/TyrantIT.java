@@ -188,8 +188,9 @@ class TyrantIT {
                 String out = Files.readString(outFile);
                 assertTrue(exited, "the non-root Tyrant Emperor is still running after 30 s:\n" + out);
                 assertEquals(1, p.exitValue(), out);
-                assertTrue(out.contains("[emperor] emperor-tyrant need(s) an Emperor running as root (it runs as uid " + a.uid()
-                        + "): refusing to start"), out);
+                assertTrue(out.contains("[emperor] emperor-tyrant (setgid,setuid) need(s) capabilities the Emperor lacks (it runs as uid "
+                        + a.uid() + "): start it as root, and if it drops uid/gid keep them with cap = setgid,setuid"
+                        + " (docs/capabilities.md): refusing to start"), out);
             } finally {
                 p.destroyForcibly();
             }

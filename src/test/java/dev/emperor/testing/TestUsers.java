@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestUsers {
     public static final String A = "emperor-ta";
     public static final String B = "emperor-tb";
+    /** The unprivileged user an Emperor drops to (UnprivilegedTyrantIT). */
+    public static final String C = "emperor-tc";
 
     private TestUsers() {
     }
