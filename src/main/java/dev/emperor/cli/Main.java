@@ -89,6 +89,26 @@ public final class Main {
         Native nat = JnrNative.load();
         StartupTrace.mark("native layer loaded");
         PidFileWriter pidFiles;
+        if (resumingAnUpgrade(System.getenv())) {
+            // an in-place upgrade exec'd this process (docs/upgrade.md, "Order of events"): it is already
+            // daemonized, logging where it should, written into its pidfiles and running with the
+            // credentials and kept capabilities of its predecessor; doing any of it again would fail
+            // (setgroups as non-root) and take every vassal down with this process
+            pidFiles = new PidFileWriter(loaded.pidFiles(), config.startupCwd(), nat.getpid(),
+                    new EmperorLog(config.logDate(), System::currentTimeMillis));
+            if (nat.getuid() != 0) {
+                try {
+                    nat.setAmbientCapabilities(0); // kept across the exec; from now on raised only around a vassal's spawn
+                } catch (RuntimeException e) {
+                    err.println("emperor: cannot lower the ambient capabilities kept across the upgrade: " + e.getMessage());
+                }
+            }
+            try {
+                return new Daemon(config, nat, loaded.statsMinified(), loaded.statsHttp()).run();
+            } finally {
+                pidFiles.vacuum();
+            }
+        }
         try {
             if (ProcessSetup.daemonizeIfAsked(config, nat)) {
                 return 0;
@@ -118,5 +138,11 @@ public final class Main {
         } finally {
             pidFiles.vacuum();
         }
+    }
+
+    /** The environment an in-place upgrade execs its successor with (docs/upgrade.md). */
+    static boolean resumingAnUpgrade(java.util.Map<String, String> env) {
+        return env.containsKey(dev.emperor.upgrade.InPlaceUpgrade.STATE_ENV)
+                || env.containsKey(dev.emperor.upgrade.InPlaceUpgrade.FDS_ENV);
     }
 }

@@ -72,6 +72,8 @@ final class RecordImages {
         Map<String, String> texts = new LinkedHashMap<>();
         texts.put("stop_reason", v.stopReason.name());
         putText(texts, "socket_name", v.socketName);
+        putText(texts, "zerg_of", v.zergOf);
+        putText(texts, "source_name", f.name());
         putText(texts, "source_path", f.path() == null ? null : f.path().toString());
         putText(texts, "source_cwd", f.cwd() == null ? null : f.cwd().toString());
         putText(texts, "source_refusal", f.refusal());
@@ -95,11 +97,13 @@ final class RecordImages {
         String path = s.get("source_path");
         String cwd = s.get("source_cwd");
         String config = s.get("source_config");
-        VassalSource f = new VassalSource(i.name(), path == null ? null : Path.of(path), cwd == null ? null : Path.of(cwd),
+        // a zerg's record name (NAME:zerg#2) is not its source's (NAME:zerg): docs/uwsgi-compat.md, "Broodlord"
+        VassalSource f = new VassalSource(s.getOrDefault("source_name", i.name()), path == null ? null : Path.of(path), cwd == null ? null : Path.of(cwd),
                 n.getOrDefault("source_mtime_nanos", 0L), (int) (long) n.getOrDefault("source_uid", -1L),
                 (int) (long) n.getOrDefault("source_gid", -1L), i.monitor(), attrs, s.get("source_refusal"),
                 s.get("source_on_demand_socket"), config == null ? null : Base64.getDecoder().decode(config));
-        Vassal v = new Vassal(f, t.nowMs);
+        Vassal v = new Vassal(i.name(), f, t.nowMs);
+        v.zergOf = s.get("zerg_of");
         Transitions.resumed(v, VassalState.valueOf(i.state()), t.toMs(n.getOrDefault("spawn_at", 0L)));
         v.stopReason = StopReason.valueOf(s.getOrDefault("stop_reason", StopReason.NONE.name()));
         v.pipeFd = i.fds().getOrDefault("pipe", -1);

@@ -181,7 +181,8 @@ public final class Daemon {
         }, log);
 
         scannerLink.attach(scanner);
-        InPlaceUpgrade upgrade = new InPlaceUpgrade(nat, log, hooks, execTarget, env, executable(SETPRIV) != null);
+        InPlaceUpgrade upgrade = new InPlaceUpgrade(nat, log, hooks, execTarget, env, executable(SETPRIV) != null)
+                .keepingCapabilities(trampoline.passedCaps());
         AtomicReference<StatsServer> statsRef = new AtomicReference<>();
         // the command socket's and HTTP control's
         EmperorCommands commands = new LoopCommands(loop, () -> Upgrades.command(loop, upgrade, statsRef.get(), log));

@@ -38,6 +38,7 @@ public final class InPlaceUpgrade {
     private final ExecTarget target;
     private final Map<String, String> environment;
     private final boolean parentDeathArmed;
+    private long keptCaps;
 
     /**
      * @param target      what to exec (null: unknown, every upgrade is refused)
@@ -52,6 +53,16 @@ public final class InPlaceUpgrade {
         this.hooks = hooks;
         this.target = target;
         this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * An Emperor that dropped to a user keeping capabilities (the unprivileged Tyrant, {@code cap})
+     * loses them at execve unless they are ambient: they are raised just before the exec, on this
+     * thread (docs/capabilities.md), and lowered again if it fails.
+     */
+    public InPlaceUpgrade keepingCapabilities(long caps) {
+        this.keptCaps = caps;
+        return this;
     }
 
     /** Why an upgrade of the state {@code image} would not be tried, or null. */
@@ -110,7 +121,21 @@ public final class InPlaceUpgrade {
         env.forEach((k, v) -> envp.add(k + "=" + v));
         log.plain("*** in-place upgrade: exec " + String.join(" ", target.argv()) + " (" + h.vassals().size()
                 + " vassals, " + doc.length + " bytes of state on fd " + memfd + ") ***");
+        if (keptCaps != 0) {
+            try {
+                nat.setAmbientCapabilities(keptCaps);
+            } catch (RuntimeException e) {
+                return failed("cannot keep the capabilities across the exec: " + e.getMessage(), cleared, memfd);
+            }
+        }
         int errno = nat.execve(target.path(), target.argv(), envp);
+        if (keptCaps != 0) {
+            try {
+                nat.setAmbientCapabilities(0);
+            } catch (RuntimeException e) {
+                log.error("[emperor] in-place upgrade: cannot lower the ambient capabilities again: " + e.getMessage());
+            }
+        }
         return failed("execve " + target.path() + ": " + nat.strerror(errno), cleared, memfd);
     }
 
