@@ -47,6 +47,35 @@ until_ok 30 "the reload in the journal" bash -c "journalctl -u emperor -o cat | 
 systemctl is-active emperor
 until_ok 60 "the vassal after the reload" answers 8080 'hello from a vassal'
 
+check "package upgrade: the postinst upgrades the running daemon in place (same pid, the vassal keeps its master)"
+main=$(show emperor MainPID)
+vassal=$(pgrep -o -f 'uwsgi --ini hello.ini' || pgrep -o -x uwsgi)
+since=$(date '+%Y-%m-%d %H:%M:%S')
+sleep 1 # the journal's --since has a resolution of one second
+dpkg -i /root/emperor.deb 2>&1 | tee /root/dpkg-upgrade.log
+grep -q 'upgrading the running daemon (pid '"$main"') in place' /root/dpkg-upgrade.log || fail "the postinst did not upgrade in place"
+until_ok 60 "the upgrade done in the journal" bash -c "journalctl -u emperor --since '$since' -o cat | grep -q 'in-place upgrade from .* done: gap'"
+[[ $(show emperor MainPID) == "$main" ]] || fail "main pid changed by the upgrade"
+kill -0 "$vassal" || fail "the vassal's master $vassal is gone"
+[[ $(ps -o user= -p "$main") == www-data ]] || fail "the upgraded daemon is not running as www-data any more"
+until_ok 30 "the unit active again (READY=1)" bash -c '[[ $(systemctl show -p ActiveState --value emperor) == active ]]'
+answers 8080 'hello from a vassal' || fail "the vassal does not answer after the upgrade"
+
+check "a Java runtime update: the dpkg trigger on /usr/lib/jvm upgrades in place again"
+# a fresh vassal process first: one spawned before an upgrade is refused a second one (docs/upgrade.md)
+kill -KILL "$vassal"
+until_ok 60 "a new vassal master" bash -c "p=\$(pgrep -o -f 'uwsgi --ini hello.ini' || pgrep -o -x uwsgi); [[ -n \$p && \$p != $vassal ]]"
+until_ok 60 "the vassal answers" answers 8080 'hello from a vassal'
+vassal=$(pgrep -o -f 'uwsgi --ini hello.ini' || pgrep -o -x uwsgi)
+since=$(date '+%Y-%m-%d %H:%M:%S')
+sleep 1
+dpkg-trigger --no-await /usr/lib/jvm
+dpkg --triggers-only --pending 2>&1 | tee /root/dpkg-trigger.log
+grep -q 'a Java runtime changed' /root/dpkg-trigger.log || fail "the trigger did not run the postinst"
+until_ok 60 "the second upgrade done" bash -c "journalctl -u emperor --since '$since' -o cat | grep -q 'in-place upgrade from .* done: gap'"
+[[ $(show emperor MainPID) == "$main" ]] || fail "main pid changed by the trigger's upgrade"
+kill -0 "$vassal" || fail "the vassal's master $vassal is gone after the trigger's upgrade"
+
 check "systemctl stop: every vassal stopped by the Emperor, nothing left in the cgroup"
 cg=/sys/fs/cgroup$(show emperor ControlGroup)
 t0=$SECONDS
