@@ -149,7 +149,6 @@ final class RecordImages {
         Transitions.resumed(v, VassalState.RUNNING, 0);
         v.pid = pid;
         v.pipeFd = pipeFd;
-        v.adopted = true;
         return v;
     }
 

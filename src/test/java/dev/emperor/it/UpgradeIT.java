@@ -200,6 +200,18 @@ class UpgradeIT {
             Stats.Vassal p1After = e.awaitVassal("p1.ini", TempEmperor.SHORT, "respawns == 1", v -> v.respawns() == 1);
             assertEquals(masters.get("p1"), p1After.pid());
 
+            // a second upgrade would SIGKILL the vassals of the first generation (docs/upgrade.md, "Parent-death
+            // signals and generations"): refused, nothing stops
+            Process again = ctl.start();
+            String refusal;
+            try (InputStream in = again.getInputStream()) {
+                refusal = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertEquals(2, again.waitFor(), "second upgrade: " + refusal);
+            assertTrue(refusal.contains("parent-death signal") && refusal.contains("p2.ini"), refusal);
+            assertEquals(masters.get("p2"), e.stats().vassal("p2.ini").orElseThrow().pid(), "p2 untouched by the refusal");
+            assertEquals(1, e.stats().root().num("upgrades"));
+
             // SIGTERM stops everything
             e.signal("TERM");
             assertEquals(0, e.awaitExit(Duration.ofSeconds(30)));
