@@ -1,5 +1,6 @@
 package dev.emperor.config;
 
+import dev.emperor.hooks.HookConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,7 @@ import java.util.Map;
  * @param magicExec            {@code emperor-magic-exec}: an executable config is passed as {@code exec://NAME}
  * @param pgChannel            this daemon's {@code emperor-pg-channel}: pg:// monitors LISTEN on it, null = poll only
  * @param origins              where each option was last set ("emperor VALUE" for each monitor), for start-up errors
+ * @param hooks                every hook option (docs/hooks.md)
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -129,9 +131,11 @@ public record EmperorConfig(
         String vassalLogs,
         String pgChannel,
         boolean magicExec,
-        Map<String, Origin> origins) {
+        Map<String, Origin> origins,
+        HookConfig hooks) {
 
     public EmperorConfig {
+        hooks = hooks == null ? HookConfig.NONE : hooks;
         caps = List.copyOf(caps);
         namespaces = List.copyOf(namespaces);
         origins = origins == null ? Map.of() : Map.copyOf(origins);

@@ -142,7 +142,7 @@ public final class Spawner {
             }
         }
         List<String> env = environment.forChild(extra);
-        List<String> execArgv = trampoline.argv(argv, spec.uid(), spec.gid());
+        List<String> execArgv = trampoline.argv(argv, spec.uid(), spec.gid(), spec);
         String executable = execArgv.get(0);
         int pid;
         try {

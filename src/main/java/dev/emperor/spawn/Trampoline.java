@@ -14,6 +14,8 @@ import java.util.List;
  *         --pdeathsig KILL --                                         always (when setpriv exists)
  * uwsgi ...
  * </pre>
+ * Hook programs ({@link ExecChainHooks}) go first, after unshare and right before uwsgi, where uWSGI's
+ * child runs its hooks (docs/hooks.md, "In the vassal's exec chain").
  * Order inside setpriv is setpriv's own (util-linux 2.38.1 {@code sys-utils/setpriv.c: main}):
  * setresuid (keeping caps), setresgid, groups, bounding set, then {@code PR_SET_PDEATHSIG} right
  * before exec — after every credential change, so the kernel's "credentials changed → clear
@@ -35,6 +37,7 @@ public final class Trampoline {
     private final boolean initGroups;
     private final List<String> caps;
     private final List<String> namespaces;
+    private ExecChainHooks hooks = ExecChainHooks.NONE;
 
     /**
      * @param setpriv    absolute path of setpriv, null when not installed (then only a plain exec is possible)
@@ -60,9 +63,23 @@ public final class Trampoline {
         }
     }
 
+    /** Hook programs composed into every chain (docs/hooks.md, "In the vassal's exec chain"). */
+    public Trampoline hooks(ExecChainHooks hooks) {
+        this.hooks = hooks;
+        return this;
+    }
+
     /** The argv to exec for {@code uwsgi} ({@code argv.get(0)} is the program); uid/gid matter only in Tyrant mode. */
     public List<String> argv(List<String> uwsgi, int uid, int gid) {
+        return argv(uwsgi, uid, gid, null);
+    }
+
+    /** As {@link #argv(List, int, int)}, with the hook programs for {@code spec} (none when null). */
+    public List<String> argv(List<String> uwsgi, int uid, int gid, SpawnSpec spec) {
         List<String> out = new ArrayList<>();
+        if (spec != null) {
+            out.addAll(hooks.prefix(ExecChainHooks.Stage.FIRST, spec));
+        }
         if (!namespaces.isEmpty()) {
             boolean pid = namespaces.contains("pid");
             if (pid && setpriv != null) {
@@ -100,6 +117,9 @@ public final class Trampoline {
             }
             out.add("--");
         }
+        if (spec != null) {
+            out.addAll(hooks.prefix(ExecChainHooks.Stage.BEFORE_DROP, spec));
+        }
         if (setpriv != null) {
             out.add(setpriv);
             if (!caps.isEmpty()) {
@@ -122,6 +142,9 @@ public final class Trampoline {
             out.add("--pdeathsig");
             out.add("KILL");
             out.add("--");
+        }
+        if (spec != null) {
+            out.addAll(hooks.prefix(ExecChainHooks.Stage.BEFORE_EXEC, spec));
         }
         out.addAll(uwsgi);
         return out;
