@@ -15,6 +15,10 @@ final class MountArgs {
     /** uWSGI's mount flag names → mount(8) {@code -o} options ("" = only modifies another flag). */
     private static final Map<String, String> MOUNT = new LinkedHashMap<>();
     /** uWSGI's flags that make sense for umount2 → umount(8) short options. */
+    /** Options with which mount(2) ignores the file system type. */
+    private static final java.util.Set<String> TYPE_IGNORED = java.util.Set.of("bind", "rbind", "move", "remount", "private",
+            "rprivate", "shared", "rshared");
+    private static final java.util.Set<String> PROPAGATION = java.util.Set.of("private", "rprivate", "shared", "rshared");
     private static final Map<String, String> UMOUNT = Map.of("force", "f", "detach", "l", "rec", "R", "recursive", "R");
 
     static {
@@ -40,7 +44,10 @@ final class MountArgs {
     private MountArgs() {
     }
 
-    /** fs, what, where, mount(8) options (comma-joined, "" = none); or an {@link IllegalArgumentException}. */
+    /**
+     * fs ("" when the flags make mount(2) ignore it), what, where, mount(8) options (comma-joined, "" =
+     * none); or an {@link IllegalArgumentException}.
+     */
     static List<String> mount(String arg) {
         String[] p = splitSpaces(arg, 5);
         if (p.length < 3) {
@@ -69,7 +76,13 @@ final class MountArgs {
         if (p.length > 4) {
             options.add(p[4]);
         }
-        return List.of(p[0], p[1], p[2], String.join(",", options));
+        if (options.size() == 1 && PROPAGATION.contains(options.get(0))) {
+            // mount(2) changes only the target's propagation; mount(8) wants that as --make-X TARGET
+            return List.of("", "", p[2], "--make-" + options.get(0));
+        }
+        // the kernel ignores the type for these (mount(2)); mount(8) given one tries a new mount and fails
+        boolean typeIgnored = options.stream().anyMatch(TYPE_IGNORED::contains);
+        return List.of(typeIgnored ? "" : p[0], p[1], p[2], String.join(",", options));
     }
 
     /** where, umount(8) short options ("-fl", "" = none); or an {@link IllegalArgumentException}. */

@@ -78,7 +78,10 @@ class HookLineTest {
 
     @Test
     void mountFlagsBecomeMountOptions() {
-        assertEquals(List.of("none", "/srv/a", "/srv/b", "rbind,ro"), MountArgs.mount("none /srv/a /srv/b bind,rec,ro"));
+        assertEquals(List.of("", "/srv/a", "/srv/b", "rbind,ro"), MountArgs.mount("none /srv/a /srv/b bind,rec,ro"),
+                "the type means nothing to a bind mount, and mount(8) given one fails");
+        assertEquals(List.of("", "", "/", "--make-rprivate"), MountArgs.mount("none / / rec,private"),
+                "only the propagation of the target changes");
         assertEquals(List.of("tmpfs", "none", "/mnt", "nodev,nosuid,size=1m,mode=0700"),
                 MountArgs.mount("tmpfs none /mnt nodev,nosuid size=1m,mode=0700"));
         assertEquals(List.of("proc", "none", "/proc", ""), MountArgs.mount("proc none /proc"));
