@@ -127,7 +127,7 @@ public final class EmperorHookRunner implements AutoCloseable {
         if (r == null) {
             children.kill(pid);
             log.error("[emperor] " + what + (interrupted ? " interrupted by the Emperor's exit" : " did not finish within "
-                    + timeoutMs / 1000 + " s") + ": killed it (pid " + pid + ")");
+                    + timeoutMs + " ms") + ": killed it (pid " + pid + ")");
             try {
                 children.awaitExit(pid, clock.getAsLong() + 2000, clock); // SIGKILLed: reaped within milliseconds
             } catch (InterruptedException e) {
