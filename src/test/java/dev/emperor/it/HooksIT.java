@@ -29,7 +29,8 @@ class HooksIT {
         Path hook = root.resolve("rec.sh");
         Files.writeString(hook, "#!/bin/sh\nprintf '%s|%s|%s|%s|%s|%s\\n' \"$(basename \"$0\")\" \"$#\" \"$1\" "
                 + "\"$UWSGI_VASSALS_DIR\" \"$PWD\" \"$(id -u)\" >> " + out.resolve("cmdhooks.log") + "\n");
-        assertTrue(hook.toFile().setExecutable(true));
+        // readable and executable by everyone: under Tyrant the start hook runs as the vassal's owner
+        Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         return hook;
     }
 
@@ -192,6 +193,37 @@ class HooksIT {
             assertTrue(mounts.get(0).matches("none " + Pattern.quote(mnt.toString()) + " tmpfs rw,nosuid,nodev,.*size=1024k.*"),
                     mounts.get(0));
             assertFalse(Files.readString(Path.of("/proc/self/mounts")).contains(" " + mnt + " "), "not in the host's namespace");
+        }
+    }
+
+    @Test
+    void underTyrantTheVassalsHooksRunAsItsOwnerAndTheEmperorsAsRoot() throws Exception {
+        TestUsers.requireRoot();
+        TestUsers.User owner = TestUsers.ensure(TestUsers.A);
+        Path root = Files.createTempDirectory("emperor-it-tyrant-hooks-");
+        Path out = Files.createDirectories(root.resolve("out"));
+        Path hook = recorder(root, out);
+        int port = Ports.free();
+        try (TempEmperor e = TempEmperor.prepare("tyrant-hooks").root(root, false).option("emperor-tyrant", "true")
+                .add("vassals-start-hook", hook.toString())
+                .add("exec-as-emperor", "echo \"$UWSGI_VASSAL_UID $UWSGI_VASSAL_GID $(id -u)\" >> " + out.resolve("emperor.log"))
+                .add("exec-as-vassal", "echo \"$(id -u) $(id -g)\" >> " + out.resolve("vassal.log"))
+                .build()) {
+            TestUsers.openUp(e.root(), e.vassalsDir(), e.appsDir(), out);
+            Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            Vassals.Spec spec = Vassals.python("app", port);
+            Path app = Vassals.writeAtomically(e.appsDir().resolve("app.py"), Vassals.app("app"));
+            Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            TestUsers.writeOwned(e.vassalsDir().resolve(spec.fileName()), spec.render(e.appsDir()), owner);
+            e.start();
+            e.awaitAnswer(port, "app", TempEmperor.SHORT);
+            e.await(TempEmperor.SHORT, "the as-emperor hook ran", () -> !lines(out.resolve("emperor.log")).isEmpty());
+            Path dir = e.vassalsDir().toRealPath();
+            assertEquals(List.of(owner.uid() + " " + owner.gid()), lines(out.resolve("vassal.log")),
+                    "after the privilege drop, as uWSGI's child runs them");
+            assertEquals(List.of("rec.sh|1|app.ini|" + dir + "|" + dir + "|" + owner.uid()), lines(out.resolve("cmdhooks.log")));
+            assertEquals(List.of(owner.uid() + " " + owner.gid() + " 0"), lines(out.resolve("emperor.log")),
+                    "the Emperor's hooks run as the Emperor, told the vassal's owner");
         }
     }
 }
