@@ -1,5 +1,6 @@
 package dev.emperor.config;
 
+import dev.emperor.hooks.HookConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,7 @@ import java.util.Map;
  * @param triggerSocket        {@code emperor-trigger-socket} (2.1): address bound as uWSGI master binds it, null = none
  * @param origins              where each option was last set ("emperor VALUE" for each monitor), for start-up errors
  * @param broodlord            {@code emperor-broodlord}: how many zerg instances may run at once, 0 = broodlord off
+ * @param hooks                every hook option (docs/hooks.md)
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -137,9 +139,11 @@ public record EmperorConfig(
         String chdirAttr,
         String triggerSocket,
         Map<String, Origin> origins,
-        int broodlord) {
+        int broodlord,
+        HookConfig hooks) {
 
     public EmperorConfig {
+        hooks = hooks == null ? HookConfig.NONE : hooks;
         caps = List.copyOf(caps);
         namespaces = List.copyOf(namespaces);
         origins = origins == null ? Map.of() : Map.copyOf(origins);

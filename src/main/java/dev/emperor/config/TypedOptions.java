@@ -1,5 +1,6 @@
 package dev.emperor.config;
 
+import dev.emperor.hooks.HookConfig;
 import dev.emperor.source.MonitorKinds;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ final class TypedOptions {
 
     /** Apply one occurrence of a known option ({@code def} is its table entry). */
     void apply(OptionDef def, Entry e) throws ConfigException {
+        if (HookOptions.handles(def.name())) {
+            HookOptions.check(def.name(), e); // refusals with their reason, bad hook lines with file and line
+        }
         switch (def.status()) {
             case NOT_YET -> {
                 if (!ValueParser.isOff(def.kind(), e.value)) {
@@ -218,6 +222,7 @@ final class TypedOptions {
                 strings.get("emperor-chdir-attr"),
                 strings.get("emperor-trigger-socket"),
                 Map.copyOf(origins),
-                integer("emperor-broodlord", 0));
+                integer("emperor-broodlord", 0),
+                HookConfig.of(lists, strings.get("vassals-start-hook"), strings.get("vassals-stop-hook")));
     }
 }

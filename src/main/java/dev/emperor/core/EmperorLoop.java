@@ -83,7 +83,7 @@ public final class EmperorLoop {
         this.lifecycle = new Lifecycle(effects, blacklist, log, settings.lifecycle());
         this.guard = new LoopGuard(log, lifecycle);
         this.scanDiff = new ScanDiff(lifecycle, log, settings.waitsForCommand(), guard, trouble);
-        this.reaper = new Reaper(parts.helpers(), table, byPid, adoptions, lifecycle, guard, log, clocks, rescan);
+        this.reaper = new Reaper(parts.helpers(), table, byPid, adoptions, lifecycle, guard, log, clocks, rescan, hooks);
         this.ragnarok = new Ragnarok(nat, poller, log, hooks, lifecycle, effects, settings.reloadMercyMs(),
                 !settings.lifecycle().gracefulShutdown());
         this.deadlines = new LoopDeadlines(table, lifecycle, ragnarok, trouble, adoptions, clocks, hooks, guard);

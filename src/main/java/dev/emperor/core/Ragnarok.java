@@ -87,7 +87,8 @@ final class Ragnarok {
         if (!evoked()) {
             return;
         }
-        boolean alive = vassals.stream().anyMatch(v -> v.pid > 0 || v.state == VassalState.ADOPTING);
+        // vassals-stop-hook helpers of vassals that just ended may still run (docs/hooks.md)
+        boolean alive = vassals.stream().anyMatch(v -> v.pid > 0 || v.state == VassalState.ADOPTING) || hooks.busy();
         if (!alive) {
             bury();
             return;

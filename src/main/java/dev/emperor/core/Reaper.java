@@ -20,9 +20,10 @@ final class Reaper {
     private final EmperorLog log;
     private final LoopClock clocks;
     private final Runnable rescan;
+    private final LoopHooks hooks;
 
     Reaper(HelperChildren helpers, Map<String, Vassal> table, Map<Integer, Vassal> byPid, Adoptions adoptions,
-           Lifecycle lifecycle, LoopGuard guard, EmperorLog log, LoopClock clocks, Runnable rescan) {
+           Lifecycle lifecycle, LoopGuard guard, EmperorLog log, LoopClock clocks, Runnable rescan, LoopHooks hooks) {
         this.helpers = helpers;
         this.table = table;
         this.byPid = byPid;
@@ -32,6 +33,7 @@ final class Reaper {
         this.log = log;
         this.clocks = clocks;
         this.rescan = rescan;
+        this.hooks = hooks;
     }
 
     void reap() {
@@ -58,6 +60,9 @@ final class Reaper {
             if (v.state != VassalState.RUNNING) {
                 rescan.run(); // uWSGI rescans at once after a death
             }
+            // a failing hook is the hook's failure, never the vassal's: no vassal passed to the guard
+            guard.run("announcing the end of " + v.name + " (pid " + r.pid() + ") to the hooks", null, at,
+                    () -> hooks.vassalEnded(v.name, v.file == null ? null : v.file.cwd()));
         }
     }
 }

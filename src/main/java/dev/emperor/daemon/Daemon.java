@@ -14,6 +14,8 @@ import dev.emperor.core.LoopParts;
 import dev.emperor.core.LoopSettings;
 import dev.emperor.core.Signals;
 import dev.emperor.core.SnapshotFactory;
+import dev.emperor.hooks.EmperorHookRunner;
+import dev.emperor.hooks.VassalHookChain;
 import dev.emperor.internal.Native;
 import dev.emperor.log.LogOutput;
 import dev.emperor.log.StartupTrace;
@@ -108,6 +110,9 @@ public final class Daemon {
             log.error("[emperor] " + e.getMessage() + ": refusing to start");
             return 1;
         }
+        if (config.hooks().anyInVassal()) {
+            trampoline.hooks(new VassalHookChain(config.hooks())); // docs/hooks.md, "In the vassal's exec chain"
+        }
         if (config.pidfile() != null) {
             writePidfile(base.resolve(config.pidfile()));
         }
@@ -150,20 +155,22 @@ public final class Daemon {
         long mercyMs = (config.reloadMercy() > 0 ? config.reloadMercy() : 30) * 1000L;
         // deadlines on the monotonic clock, wall time only where uWSGI shows it (docs/reliability-time.md)
         LoopClock clocks = LoopClock.system();
-        SpawnOrAdopt starter = new SpawnOrAdopt(spawner, config.forkServer(), config.forkServerAttr(),
-                config.vassalForkBase(), socketTimeoutMs(), clocks::monotonicMs);
         HelperChildren helpers = new HelperChildren(nat);
         LoopHooks hooks = SdNotify.fromEnvironment(env, nat.getpid(), log);
+        EmperorHookRunner hookRunner = new EmperorHookRunner(config.hooks(), helpers, HookEvents.emperorEnvironment(
+                System.getenv(), config.env(), config.unenv()), base, clocks::monotonicMs, EmperorHookRunner.TIMEOUT_MS, log);
+        HookEvents hookEvents = new HookEvents(new SpawnOrAdopt(spawner, config.forkServer(), config.forkServerAttr(),
+                config.vassalForkBase(), socketTimeoutMs(), clocks::monotonicMs), hookRunner);
         EmperorLoop loop = new EmperorLoop(
                 new LoopSettings(new Lifecycle.Settings(config.curseTolerance() * 1000L, config.requiredHeartbeat() * 1000L,
                         config.gracefulShutdown(), config.noBlacklist(), BASE_RETRY_MS,
                         Set.copyOf(config.vassalForkBase()), config.tyrant(), config.broodlord()),
                         mercyMs, socketTimeoutMs(), config.listen(), config::suspends),
-                new LoopParts(nat, starter, log, clocks, new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
+                new LoopParts(nat, hookEvents, log, clocks, new Blacklist(config.throttleMs(), config.maxThrottleMs(), log),
                         new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
                                 arguments, config.tyrant()),
                         scannerLink::requestScan, scannerLink::usingReserve, helpers,
-                        hooks));
+                        LoopHooks.both(hooks, hookEvents)));
         upgrades.resume(loop);
         // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),
@@ -219,6 +226,19 @@ public final class Daemon {
             return 1; // fatal, as master's bind_to_tcp/bind_to_unix failure: already logged with the address
         }
         StartupTrace.mark("stats and command sockets up");
+        // once per Emperor: not again in the process an in-place upgrade exec'd (docs/hooks.md)
+        if (!upgrades.resuming() && !hookRunner.emperorStart()) {
+            // uWSGI: a failed hook-emperor-start hook exits the Emperor with status 1 before its first scan
+            log.error("[emperor] hook-emperor-start failed" + config.where("hook-emperor-start") + ": refusing to start");
+            hookRunner.close();
+            if (commandSocket != null) {
+                commandSocket.close();
+            }
+            if (stats != null) {
+                stats.close();
+            }
+            return 1;
+        }
         Signals.Reader signals = Signals.install(loop, scanner::requestScan, commands::upgrade, log, nat);
         scanner.start();
         StartupTrace.mark("scanner started");
@@ -229,6 +249,7 @@ public final class Daemon {
             status = loop.run();
         } finally {
             signals.close(); // no thread left blocked in a native call: HotSpot's exit waits 300 ms for those
+            hookRunner.close();
             scanner.close();
             if (commandSocket != null) {
                 commandSocket.close();

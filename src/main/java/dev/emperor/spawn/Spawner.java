@@ -156,7 +156,7 @@ public final class Spawner {
             }
         }
         List<String> env = environment.forChild(extra);
-        List<String> execArgv = trampoline.argv(argv, spec.uid(), spec.gid());
+        List<String> execArgv = trampoline.argv(argv, spec.uid(), spec.gid(), spec);
         boolean chdirStep = spec.chdirAttr() != null && attrs.chdirAsOwner();
         if (chdirStep) {
             execArgv = ChdirStep.insert(execArgv, argv, spec.chdirAttr());

@@ -15,6 +15,8 @@ import java.util.List;
  *         --pdeathsig KILL --                                         always (when setpriv exists)
  * uwsgi ...
  * </pre>
+ * Hook programs ({@link ExecChainHooks}) go first, after unshare and right before uwsgi, where uWSGI's
+ * child runs its hooks (docs/hooks.md, "In the vassal's exec chain").
  * Order inside setpriv is setpriv's own (util-linux 2.38.1 {@code sys-utils/setpriv.c: main}):
  * setresuid (keeping caps), setresgid, groups, bounding set, then {@code PR_SET_PDEATHSIG} right
  * before exec — after every credential change, so the kernel's "credentials changed → clear
@@ -37,6 +39,7 @@ public final class Trampoline {
     private final List<String> caps;
     private final List<String> namespaces;
     private long passedCaps;
+    private ExecChainHooks hooks = ExecChainHooks.NONE;
 
     /**
      * @param setpriv    absolute path of setpriv, null when not installed (then only a plain exec is possible)
@@ -80,9 +83,23 @@ public final class Trampoline {
         return passedCaps;
     }
 
+    /** Hook programs composed into every chain (docs/hooks.md, "In the vassal's exec chain"). */
+    public Trampoline hooks(ExecChainHooks hooks) {
+        this.hooks = hooks;
+        return this;
+    }
+
     /** The argv to exec for {@code uwsgi} ({@code argv.get(0)} is the program); uid/gid matter only in Tyrant mode. */
     public List<String> argv(List<String> uwsgi, int uid, int gid) {
+        return argv(uwsgi, uid, gid, null);
+    }
+
+    /** As {@link #argv(List, int, int)}, with the hook programs for {@code spec} (none when null). */
+    public List<String> argv(List<String> uwsgi, int uid, int gid, SpawnSpec spec) {
         List<String> out = new ArrayList<>();
+        if (spec != null) {
+            out.addAll(hooks.prefix(ExecChainHooks.Stage.FIRST, spec));
+        }
         if (!namespaces.isEmpty()) {
             boolean pid = namespaces.contains("pid");
             if (pid && setpriv != null) {
@@ -120,6 +137,9 @@ public final class Trampoline {
             }
             out.add("--");
         }
+        if (spec != null) {
+            out.addAll(hooks.prefix(ExecChainHooks.Stage.BEFORE_DROP, spec));
+        }
         if (setpriv != null) {
             out.add(setpriv);
             if (!caps.isEmpty()) {
@@ -149,6 +169,9 @@ public final class Trampoline {
             out.add("--pdeathsig");
             out.add("KILL");
             out.add("--");
+        }
+        if (spec != null) {
+            out.addAll(hooks.prefix(ExecChainHooks.Stage.BEFORE_EXEC, spec));
         }
         out.addAll(uwsgi);
         return out;

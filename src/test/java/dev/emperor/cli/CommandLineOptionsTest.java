@@ -144,7 +144,7 @@ class CommandLineOptionsTest {
         assertTrue(usage.startsWith("Usage: emperor [OPTIONS] [CONFIG.ini ...]"), usage);
         assertTrue(usage.contains("--emperor-freq"), usage);
         assertTrue(usage.contains("--help"), usage);
-        assertFalse(usage.contains("--vassals-start-hook"), usage);
+        assertFalse(usage.contains("--zeus"), usage);
         assertTrue(usage.contains("--emperor-tyrant"), usage);
         assertFalse(usage.contains("--master"), usage);
     }

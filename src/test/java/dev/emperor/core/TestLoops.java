@@ -20,6 +20,13 @@ public final class TestLoops {
         return parts(nat, starter, log, LoopClock.single(clock), blacklist, snapshots, rescan);
     }
 
+    /** As above, with {@code hooks} told about the loop's events. */
+    public static LoopParts parts(Native nat, EmperorLoop.VassalStarter starter, EmperorLog log, LongSupplier clock,
+                                  Blacklist blacklist, SnapshotFactory snapshots, LoopHooks hooks) {
+        return new LoopParts(nat, starter, log, LoopClock.single(clock), blacklist, snapshots, () -> { }, () -> false,
+                new HelperChildren(nat), hooks);
+    }
+
     public static LoopParts parts(Native nat, EmperorLoop.VassalStarter starter, EmperorLog log, LoopClock clocks,
                                   Blacklist blacklist, SnapshotFactory snapshots, Runnable rescan) {
         return new LoopParts(nat, starter, log, clocks, blacklist, snapshots, rescan, () -> false,
