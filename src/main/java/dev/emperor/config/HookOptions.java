@@ -9,30 +9,19 @@ import java.util.Map;
  * when the hook runs; the options this daemon refuses say why.
  */
 final class HookOptions {
-    private static final String DLSYM = "refused: it calls a C function found with dlsym() inside the uWSGI process;"
-            + " this daemon is not a C process and has no such symbols (use exec-as-emperor / exec-as-vassal)";
-    private static final String ON_DEMAND = "not supported yet: it runs in the Emperor when an on-demand vassal %s, and"
-            + " its failure %s the vassal; this daemon runs Emperor hooks off its loop and cannot yet turn a hook's"
-            + " failure into that";
-
     /** Options refused with their reason (2.0.21's dlsym calls, master's on-demand and setns hooks). */
-    private static final Map<String, String> REFUSED = Map.of(
-            "call-as-emperor", DLSYM, "call-as-emperor1", DLSYM, "call-as-emperor2", DLSYM, "call-as-emperor4", DLSYM,
-            "call-as-vassal", DLSYM, "call-as-vassal1", DLSYM, "call-as-vassal3", DLSYM,
-            "hook-as-on-demand-vassal", String.format(ON_DEMAND, "goes to sleep", "removes"),
-            "hook-as-on-config-vassal", String.format(ON_DEMAND, "sleeping has its config changed", "curses"),
-            "hook-as-emperor-setns", "not supported yet: the vassal enters its namespaces in its own exec chain after"
-                    + " the spawn returned, so the Emperor has no moment at which it could join them reliably");
+    private static final java.util.Set<String> REFUSED = java.util.Set.of("call-as-emperor", "call-as-emperor1",
+            "call-as-emperor2", "call-as-emperor4", "call-as-vassal", "call-as-vassal1", "call-as-vassal3",
+            "hook-as-on-demand-vassal", "hook-as-on-config-vassal", "hook-as-emperor-setns");
 
     private HookOptions() {
     }
 
     /** Throws for a refused hook option or a value that cannot run; hook options only. */
     static void check(String name, Entry e) throws ConfigException {
-        String refused = REFUSED.get(name);
-        if (refused != null) {
+        if (REFUSED.contains(name)) {
             if (!e.value.isEmpty()) {
-                throw new ConfigException(e.origin, e.key, refused);
+                throw new ConfigException(e.origin, e.key, RefusalReasons.refusal(OptionTable.lookup(name)));
             }
             return;
         }
@@ -44,7 +33,7 @@ final class HookOptions {
 
     /** True for every option this class checks. */
     static boolean handles(String name) {
-        return REFUSED.containsKey(name) || HookConfig.HOOK_LISTS.contains(name) || name.startsWith("mount-as-")
+        return REFUSED.contains(name) || HookConfig.HOOK_LISTS.contains(name) || name.startsWith("mount-as-")
                 || name.startsWith("umount-as-") || name.startsWith("exec-as-") || name.equals("vassals-start-hook")
                 || name.equals("vassals-stop-hook");
     }

@@ -192,7 +192,8 @@ public final class Daemon {
                 .keepingCapabilities(trampoline.passedCaps());
         AtomicReference<StatsServer> statsRef = new AtomicReference<>();
         // the command socket's and HTTP control's
-        EmperorCommands commands = new LoopCommands(loop, () -> Upgrades.command(loop, upgrade, statsRef.get(), log));
+        EmperorCommands commands = new LoopCommands(loop, () -> Upgrades.command(loop, upgrade, statsRef.get(), log,
+                () -> UpgradeProbe.check(helpers, execTarget, env, base.toString(), clocks::monotonicMs, UpgradeProbe.TIMEOUT_MS)));
         StartupTrace.mark("daemon wired");
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;

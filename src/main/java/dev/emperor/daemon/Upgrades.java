@@ -112,29 +112,50 @@ final class Upgrades {
      * the next loop task, so that the answer leaves first. An exec that fails is logged and the
      * Emperor carries on.
      */
-    static CompletableFuture<String> command(EmperorLoop loop, InPlaceUpgrade upgrade, StatsServer stats, EmperorLog log) {
+    static CompletableFuture<String> command(EmperorLoop loop, InPlaceUpgrade upgrade, StatsServer stats, EmperorLog log,
+                                             java.util.function.Supplier<String> probe) {
         CompletableFuture<String> answer = new CompletableFuture<>();
         loop.execute(() -> {
-            String refusal = loop.inRagnarok() ? "the Emperor is shutting down" : upgrade.refusal(loop.capture());
+            String refusal = refusal(loop, upgrade);
+            if (refusal == null && !upgrade.begin()) {
+                refusal = "an in-place upgrade is under way already";
+            }
             if (refusal != null) {
                 log.error("*** in-place upgrade refused: " + refusal + " ***");
+                answer.complete(refusal);
+                return;
             }
-            answer.complete(refusal);
-            if (refusal == null) {
+            answer.complete(null);
+            // the new program must start before this one is given up; its JVM takes seconds: off the loop
+            Thread prober = new Thread(() -> {
+                String failed = probe.get();
                 loop.execute(() -> {
+                    String now = failed != null ? failed : refusal(loop, upgrade);
+                    if (now != null) {
+                        upgrade.end();
+                        log.error("*** in-place upgrade FAILED: " + now + "; this Emperor carries on, every vassal untouched ***");
+                        return;
+                    }
                     boolean held = stats == null || stats.holdAccepting(java.time.Duration.ofMillis(500));
                     if (!held) {
                         log.warn("[emperor] in-place upgrade: the stats thread did not stop accepting within 500 ms;"
                                 + " a client it accepts meanwhile may wait for its timeout");
                     }
                     upgrade.run(loop.capture(), listeners(stats));
+                    upgrade.end(); // only reached when the exec failed
                     if (stats != null) {
-                        stats.resumeAccepting(); // the exec failed: this process serves on
+                        stats.resumeAccepting(); // this process serves on
                     }
                 });
-            }
+            }, "emperor-upgrade-probe");
+            prober.setDaemon(true);
+            prober.start();
         });
         return answer;
+    }
+
+    private static String refusal(EmperorLoop loop, InPlaceUpgrade upgrade) {
+        return loop.inRagnarok() ? "the Emperor is shutting down" : upgrade.refusal(loop.capture());
     }
 
     private static Map<String, Integer> listeners(StatsServer stats) {

@@ -53,6 +53,24 @@ public record ExecTarget(String path, List<String> argv) {
         return new ExecTarget(path, cmdline);
     }
 
+    /**
+     * The same program asked for its version only: the argv up to the daemon's own arguments, then
+     * {@code --version}. It starts the JVM and loads the jar the exec would run, without touching
+     * anything (docs/upgrade.md, "Order of events"); null when the arguments cannot be told apart.
+     */
+    public ExecTarget probe() {
+        if (!argv.isEmpty() && argv.get(0).equals(path) && !argv.contains("-jar")) {
+            return new ExecTarget(path, List.of(path, "--version")); // the launcher
+        }
+        int jar = argv.indexOf("-jar");
+        if (jar < 0 || jar + 1 >= argv.size()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>(argv.subList(0, jar + 2));
+        out.add("--version");
+        return new ExecTarget(path, out);
+    }
+
     static List<String> cmdline(byte[] raw) {
         String all = new String(raw, StandardCharsets.UTF_8);
         if (all.endsWith("\0")) {

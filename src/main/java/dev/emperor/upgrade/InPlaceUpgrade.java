@@ -39,6 +39,7 @@ public final class InPlaceUpgrade {
     private final Map<String, String> environment;
     private final boolean parentDeathArmed;
     private long keptCaps;
+    private final java.util.concurrent.atomic.AtomicBoolean underWay = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param target      what to exec (null: unknown, every upgrade is refused)
@@ -63,6 +64,16 @@ public final class InPlaceUpgrade {
     public InPlaceUpgrade keepingCapabilities(long caps) {
         this.keptCaps = caps;
         return this;
+    }
+
+    /** Marks an upgrade under way; false when one is already (its probe runs, or its exec failed just now). */
+    public boolean begin() {
+        return underWay.compareAndSet(false, true);
+    }
+
+    /** The upgrade under way ended without an exec. */
+    public void end() {
+        underWay.set(false);
     }
 
     /** Why an upgrade of the state {@code image} would not be tried, or null. */
