@@ -53,7 +53,7 @@ final class UpgradeProbe {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return String.join(" ", probe.argv()) + " did not finish within " + timeoutMs / 1000 + " s";
+            return String.join(" ", probe.argv()) + " did not finish within " + timeoutMs + " ms";
         }
         if (r.pid() <= 0 || !r.exited() || r.exitCode() != 0) {
             return String.join(" ", probe.argv()) + " failed (" + r + ")";
