@@ -42,17 +42,12 @@ final class UpgradeProbe {
         try {
             r = helpers.awaitExit(pid, clock.getAsLong() + timeoutMs, clock);
         } catch (InterruptedException e) {
-            helpers.kill(pid);
+            helpers.killAndReap(pid, clock);
             Thread.currentThread().interrupt();
             return "interrupted while " + String.join(" ", probe.argv()) + " ran";
         }
         if (r == null) {
-            helpers.kill(pid);
-            try {
-                helpers.awaitExit(pid, clock.getAsLong() + 5_000, clock);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            helpers.killAndReap(pid, clock);
             return String.join(" ", probe.argv()) + " did not finish within " + timeoutMs + " ms";
         }
         if (r.pid() <= 0 || !r.exited() || r.exitCode() != 0) {

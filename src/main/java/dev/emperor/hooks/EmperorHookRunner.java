@@ -125,14 +125,9 @@ public final class EmperorHookRunner implements AutoCloseable {
             interrupted = true; // the daemon is going away: kill it rather than leave it behind
         }
         if (r == null) {
-            children.kill(pid);
             log.error("[emperor] " + what + (interrupted ? " interrupted by the Emperor's exit" : " did not finish within "
                     + timeoutMs + " ms") + ": killed it (pid " + pid + ")");
-            try {
-                children.awaitExit(pid, clock.getAsLong() + 2000, clock); // SIGKILLed: reaped within milliseconds
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+            children.killAndReap(pid, clock);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -89,17 +89,8 @@ final class OnDemandExec {
             nat.close(pair[0]);
         }
         if (!finished) {
-            children.kill(pid);
             // an interrupt (shutdown) must not skip the reap: the pid would stay in HelperChildren for good
-            boolean interrupted = Thread.interrupted();
-            try {
-                children.awaitExit(pid, clock.getAsLong() + 2000, clock); // SIGKILLed: reaped within milliseconds
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            children.killAndReap(pid, clock);
             if (failure != null) {
                 log.error("[emperor] emperor-on-demand-exec \"" + command + "\" for " + f.name() + ": reading its output failed ("
                         + failure + "): killed it (pid " + pid + "); " + f.name() + " starts as a normal vassal");

@@ -87,6 +87,23 @@ public final class HelperChildren {
         }
     }
 
+    /**
+     * SIGKILL for a helper that overran its time, then its reap (within milliseconds), so the pid never
+     * stays here; an interrupt meanwhile (the daemon's exit) does not skip the reap and is kept.
+     */
+    public void killAndReap(int pid, LongSupplier clock) {
+        kill(pid);
+        boolean interrupted = Thread.interrupted();
+        try {
+            awaitExit(pid, clock.getAsLong() + 2000, clock);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Helpers started and not yet waited for (tests). */
     public synchronized int pending() {
         return running.size() + exited.size();

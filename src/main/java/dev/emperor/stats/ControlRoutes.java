@@ -137,18 +137,11 @@ public final class ControlRoutes {
         if (name.isEmpty() || name.indexOf('/') >= 0) {
             return answer(404, false, "no vassal named " + oneLine(name), null);
         }
-        Control.Result result;
-        try {
-            result = commands.control(name, action).get(timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            return HttpResponse.text(503, "the event loop did not answer within "
-                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return HttpResponse.text(503, "interrupted");
-        } catch (ExecutionException e) {
-            return HttpResponse.text(500, "control failed: " + oneLine(String.valueOf(e.getCause())));
+        Answer<Control.Result> a = await(commands.control(name, action), "control");
+        if (a.failure() != null) {
+            return a.failure();
         }
+        Control.Result result = a.value();
         int status = result.notFound() ? 404 : result.ok() ? 200 : 409;
         return answer(status, result.ok(), result.message(), result.vassal());
     }
@@ -167,19 +160,30 @@ public final class ControlRoutes {
         if (refused != null) {
             return refused;
         }
-        String refusal;
+        Answer<String> a = await(commands.upgrade(), "upgrade");
+        if (a.failure() != null) {
+            return a.failure();
+        }
+        String refusal = a.value();
+        return refusal == null ? answer(200, true, "upgrading", null) : answer(409, false, oneLine(refusal), null);
+    }
+
+    /** The loop's answer, or the HTTP response that says why there is none. */
+    private record Answer<T>(T value, HttpResponse failure) {
+    }
+
+    private <T> Answer<T> await(java.util.concurrent.Future<T> future, String what) {
         try {
-            refusal = commands.upgrade().get(timeoutNanos, TimeUnit.NANOSECONDS);
+            return new Answer<>(future.get(timeoutNanos, TimeUnit.NANOSECONDS), null);
         } catch (TimeoutException e) {
-            return HttpResponse.text(503, "the event loop did not answer within "
-                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+            return new Answer<>(null, HttpResponse.text(503, "the event loop did not answer within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return HttpResponse.text(503, "interrupted");
+            return new Answer<>(null, HttpResponse.text(503, "interrupted"));
         } catch (ExecutionException e) {
-            return HttpResponse.text(500, "upgrade failed: " + oneLine(String.valueOf(e.getCause())));
+            return new Answer<>(null, HttpResponse.text(500, what + " failed: " + oneLine(String.valueOf(e.getCause()))));
         }
-        return refusal == null ? answer(200, true, "upgrading", null) : answer(409, false, oneLine(refusal), null);
     }
 
     private static HttpResponse answer(int status, boolean ok, String message, VassalView vassal) {
