@@ -40,16 +40,23 @@ class UpgradeCommandSocketIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"udp", "unix"})
-    void datagramsSentDuringTheExecAreHandledAfter(String transport) throws Exception {
+    @ValueSource(strings = {"udp", "unix", "unix-corrupt"})
+    void datagramsSentDuringTheExecAreHandledAfter(String variant) throws Exception {
+        // unix-corrupt: the state document is cut in half, the successor finds the socket in the manifest
+        String transport = variant.startsWith("udp") ? "udp" : "unix";
+        boolean corrupt = variant.endsWith("-corrupt");
         Assumptions.assumeTrue(Impl.current() == Impl.OURS, "in-place upgrade is ours");
         int port = Ports.free();
         int udpPort = Ports.free();
-        try (UpgradeKit kit = UpgradeKit.install("upgrade-cmd-" + transport)) {
+        try (UpgradeKit kit = UpgradeKit.install("upgrade-cmd-" + variant)) {
             Path sock = kit.dir.resolve("cmd.sock");
             String address = transport.equals("udp") ? "127.0.0.1:" + udpPort : sock.toString();
-            try (TempEmperor e = kit.apply(TempEmperor.prepare("upgrade-cmd-" + transport))
-                    .option("emperor-command-socket", address).build()) {
+            TempEmperor.Builder b = kit.apply(TempEmperor.prepare("upgrade-cmd-" + variant))
+                    .option("emperor-command-socket", address);
+            if (corrupt) {
+                b.env("EMPEROR_UPGRADE_TEST_CORRUPT_STATE", "1");
+            }
+            try (TempEmperor e = b.build()) {
                 Vassals.python("app1", port).writeTo(e);
                 e.start();
                 e.awaitAnswer(port, "app1", TempEmperor.SHORT);
@@ -78,7 +85,7 @@ class UpgradeCommandSocketIT {
                     }
                 }, "sender");
                 sender.start();
-                System.out.println("[upgrade-cmd-" + transport + "] " + UpgradeKit.upgrade(e).strip());
+                System.out.println("[upgrade-cmd-" + variant + "] " + UpgradeKit.upgrade(e).strip());
                 sender.join(60_000);
                 assertEquals(List.of(), sendFailures, "sending");
                 List<String> notes;
@@ -91,7 +98,7 @@ class UpgradeCommandSocketIT {
                 }
                 e.awaitLog(mark, "\\[emperor\\] reload the uwsgi instance app1\\.ini", TempEmperor.SHORT);
                 e.awaitVassal("app1.ini", TempEmperor.SHORT, "respawned in place once", v -> v.respawns() == 1 && v.pid() == master);
-                System.out.println("[upgrade-cmd-" + transport + "] " + notes.size() + " log commands sent during the gap, all handled");
+                System.out.println("[upgrade-cmd-" + variant + "] " + notes.size() + " log commands sent during the gap, all handled");
 
                 // handed over, not bound again: the same kernel socket
                 assertEquals(before, socketOf(e, address, mark), "the command socket after the upgrade is the one before");
