@@ -51,6 +51,9 @@ public final class CommandSocket implements AutoCloseable {
     private final EmperorLog log;
     private final Thread thread;
     private volatile boolean closed;
+    /** An in-place upgrade is about to exec: datagrams stay queued for the successor (docs/upgrade.md). */
+    private volatile boolean held;
+    private final Object gate = new Object();
 
     private CommandSocket(String address, Receiver receiver, Path unixPath, int fd, CommandDispatcher dispatcher,
             EmperorLog log) {
@@ -69,12 +72,61 @@ public final class CommandSocket implements AutoCloseable {
      * naming the address, then throws: the daemon must exit 1.
      */
     public static CommandSocket start(EmperorConfig config, EmperorCommands commands, EmperorLog log) throws IOException {
-        if (config.commandSocket() == null) {
+        return start(config, commands, log, -1);
+    }
+
+    /**
+     * As {@link #start(EmperorConfig, EmperorCommands, EmperorLog)}, serving on {@code inheritedFd}
+     * (&ge; 0: the socket handed over by an in-place upgrade, close-on-exec again; docs/upgrade.md) when
+     * it is bound on the address the configuration asks for: the datagrams sent during the exec wait in
+     * its queue and are handled now. Otherwise that fd is closed and the address bound afresh.
+     */
+    public static CommandSocket start(EmperorConfig config, EmperorCommands commands, EmperorLog log, int inheritedFd)
+            throws IOException {
+        Path base = config.chdir() != null ? config.startupCwd().resolve(config.chdir()) : config.startupCwd();
+        String address = config.commandSocket();
+        if (inheritedFd >= 0) {
+            if (address != null && boundOn(inheritedFd, address, base)) {
+                return adopt(address, address.indexOf(':') >= 0 ? null : base.resolve(address), inheritedFd,
+                        new CommandDispatcher(commands, log), log);
+            }
+            log.warn("[emperor] in-place upgrade: the command socket handed over (fd " + inheritedFd + ") is not bound on "
+                    + (address == null ? "an emperor-command-socket (the option is gone)" : address) + "; closing it");
+            UnixDatagramSocket.inherited(inheritedFd).close();
+        }
+        if (address == null) {
             return null;
         }
-        Path base = config.chdir() != null ? config.startupCwd().resolve(config.chdir()) : config.startupCwd();
-        return open(config.commandSocket(), base, config.chmodSocket(),
-                new CommandDispatcher(commands, log), log);
+        return open(address, base, config.chmodSocket(), new CommandDispatcher(commands, log), log);
+    }
+
+    /** The socket of {@code fd} is this process's one bound on {@code address} (looked up in /proc). */
+    static boolean boundOn(int fd, String address, Path base) {
+        int colon = address.lastIndexOf(':');
+        if (colon >= 0) {
+            String port = address.substring(colon + 1);
+            return port.matches("[0-9]{1,5}") && SocketFds.udpFd(Integer.parseInt(port)).orElse(-1) == fd;
+        }
+        return SocketFds.listeningFd(java.net.UnixDomainSocketAddress.of(base.resolve(address))).orElse(-1) == fd;
+    }
+
+    private static CommandSocket adopt(String address, Path unixPath, int fd, CommandDispatcher dispatcher, EmperorLog log) {
+        UnixDatagramSocket s = UnixDatagramSocket.inherited(fd);
+        Receiver r = new Receiver() {
+            @Override
+            public int receive(byte[] buf) throws IOException {
+                return s.receive(buf);
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        };
+        CommandSocket socket = new CommandSocket(address, r, unixPath, fd, dispatcher, log);
+        log.plain("*** Emperor command socket enabled on " + address + " fd: " + fd + " ***");
+        socket.thread.start();
+        return socket;
     }
 
     /** Binds {@code address} and starts the {@code command} thread; see {@link #start}. */
@@ -142,11 +194,69 @@ public final class CommandSocket implements AutoCloseable {
             if (n < 0) {
                 return;
             }
-            try {
-                dispatcher.handle(buf, n);
-            } catch (RuntimeException e) {
-                log.error("[emperor] command socket " + address + ": cannot handle a datagram: " + e);
+            synchronized (gate) {
+                if (held) {
+                    requeue(buf, n);
+                    while (held && !closed) {
+                        try {
+                            gate.wait();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    continue;
+                }
+                try {
+                    dispatcher.handle(buf, n);
+                } catch (RuntimeException e) {
+                    log.error("[emperor] command socket " + address + ": cannot handle a datagram: " + e);
+                }
             }
+        }
+    }
+
+    /**
+     * In-place upgrade, loop thread, just before the state is taken: no datagram is dispatched any
+     * more (its loop task would die with the exec); returns once a dispatch under way has ended. One
+     * received meanwhile is sent back to the socket, to wait in its queue for the successor.
+     */
+    public void hold() {
+        synchronized (gate) {
+            held = true;
+        }
+    }
+
+    /** The exec failed: this process reads commands again. */
+    public void release() {
+        synchronized (gate) {
+            held = false;
+            gate.notifyAll();
+        }
+    }
+
+    /** Puts a datagram read while held back into this socket's queue (at its end). */
+    private void requeue(byte[] buf, int n) {
+        byte[] data = java.util.Arrays.copyOf(buf, n);
+        try {
+            if (unixPath != null) {
+                UnixDatagramSocket.sendTo(unixPath.toString(), data);
+                return;
+            }
+            int colon = address.lastIndexOf(':');
+            String host = address.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            InetAddress to = host.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
+            if (to.isAnyLocalAddress()) {
+                to = InetAddress.getLoopbackAddress();
+            }
+            try (DatagramChannel ch = DatagramChannel.open()) {
+                ch.send(ByteBuffer.wrap(data), new InetSocketAddress(to, Integer.parseInt(address.substring(colon + 1))));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("[emperor] command socket " + address + ": a datagram received during the in-place upgrade is lost ("
+                    + e.getMessage() + ")");
         }
     }
 

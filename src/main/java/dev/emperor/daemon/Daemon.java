@@ -191,8 +191,10 @@ public final class Daemon {
         InPlaceUpgrade upgrade = new InPlaceUpgrade(nat, log, hooks, execTarget, env, executable(SETPRIV) != null)
                 .keepingCapabilities(trampoline.passedCaps());
         AtomicReference<StatsServer> statsRef = new AtomicReference<>();
+        AtomicReference<CommandSocket> commandRef = new AtomicReference<>();
         // the command socket's and HTTP control's
-        EmperorCommands commands = new LoopCommands(loop, () -> Upgrades.command(loop, upgrade, statsRef.get(), log,
+        EmperorCommands commands = new LoopCommands(loop, () -> Upgrades.command(loop, upgrade, statsRef.get(),
+                commandRef.get(), log,
                 () -> UpgradeProbe.check(helpers, execTarget, env, base.toString(), clocks::monotonicMs, UpgradeProbe.TIMEOUT_MS)));
         StartupTrace.mark("daemon wired");
         log.plain("*** starting uWSGI Emperor ***");
@@ -205,7 +207,9 @@ public final class Daemon {
         }
         CommandSocket commandSocket;
         try {
-            commandSocket = CommandSocket.start(config, commands, log); // null without emperor-command-socket
+            // null without emperor-command-socket; the one handed over by an in-place upgrade if any
+            commandSocket = CommandSocket.start(config, commands, log, upgrades.adoptCommand());
+            commandRef.set(commandSocket);
         } catch (IOException e) {
             if (stats != null) {
                 stats.close();

@@ -1,5 +1,6 @@
 package dev.emperor.daemon;
 
+import dev.emperor.command.CommandSocket;
 import dev.emperor.core.EmperorLog;
 import dev.emperor.core.EmperorLoop;
 import dev.emperor.internal.Native;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Upgrades {
     static final String STATS = "stats";
+    static final String COMMAND = "command";
 
     private final Native nat;
     private final EmperorLog log;
@@ -82,6 +84,25 @@ final class Upgrades {
         }
     }
 
+    /**
+     * The command socket handed over (close-on-exec again), -1 for none: the datagrams sent during
+     * the exec wait in its queue for the new process (docs/upgrade.md, "What crosses the exec").
+     */
+    int adoptCommand() {
+        int fd = incoming == null ? -1 : incoming.listener(COMMAND);
+        if (fd < 0) {
+            return -1;
+        }
+        try {
+            nat.setCloseOnExec(fd, true);
+            return fd;
+        } catch (RuntimeException e) {
+            log.warn("[emperor] in-place upgrade: the handed-over command socket fd " + fd + " is unusable (" + e.getMessage()
+                    + "); binding a new one");
+            return -1;
+        }
+    }
+
     /** Before the loop runs, on its thread: the records (or the manifest's vassals), and the gap line after the first event. */
     void resume(EmperorLoop loop) {
         if (incoming == null) {
@@ -112,8 +133,8 @@ final class Upgrades {
      * the next loop task, so that the answer leaves first. An exec that fails is logged and the
      * Emperor carries on.
      */
-    static CompletableFuture<String> command(EmperorLoop loop, InPlaceUpgrade upgrade, StatsServer stats, EmperorLog log,
-                                             java.util.function.Supplier<String> probe) {
+    static CompletableFuture<String> command(EmperorLoop loop, InPlaceUpgrade upgrade, StatsServer stats, CommandSocket commandSocket,
+                                             EmperorLog log, java.util.function.Supplier<String> probe) {
         CompletableFuture<String> answer = new CompletableFuture<>();
         loop.execute(() -> {
             String refusal = refusal(loop, upgrade);
@@ -141,10 +162,16 @@ final class Upgrades {
                         log.warn("[emperor] in-place upgrade: the stats thread did not stop accepting within 500 ms;"
                                 + " a client it accepts meanwhile may wait for its timeout");
                     }
-                    upgrade.run(loop.capture(), listeners(stats));
+                    if (commandSocket != null) {
+                        commandSocket.hold();
+                    }
+                    upgrade.run(loop.capture(), listeners(stats, commandSocket == null ? -1 : commandSocket.fd()));
                     upgrade.end(); // only reached when the exec failed
                     if (stats != null) {
                         stats.resumeAccepting(); // this process serves on
+                    }
+                    if (commandSocket != null) {
+                        commandSocket.release();
                     }
                 });
             }, "emperor-upgrade-probe");
@@ -158,10 +185,13 @@ final class Upgrades {
         return loop.inRagnarok() ? "the Emperor is shutting down" : upgrade.refusal(loop.capture());
     }
 
-    private static Map<String, Integer> listeners(StatsServer stats) {
+    private static Map<String, Integer> listeners(StatsServer stats, int commandFd) {
         Map<String, Integer> m = new HashMap<>();
         if (stats != null) {
             stats.fd().ifPresent(fd -> m.put(STATS, fd));
+        }
+        if (commandFd >= 0) {
+            m.put(COMMAND, commandFd);
         }
         return m;
     }

@@ -62,6 +62,15 @@ public final class UnixDatagramSocket implements AutoCloseable {
         return bindAddress(sockaddr(path), path);
     }
 
+    /**
+     * A datagram socket (UNIX or UDP: {@code recv} and {@code shutdown} serve both) bound by an earlier
+     * process and inherited across an in-place upgrade (docs/upgrade.md); the caller made it
+     * close-on-exec again.
+     */
+    public static UnixDatagramSocket inherited(int fd) {
+        return new UnixDatagramSocket(fd);
+    }
+
     /** Binds a path, or an abstract name written {@code @name} as in {@code $NOTIFY_SOCKET}. */
     public static UnixDatagramSocket bindName(String name) throws IOException {
         return bindAddress(address(name), name);

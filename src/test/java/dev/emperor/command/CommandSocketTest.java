@@ -194,4 +194,34 @@ class CommandSocketTest {
             Await.until("not found line", () -> logs.has("[uwsgi-emperor] ERROR: unable to find vassal \"next.ini\""));
         }
     }
+
+    @Test
+    void heldForAnUpgradeADatagramWaitsInTheSocketUntilReleased() throws Exception {
+        int port = freeUdpPort();
+        Path path = dir.resolve("held.sock");
+        try (CommandSocket udp = open("127.0.0.1:" + port, null); CommandSocket unix = open(path.toString(), null)) {
+            udp.hold();
+            unix.hold();
+            sendUdp(port, Datagrams.of("cmd", "log", "msg", "held udp"));
+            UnixDatagramSocket.sendTo(path.toString(), Datagrams.of("cmd", "log", "msg", "held unix"));
+            // read while held: sent back to the socket, not handed to the loop (whose task would die with the exec)
+            assertEquals(null, target.messages.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS), "dispatched while held");
+            udp.release();
+            unix.release();
+            java.util.Set<String> got = new java.util.HashSet<>(java.util.List.of(target.nextMessage(), target.nextMessage()));
+            assertEquals(java.util.Set.of("held udp", "held unix"), got);
+        }
+    }
+
+    @Test
+    void anInheritedSocketIsUsedOnlyWhenBoundOnTheConfiguredAddress() throws Exception {
+        Path path = dir.resolve("mine.sock");
+        int port = freeUdpPort();
+        try (CommandSocket unix = open(path.toString(), null); CommandSocket udp = open("127.0.0.1:" + port, null)) {
+            assertTrue(CommandSocket.boundOn(unix.fd(), "mine.sock", dir));
+            assertFalse(CommandSocket.boundOn(unix.fd(), "other.sock", dir));
+            assertTrue(CommandSocket.boundOn(udp.fd(), "127.0.0.1:" + port, dir));
+            assertFalse(CommandSocket.boundOn(unix.fd(), "127.0.0.1:" + port, dir));
+        }
+    }
 }
