@@ -74,6 +74,7 @@ import java.util.Map;
  * @param origins              where each option was last set ("emperor VALUE" for each monitor), for start-up errors
  * @param broodlord            {@code emperor-broodlord}: how many zerg instances may run at once, 0 = broodlord off
  * @param hooks                every hook option (docs/hooks.md)
+ * @param noPdeathsig          this daemon's {@code emperor-no-pdeathsig}: vassals get no parent-death signal (docs/upgrade.md)
  */
 public record EmperorConfig(
         List<String> monitors,
@@ -140,7 +141,8 @@ public record EmperorConfig(
         String triggerSocket,
         Map<String, Origin> origins,
         int broodlord,
-        HookConfig hooks) {
+        HookConfig hooks,
+        boolean noPdeathsig) {
 
     public EmperorConfig {
         hooks = hooks == null ? HookConfig.NONE : hooks;

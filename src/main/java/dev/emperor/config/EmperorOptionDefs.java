@@ -120,6 +120,8 @@ final class EmperorOptionDefs {
                 // still ignored as before, "plain" and "json" are ours (docs/logging.md)
                 on("log-format", STRING, "this daemon: plain (uWSGI's lines, default) or json (one JSON object per line)"),
                 on("emperor-vassal-logs", STRING, "this daemon: each vassal's stdout/stderr go to DIR/NAME.log (O_APPEND)"),
+                on("emperor-no-pdeathsig", BOOL, "this daemon: vassals without uWSGI's parent-death signal (they end on"
+                        + " their pipe's EOF instead); in-place upgrades are then never refused"),
                 on("emperor-pg-channel", STRING, "this daemon: pg:// monitors LISTEN on this channel and rescan at each NOTIFY"),
                 on("emperor-subreaper", BOOL, "2.1: become a child subreaper (refuse to start without it)"),
                 on("emperor-collect-attribute", LIST, "2.1: attribute keys read from the [emperor] section of .ini vassals",

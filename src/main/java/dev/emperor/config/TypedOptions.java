@@ -223,6 +223,7 @@ final class TypedOptions {
                 strings.get("emperor-trigger-socket"),
                 Map.copyOf(origins),
                 integer("emperor-broodlord", 0),
-                HookConfig.of(lists, strings.get("vassals-start-hook"), strings.get("vassals-stop-hook")));
+                HookConfig.of(lists, strings.get("vassals-start-hook"), strings.get("vassals-stop-hook")),
+                bool("emperor-no-pdeathsig"));
     }
 }

@@ -188,7 +188,8 @@ public final class Daemon {
         }, log);
 
         scannerLink.attach(scanner);
-        InPlaceUpgrade upgrade = new InPlaceUpgrade(nat, log, hooks, execTarget, env, executable(SETPRIV) != null)
+        InPlaceUpgrade upgrade = new InPlaceUpgrade(nat, log, hooks, execTarget, env, trampoline.parentDeathSignal())
+                .inheritedParentDeath(!"0".equals(System.getenv(InPlaceUpgrade.PDEATHSIG_ENV)))
                 .keepingCapabilities(trampoline.passedCaps());
         AtomicReference<StatsServer> statsRef = new AtomicReference<>();
         AtomicReference<CommandSocket> commandRef = new AtomicReference<>();

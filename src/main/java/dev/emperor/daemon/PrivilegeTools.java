@@ -96,7 +96,8 @@ final class PrivilegeTools {
             log.plain("[emperor] the vassals' trampoline gets capabilities " + String.join(",", Capabilities.names(passed))
                     + "; setpriv clears them before uWSGI runs");
         }
-        return new Trampoline(setpriv, unshare, config.tyrant(), config.tyrantInitgroups(), config.caps(),
+        Trampoline t = new Trampoline(setpriv, unshare, config.tyrant(), config.tyrantInitgroups(), config.caps(),
                 config.namespaces()).passingCaps(passed);
+        return config.noPdeathsig() ? t.withoutParentDeathSignal() : t;
     }
 }

@@ -40,6 +40,7 @@ public final class Trampoline {
     private final List<String> namespaces;
     private long passedCaps;
     private ExecChainHooks hooks = ExecChainHooks.NONE;
+    private boolean parentDeath = true;
 
     /**
      * @param setpriv    absolute path of setpriv, null when not installed (then only a plain exec is possible)
@@ -83,6 +84,22 @@ public final class Trampoline {
         return passedCaps;
     }
 
+    /**
+     * {@code emperor-no-pdeathsig}: no {@code --pdeathsig KILL} anywhere in the chain. A parent-death
+     * signal is tied to the thread that spawned the vassal, which an in-place upgrade's second exec
+     * ends (docs/upgrade.md, "Parent-death signals and generations"); without it, a vassal of a dead
+     * Emperor ends on its pipe's EOF, and systemd's cgroup takes the rest.
+     */
+    public Trampoline withoutParentDeathSignal() {
+        this.parentDeath = false;
+        return this;
+    }
+
+    /** True when vassals get SIGKILL as their parent-death signal (uWSGI's default). */
+    public boolean parentDeathSignal() {
+        return parentDeath && setpriv != null;
+    }
+
     /** Hook programs composed into every chain (docs/hooks.md, "In the vassal's exec chain"). */
     public Trampoline hooks(ExecChainHooks hooks) {
         this.hooks = hooks;
@@ -102,7 +119,7 @@ public final class Trampoline {
         }
         if (!namespaces.isEmpty()) {
             boolean pid = namespaces.contains("pid");
-            if (pid && setpriv != null) {
+            if (pid && setpriv != null && parentDeath) {
                 // with a pid namespace unshare stays as the Emperor's child (the vassal is its child, pid 1
                 // of the new namespace): unshare itself must die with the Emperor
                 out.add(setpriv);
@@ -166,8 +183,10 @@ public final class Trampoline {
                 out.add("--ambient-caps");
                 out.add("-all");
             }
-            out.add("--pdeathsig");
-            out.add("KILL");
+            if (parentDeath) {
+                out.add("--pdeathsig");
+                out.add("KILL");
+            }
             out.add("--");
         }
         if (spec != null) {

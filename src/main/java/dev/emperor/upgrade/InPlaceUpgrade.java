@@ -25,6 +25,8 @@ public final class InPlaceUpgrade {
     public static final String FDS_ENV = "EMPEROR_UPGRADE_FDS";
     /** In-place upgrades so far, this one included: the count survives a document that cannot be read. */
     public static final String COUNT_ENV = "EMPEROR_UPGRADE_COUNT";
+    /** 1 when the vassals handed over were spawned with a parent-death signal, 0 when not (emperor-no-pdeathsig). */
+    public static final String PDEATHSIG_ENV = "EMPEROR_UPGRADE_PDEATHSIG";
     /**
      * Test only (UpgradeIT's corrupt-document case, docs/upgrade.md "Testing the failure path"): when set
      * in the old process's environment, the document it writes is cut in half, so that the successor
@@ -38,6 +40,8 @@ public final class InPlaceUpgrade {
     private final ExecTarget target;
     private final Map<String, String> environment;
     private final boolean parentDeathArmed;
+    /** The vassals handed to this process carry a parent-death signal (their spawner's setting). */
+    private boolean inheritedArmed = true;
     private long keptCaps;
     private final java.util.concurrent.atomic.AtomicBoolean underWay = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -74,6 +78,15 @@ public final class InPlaceUpgrade {
     /** The upgrade under way ended without an exec. */
     public void end() {
         underWay.set(false);
+    }
+
+    /**
+     * What the process that handed its vassals to this one spawned them with ({@link #PDEATHSIG_ENV};
+     * unknown counts as armed): a vassal's signal is its spawner's setting, not this process's config.
+     */
+    public InPlaceUpgrade inheritedParentDeath(boolean armed) {
+        this.inheritedArmed = armed;
+        return this;
     }
 
     /** Why an upgrade of the state {@code image} would not be tried, or null. */
@@ -128,6 +141,7 @@ public final class InPlaceUpgrade {
         env.put(STATE_ENV, Integer.toString(memfd));
         env.put(FDS_ENV, StateCapture.manifest(h));
         env.put(COUNT_ENV, Long.toString(h.upgrades()));
+        env.put(PDEATHSIG_ENV, parentDeathArmed ? "1" : "0");
         List<String> envp = new ArrayList<>(env.size());
         env.forEach((k, v) -> envp.add(k + "=" + v));
         log.plain("*** in-place upgrade: exec " + String.join(" ", target.argv()) + " (" + h.vassals().size()
@@ -158,7 +172,7 @@ public final class InPlaceUpgrade {
      * "Replacing the JVM in place", proved by ExecTrapsTest). Refused rather than an outage.
      */
     private String parentDeathRefusal(LoopImage image) {
-        if (!parentDeathArmed) {
+        if (!inheritedArmed) {
             return null;
         }
         List<String> doomed = new ArrayList<>();
@@ -173,7 +187,8 @@ public final class InPlaceUpgrade {
         return doomed.size() + " vassal(s) still run the process handed over by the previous upgrade ("
                 + String.join(", ", doomed.subList(0, Math.min(5, doomed.size()))) + (doomed.size() > 5 ? ", ..." : "")
                 + "): their parent-death signal is tied to a thread this exec would end, so they would be killed;"
-                + " respawn them (stop + start) or restart the Emperor, then upgrade";
+                + " respawn them (stop + start) or restart the Emperor, then upgrade (with emperor-no-pdeathsig vassals"
+                + " carry no such signal and no upgrade is refused)";
     }
 
     private String failed(String why, List<Integer> cleared, int memfd) {
@@ -198,6 +213,7 @@ public final class InPlaceUpgrade {
         m.remove(STATE_ENV);
         m.remove(FDS_ENV);
         m.remove(COUNT_ENV);
+        m.remove(PDEATHSIG_ENV);
         return m;
     }
 }

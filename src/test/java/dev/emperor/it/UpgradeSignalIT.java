@@ -53,4 +53,34 @@ class UpgradeSignalIT {
             assertEquals(0, e.awaitExit(Duration.ofSeconds(30)));
         }
     }
+
+    /**
+     * With emperor-no-pdeathsig (the Debian package's emperor.ini) vassals carry no parent-death signal, so a
+     * vassal handed over by one upgrade survives the next (docs/upgrade.md, "Parent-death signals and
+     * generations"): three upgrades in a row, the same master throughout.
+     */
+    @Test
+    void withoutParentDeathSignalsEveryUpgradeIsTaken() throws Exception {
+        Assumptions.assumeTrue(Impl.current() == Impl.OURS, "in-place upgrade is ours");
+        int port = Ports.free();
+        try (TempEmperor e = TempEmperor.prepare("upgrade-no-pdeathsig").viaLauncher()
+                .option("emperor-no-pdeathsig", "true").build()) {
+            Vassals.python("np", port).writeTo(e);
+            e.start();
+            e.awaitAnswer(port, "np", TempEmperor.SHORT);
+            long master = e.awaitVassal("np.ini", TempEmperor.SHORT, "accepting", Stats.Vassal::accepting).pid();
+            for (int round = 1; round <= 3; round++) {
+                int mark = e.log().mark();
+                assertEquals(0, TempEmperor.kill(Integer.toString(SIGUPGRADE), e.pid()));
+                e.awaitLog(mark, "\\*\\*\\* in-place upgrade from .+ done: gap \\S+ ms, 1 vassals resumed \\*\\*\\*",
+                        Duration.ofSeconds(60));
+                final int n = round;
+                Stats s = e.awaitStats(TempEmperor.SHORT, "upgrades == " + n, x -> x.root().num("upgrades") == n);
+                assertEquals(master, s.vassal("np.ini").orElseThrow().pid(), "round " + round + ": the vassal keeps its master");
+                e.awaitAnswer(port, "np", TempEmperor.SHORT);
+            }
+            e.signal("TERM");
+            assertEquals(0, e.awaitExit(Duration.ofSeconds(30)));
+        }
+    }
 }

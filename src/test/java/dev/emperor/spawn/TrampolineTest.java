@@ -25,6 +25,21 @@ class TrampolineTest {
     }
 
     @Test
+    void withoutParentDeathSignalNoStepCarriesIt() {
+        Trampoline plain = new Trampoline("/sp", null, false, false, List.of(), List.of()).withoutParentDeathSignal();
+        assertEquals(List.of("/sp", "--", "/usr/bin/uwsgi", "--ini", "a.ini"), plain.argv(UWSGI, 1001, 1002));
+        assertEquals(false, plain.parentDeathSignal());
+        Trampoline tyrant = new Trampoline("/sp", "/us", true, false, List.of(), List.of("pid", "mount")).withoutParentDeathSignal();
+        List<String> argv = tyrant.argv(UWSGI, 7, 8);
+        assertEquals(false, argv.contains("--pdeathsig"), argv.toString());
+        assertEquals("/us", argv.get(0), "no setpriv step before unshare either: " + argv);
+        assertEquals(List.of("/sp", "--regid", "8", "--reuid", "7", "--clear-groups", "--"),
+                argv.subList(argv.indexOf("/sp"), argv.indexOf("/sp") + 7));
+        assertEquals(true, new Trampoline("/sp", null, false, false, List.of(), List.of()).parentDeathSignal());
+        assertEquals(false, new Trampoline(null, null, false, false, List.of(), List.of()).parentDeathSignal(), "no setpriv");
+    }
+
+    @Test
     void tyrantDropsToTheOwnerWithoutGroupsAndKeepsThePdeathsig() {
         Trampoline t = new Trampoline("/sp", null, true, false, List.of(), List.of());
         assertEquals(List.of("/sp", "--regid", "1002", "--reuid", "1001", "--clear-groups", "--pdeathsig", "KILL", "--",

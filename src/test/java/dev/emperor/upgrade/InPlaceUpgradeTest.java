@@ -1,6 +1,7 @@
 package dev.emperor.upgrade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,8 +120,12 @@ class InPlaceUpgradeTest {
         assertTrue(nat.steps.isEmpty(), "nothing done: " + nat.steps);
         assertTrue(hooks.isEmpty());
         assertNull(armed.refusal(image(false)));
-        InPlaceUpgrade unarmed = new InPlaceUpgrade(nat, EmperorLog.standard(), recording, target, Map.of(), false);
-        assertNull(unarmed.refusal(image(true)), "without setpriv no vassal carries the signal");
+        InPlaceUpgrade unarmed = new InPlaceUpgrade(nat, EmperorLog.standard(), recording, target, Map.of(), false)
+                .inheritedParentDeath(false);
+        assertNull(unarmed.refusal(image(true)), "vassals spawned without the signal (no setpriv, emperor-no-pdeathsig)");
+        InPlaceUpgrade turnedOff = new InPlaceUpgrade(nat, EmperorLog.standard(), recording, target, Map.of(), false);
+        assertNotNull(turnedOff.refusal(image(true)),
+                "emperor-no-pdeathsig set since: the handed-over vassals still carry their spawner's signal");
     }
 
     @Test
