@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -82,5 +83,51 @@ class UpgradeSignalIT {
             e.signal("TERM");
             assertEquals(0, e.awaitExit(Duration.ofSeconds(30)));
         }
+    }
+
+    /**
+     * "A vassal mid-reload finishes as if nothing happened" (issue #15): the app takes 8 s to import, the
+     * touch's reload is under way when the upgrade execs, and the vassal's ready/accepting bytes reach the
+     * new process, which counts the reload (same master, respawns 1).
+     */
+    @Test
+    void aReloadUnderWayFinishesAfterTheUpgrade() throws Exception {
+        Assumptions.assumeTrue(Impl.current() == Impl.OURS, "in-place upgrade is ours");
+        int port = Ports.free();
+        try (TempEmperor e = TempEmperor.prepare("upgrade-mid-reload").viaLauncher().build()) {
+            Vassals.python("slow", port).writeTo(e);
+            Vassals.writeAtomically(e.appsDir().resolve("slow.py"), "import time\ntime.sleep(8)\n" + Vassals.app("slow"));
+            e.start();
+            e.awaitAnswer(port, "slow", Duration.ofSeconds(60));
+            long master = e.awaitVassal("slow.ini", Duration.ofSeconds(30), "accepting", Stats.Vassal::accepting).pid();
+
+            int mark = e.log().mark();
+            Files.setLastModifiedTime(e.vassalsDir().resolve("slow.ini"),
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            e.awaitLog(mark, "\\[emperor\\] reload the uwsgi instance slow\\.ini", TempEmperor.SHORT);
+            assertEquals(0, TempEmperor.kill(Integer.toString(SIGUPGRADE), e.pid()));
+            e.awaitLog(mark, "\\*\\*\\* in-place upgrade from .+ done: gap \\S+ ms, 1 vassals resumed \\*\\*\\*",
+                    Duration.ofSeconds(60));
+            Stats.Vassal after = e.awaitVassal("slow.ini", Duration.ofSeconds(60), "accepting again after its reload",
+                    v -> v.accepting() && v.respawns() == 1);
+            assertEquals(master, after.pid(), "the reload kept its master");
+            List<String> lines = e.log().lines(mark);
+            int done = indexOf(lines, "in-place upgrade from");
+            int ready = indexOf(lines, "WSGI app 0 (mountpoint='') ready");
+            assertTrue(done >= 0 && ready > done, "the reload was still under way at the upgrade: done at line " + done
+                    + ", the app ready again at line " + ready + "\n" + String.join("\n", lines));
+            e.awaitAnswer(port, "slow", TempEmperor.SHORT);
+            e.signal("TERM");
+            assertEquals(0, e.awaitExit(Duration.ofSeconds(30)));
+        }
+    }
+
+    static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
