@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Where the loop's events meet the Emperor-side hooks (docs/hooks.md, "In the Emperor"): a spawned
- * vassal queues the as-emperor hooks, a reaped one its {@code vassals-stop-hook}. Both calls only
+ * vassal queues the as-emperor hooks, a reaped one its {@code vassals-stop-hook}, an on-demand one
+ * going to sleep (or changed while asleep) master's on-demand hooks. Both calls only
  * queue work for {@link EmperorHookRunner}'s thread; Ragnarok waits for that work while it is busy.
  */
 final class HookEvents implements LoopHooks, EmperorLoop.VassalStarter {
@@ -42,6 +43,11 @@ final class HookEvents implements LoopHooks, EmperorLoop.VassalStarter {
     @Override
     public void vassalEnded(String name, Path cwd) {
         runner.vassalEnded(name, cwd);
+    }
+
+    @Override
+    public boolean onDemandHook(String name, Path cwd, boolean configChanged, java.util.function.Consumer<Boolean> done) {
+        return runner.onDemand(name, cwd, configChanged, done);
     }
 
     @Override
