@@ -60,10 +60,15 @@ final class HookEvents implements LoopHooks, EmperorLoop.VassalStarter {
         stopping = true;
     }
 
-    /** Only Ragnarok waits for hooks; otherwise the loop has no reason to look at them. */
+    /**
+     * Only Ragnarok waits for hooks; otherwise the loop has no reason to look at them. During Ragnarok
+     * the loop looks every BUSY_POLL_MS whether or not a hook runs right now: the last hook may end
+     * between Ragnarok's look at {@code busy()} and this one, and the loop, never woken by its end,
+     * would then sleep until reload-mercy.
+     */
     @Override
     public long millisUntilDue() {
-        return stopping && runner.busy() ? BUSY_POLL_MS : -1;
+        return stopping ? BUSY_POLL_MS : -1;
     }
 
     /** The Emperor's own environment after {@code env}/{@code unenv}, as uWSGI's hooks inherit it. */
