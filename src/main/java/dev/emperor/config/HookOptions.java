@@ -9,10 +9,10 @@ import java.util.Map;
  * when the hook runs; the options this daemon refuses say why.
  */
 final class HookOptions {
-    /** Options refused with their reason (2.0.21's dlsym calls, master's on-demand and setns hooks). */
+    /** Options refused with their reason (2.0.21's dlsym calls, master's setns hook). */
     private static final java.util.Set<String> REFUSED = java.util.Set.of("call-as-emperor", "call-as-emperor1",
             "call-as-emperor2", "call-as-emperor4", "call-as-vassal", "call-as-vassal1", "call-as-vassal3",
-            "hook-as-on-demand-vassal", "hook-as-on-config-vassal", "hook-as-emperor-setns");
+            "hook-as-emperor-setns");
 
     private HookOptions() {
     }

@@ -11,9 +11,6 @@ public final class RefusalReasons {
     /** 2.0.21's dlsym hooks (docs/hooks.md). */
     static final String DLSYM = "it calls a C function found with dlsym() inside the uWSGI process;"
             + " this daemon is not a C process and has no such symbols (use exec-as-emperor / exec-as-vassal)";
-    private static final String ON_DEMAND = "it runs in the Emperor when an on-demand vassal %s, and"
-            + " its failure %s the vassal; this daemon runs Emperor hooks off its loop and cannot yet turn a hook's"
-            + " failure into that";
 
     private static final Map<String, String> REASONS = Map.ofEntries(
             Map.entry("fork-socket", "it makes a uWSGI instance a fork server, a vassal's role (the base vassal of"
@@ -23,8 +20,6 @@ public final class RefusalReasons {
             Map.entry("call-as-emperor", DLSYM), Map.entry("call-as-emperor1", DLSYM), Map.entry("call-as-emperor2", DLSYM),
             Map.entry("call-as-emperor4", DLSYM), Map.entry("call-as-vassal", DLSYM), Map.entry("call-as-vassal1", DLSYM),
             Map.entry("call-as-vassal3", DLSYM),
-            Map.entry("hook-as-on-demand-vassal", String.format(ON_DEMAND, "goes to sleep", "removes")),
-            Map.entry("hook-as-on-config-vassal", String.format(ON_DEMAND, "sleeping has its config changed", "curses")),
             Map.entry("hook-as-emperor-setns", "the vassal enters its namespaces in its own exec chain after the spawn"
                     + " returned, so the Emperor has no moment at which it could join them reliably"));
 

@@ -125,4 +125,14 @@ public interface Effects {
 
     /** Closes v's listening socket (if open); a UNIX socket file is unlinked only if it is still the one we bound. */
     void closeOnDemand(Vassal v);
+
+    /**
+     * Queues master's {@code hook-as-on-demand-vassal} ({@code configChanged} false: v goes to sleep) or
+     * {@code hook-as-on-config-vassal} (v's config changed while asleep) off the loop: false when there is
+     * none to run. Its outcome comes back as {@link Lifecycle#onDemandHookDone} for the sleep
+     * ({@code v.sleeps}) it was queued in (docs/hooks.md, "On-demand hooks").
+     */
+    default boolean onDemandHook(Vassal v, boolean configChanged) {
+        return false;
+    }
 }

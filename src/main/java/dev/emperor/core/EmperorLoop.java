@@ -79,7 +79,8 @@ public final class EmperorLoop {
         this.fds = new FdHandlers(poller);
         this.trouble = new ResourceTrouble(nat, log);
         this.adoptions = new Adoptions(nat, fds, byPid, settings.parentCheckMs());
-        LoopEffects effects = new LoopEffects(parts, settings, fds, trouble, spawnQueue, adoptions, table, byPid);
+        LoopEffects effects = new LoopEffects(parts, settings, fds, trouble, spawnQueue, adoptions, table, byPid,
+                this::onDemandHookDone);
         this.lifecycle = new Lifecycle(effects, blacklist, log, settings.lifecycle());
         this.guard = new LoopGuard(log, lifecycle);
         this.scanDiff = new ScanDiff(lifecycle, log, settings.waitsForCommand(), guard, trouble);
@@ -93,6 +94,16 @@ public final class EmperorLoop {
         fds.handle(FdHandlers.Kind.FORK_SERVER_SESSION, new SessionReplies(adoptions, lifecycle, poller));
         this.resumption = new Resumption(table, byPid, fds, blacklist, effects, trouble, clocks, log, nat, lifecycle);
         publisher.publish(0);
+    }
+
+    /** Thread-safe: an on-demand hook ended (docs/hooks.md); a record forgotten meanwhile is not told. */
+    private void onDemandHookDone(Vassal v, long sleep, boolean configChanged, boolean ok) {
+        execute(() -> {
+            if (table.get(v.name) == v) {
+                long now = clocks.monotonicMs();
+                guard.run("on-demand hook outcome", v, now, () -> lifecycle.onDemandHookDone(v, sleep, configChanged, ok, now));
+            }
+        });
     }
 
     /** Loop thread only: the state handed to the next process by an in-place upgrade (docs/upgrade.md). */

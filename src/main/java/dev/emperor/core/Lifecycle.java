@@ -99,6 +99,22 @@ public final class Lifecycle {
         }
     }
 
+    /**
+     * Master's hook-as-on-demand-vassal or hook-as-on-config-vassal ended off the loop ({@code ok}: every
+     * line succeeded); {@code sleep}: the {@code v.sleeps} it was queued in. Only the same sleep hears it:
+     * a vassal that woke, stopped or slept again since has left the sleep the hook was about.
+     */
+    public void onDemandHookDone(Vassal v, long sleep, boolean configChanged, boolean ok, long now) {
+        switch (v.state) {
+            case ON_DEMAND -> {
+                if (v.sleeps == sleep) {
+                    verbs.carryOut(v, onDemand.hookDone(v, configChanged, ok), now, now);
+                }
+            }
+            case THROTTLED, ADOPTING, WAITING_FOR_BASE, RUNNING, STOPPING, CURSED, SUSPENDED, EXILED, REFUSED -> { }
+        }
+    }
+
     public void fileSeen(Vassal v, VassalSource f, long now) {
         VassalSource before = v.file;
         v.file = f;

@@ -26,6 +26,13 @@ final class LoopEffects implements Effects {
     private final Map<Integer, Vassal> byPid;
     private final int onDemandBacklog;
     private final Adoptions adoptions;
+    private final LoopHooks hooks;
+    private final HookAnswers answers;
+
+    /** Where the outcome of an on-demand hook goes: back onto the loop (EmperorLoop). Any thread. */
+    interface HookAnswers {
+        void done(Vassal v, long sleep, boolean configChanged, boolean ok);
+    }
 
     // LoopStats: starts of forgotten records are kept here; the live ones are summed at publish
     long retiredSpawns;
@@ -36,7 +43,7 @@ final class LoopEffects implements Effects {
     long upgrades;
 
     LoopEffects(LoopParts parts, LoopSettings settings, FdHandlers fds, ResourceTrouble trouble, SpawnQueue spawnQueue,
-                Adoptions adoptions, Map<String, Vassal> table, Map<Integer, Vassal> byPid) {
+                Adoptions adoptions, Map<String, Vassal> table, Map<Integer, Vassal> byPid, HookAnswers answers) {
         this.nat = parts.nat();
         this.fds = fds;
         this.starter = parts.starter();
@@ -49,6 +56,14 @@ final class LoopEffects implements Effects {
         this.byPid = byPid;
         this.onDemandBacklog = settings.onDemandBacklog();
         this.adoptions = adoptions;
+        this.hooks = parts.hooks();
+        this.answers = answers;
+    }
+
+    @Override
+    public boolean onDemandHook(Vassal v, boolean configChanged) {
+        long sleep = v.sleeps;
+        return hooks.onDemandHook(v.name, v.file.cwd(), configChanged, ok -> answers.done(v, sleep, configChanged, ok));
     }
 
     @Override

@@ -44,6 +44,15 @@ public interface LoopHooks {
     default void vassalEnded(String name, Path cwd) {
     }
 
+    /**
+     * Master's {@code hook-as-on-demand-vassal} / {@code hook-as-on-config-vassal} for a vassal going to
+     * sleep or changed while asleep (docs/hooks.md, "On-demand hooks"): true when a list was queued;
+     * {@code done} then gets whether it succeeded, on another thread.
+     */
+    default boolean onDemandHook(String name, Path cwd, boolean configChanged, java.util.function.Consumer<Boolean> done) {
+        return false;
+    }
+
     /** Work of the hooks still running: Ragnarok waits for it (at most reload-mercy and 5 s more). */
     default boolean busy() {
         return false;
@@ -93,6 +102,11 @@ public interface LoopHooks {
             public void vassalEnded(String name, Path cwd) {
                 first.vassalEnded(name, cwd);
                 second.vassalEnded(name, cwd);
+            }
+
+            @Override
+            public boolean onDemandHook(String name, Path cwd, boolean configChanged, java.util.function.Consumer<Boolean> done) {
+                return first.onDemandHook(name, cwd, configChanged, done) || second.onDemandHook(name, cwd, configChanged, done);
             }
 
             @Override

@@ -106,6 +106,8 @@ final class Transitions {
 
     /** Asleep on its bound on-demand socket, nothing running. */
     void asleep(Vassal v) {
+        v.sleeps++;
+        v.sleepHooks = 0;
         v.pid = -1;
         v.state = VassalState.ON_DEMAND;
         v.stopReason = StopReason.NONE;

@@ -59,8 +59,12 @@ public final class Vassal {
     String socketName;
     /** The Emperor's listening socket for it, -1 when not bound; stays open while the vassal runs. */
     int listenFd = -1;
-    /** The listening socket is in the poller (only while ON_DEMAND). */
+    /** The listening socket is in the poller (only while ON_DEMAND, and not while an on-demand hook runs). */
     boolean listenWatched;
+    /** How many times it went to sleep on its socket: an on-demand hook's outcome counts only for its own sleep. */
+    long sleeps;
+    /** On-demand hooks of this sleep still running: the socket is watched once none is (docs/hooks.md). */
+    int sleepHooks;
     /** (dev, inode) of the UNIX socket file we bound, to unlink it at removal only if it is still ours. */
     Object listenFileKey;
     /** Broodlord: the name of the vassal this zerg instance reinforces, null for a vassal of its own. */

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Where the loop's events meet the Emperor-side hooks (docs/hooks.md, "In the Emperor"): a spawned
- * vassal queues the as-emperor hooks, a reaped one its {@code vassals-stop-hook}. Both calls only
+ * vassal queues the as-emperor hooks, a reaped one its {@code vassals-stop-hook}, an on-demand one
+ * going to sleep (or changed while asleep) master's on-demand hooks. Both calls only
  * queue work for {@link EmperorHookRunner}'s thread; Ragnarok waits for that work while it is busy.
  */
 final class HookEvents implements LoopHooks, EmperorLoop.VassalStarter {
@@ -45,6 +46,11 @@ final class HookEvents implements LoopHooks, EmperorLoop.VassalStarter {
     }
 
     @Override
+    public boolean onDemandHook(String name, Path cwd, boolean configChanged, java.util.function.Consumer<Boolean> done) {
+        return runner.onDemand(name, cwd, configChanged, done);
+    }
+
+    @Override
     public boolean busy() {
         return runner.busy();
     }
@@ -54,10 +60,15 @@ final class HookEvents implements LoopHooks, EmperorLoop.VassalStarter {
         stopping = true;
     }
 
-    /** Only Ragnarok waits for hooks; otherwise the loop has no reason to look at them. */
+    /**
+     * Only Ragnarok waits for hooks; otherwise the loop has no reason to look at them. During Ragnarok
+     * the loop looks every BUSY_POLL_MS whether or not a hook runs right now: the last hook may end
+     * between Ragnarok's look at {@code busy()} and this one, and the loop, never woken by its end,
+     * would then sleep until reload-mercy.
+     */
     @Override
     public long millisUntilDue() {
-        return stopping && runner.busy() ? BUSY_POLL_MS : -1;
+        return stopping ? BUSY_POLL_MS : -1;
     }
 
     /** The Emperor's own environment after {@code env}/{@code unenv}, as uWSGI's hooks inherit it. */

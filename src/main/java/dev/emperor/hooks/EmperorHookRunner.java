@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -83,26 +85,57 @@ public final class EmperorHookRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Master's {@code hook-as-on-demand-vassal} ({@code configChanged} false) or
+     * {@code hook-as-on-config-vassal} for vassal {@code name}, queued: false when that list is empty.
+     * {@code done} gets true when every line succeeded, on this runner's thread; it is not called when
+     * the Emperor shuts down before the list ran.
+     */
+    public boolean onDemand(String name, Path vassalCwd, boolean configChanged, Consumer<Boolean> done) {
+        List<HookStep> steps = config.onDemandSteps(name, configChanged);
+        if (steps.isEmpty()) {
+            return false;
+        }
+        submit((configChanged ? "hook-as-on-config-vassal" : "hook-as-on-demand-vassal") + " of " + name, steps,
+                vassalCwd == null ? cwd : vassalCwd.toAbsolutePath(), status -> done.accept(status == 0));
+        return true;
+    }
+
     /** Hook lists queued or running. */
     public boolean busy() {
         return pending.get() > 0;
     }
 
     private void submit(String what, List<HookStep> steps, Path dir) {
+        submit(what, steps, dir, status -> { });
+    }
+
+    /** {@code after} gets the list's status (-1: not run, killed, or the runner threw). */
+    private void submit(String what, List<HookStep> steps, Path dir, IntConsumer after) {
         pending.incrementAndGet();
         try {
             worker.execute(() -> {
+                int status = -1;
                 try {
-                    run(what, steps, dir);
+                    status = run(what, steps, dir);
                 } catch (RuntimeException e) {
                     log.error("[emperor] " + what + " failed: " + e);
                 } finally {
+                    tell(what, after, status);
                     pending.decrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {
             pending.decrementAndGet();
             log.warn("[emperor] " + what + " not run: the Emperor is shutting down");
+        }
+    }
+
+    private void tell(String what, IntConsumer after, int status) {
+        try {
+            after.accept(status);
+        } catch (RuntimeException e) {
+            log.error("[emperor] " + what + ": its outcome could not be handed to the loop: " + e);
         }
     }
 

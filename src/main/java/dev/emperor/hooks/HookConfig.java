@@ -24,18 +24,21 @@ import java.util.Set;
  * @param execAsVassal        {@code exec-as-vassal} (fatal)
  * @param emperorBeforeVassal master's {@code hook-as-emperor-before-vassal} (a failure aborts the start)
  * @param vassalBeforeDrop    master's {@code hook-as-vassal-before-drop} (fatal)
+ * @param onDemandVassal      master's {@code hook-as-on-demand-vassal} (every line runs; a failure removes the vassal)
+ * @param onConfigVassal      master's {@code hook-as-on-config-vassal} (every line runs; a failure curses the vassal)
  */
 public record HookConfig(String startHook, String stopHook, List<String> emperorStart, List<String> asEmperor,
                          List<String> mountAsEmperor, List<String> umountAsEmperor, List<String> execAsEmperor,
                          List<String> asVassal, List<String> mountAsVassal, List<String> umountAsVassal,
-                         List<String> execAsVassal, List<String> emperorBeforeVassal, List<String> vassalBeforeDrop) {
+                         List<String> execAsVassal, List<String> emperorBeforeVassal, List<String> vassalBeforeDrop,
+                         List<String> onDemandVassal, List<String> onConfigVassal) {
 
     public static final HookConfig NONE = new HookConfig(null, null, List.of(), List.of(), List.of(), List.of(), List.of(),
             List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
     /** Options whose values are {@code action:args} lines. */
     public static final Set<String> HOOK_LISTS = Set.of("hook-emperor-start", "hook-as-emperor", "hook-as-vassal",
-            "hook-as-emperor-before-vassal", "hook-as-vassal-before-drop");
+            "hook-as-emperor-before-vassal", "hook-as-vassal-before-drop", "hook-as-on-demand-vassal", "hook-as-on-config-vassal");
 
     public HookConfig {
         emperorStart = List.copyOf(emperorStart);
@@ -49,6 +52,17 @@ public record HookConfig(String startHook, String stopHook, List<String> emperor
         execAsVassal = List.copyOf(execAsVassal);
         emperorBeforeVassal = List.copyOf(emperorBeforeVassal);
         vassalBeforeDrop = List.copyOf(vassalBeforeDrop);
+        onDemandVassal = List.copyOf(onDemandVassal);
+        onConfigVassal = List.copyOf(onConfigVassal);
+    }
+
+    /** Without master's on-demand hooks. */
+    public HookConfig(String startHook, String stopHook, List<String> emperorStart, List<String> asEmperor,
+                      List<String> mountAsEmperor, List<String> umountAsEmperor, List<String> execAsEmperor,
+                      List<String> asVassal, List<String> mountAsVassal, List<String> umountAsVassal,
+                      List<String> execAsVassal, List<String> emperorBeforeVassal, List<String> vassalBeforeDrop) {
+        this(startHook, stopHook, emperorStart, asEmperor, mountAsEmperor, umountAsEmperor, execAsEmperor, asVassal,
+                mountAsVassal, umountAsVassal, execAsVassal, emperorBeforeVassal, vassalBeforeDrop, List.of(), List.of());
     }
 
     /** From option lists by canonical name (missing = empty) and the two scalar hooks. */
@@ -56,7 +70,8 @@ public record HookConfig(String startHook, String stopHook, List<String> emperor
         return new HookConfig(startHook, stopHook, get(lists, "hook-emperor-start"), get(lists, "hook-as-emperor"),
                 get(lists, "mount-as-emperor"), get(lists, "umount-as-emperor"), get(lists, "exec-as-emperor"),
                 get(lists, "hook-as-vassal"), get(lists, "mount-as-vassal"), get(lists, "umount-as-vassal"),
-                get(lists, "exec-as-vassal"), get(lists, "hook-as-emperor-before-vassal"), get(lists, "hook-as-vassal-before-drop"));
+                get(lists, "exec-as-vassal"), get(lists, "hook-as-emperor-before-vassal"), get(lists, "hook-as-vassal-before-drop"),
+                get(lists, "hook-as-on-demand-vassal"), get(lists, "hook-as-on-config-vassal"));
     }
 
     private static List<String> get(Map<String, List<String>> lists, String name) {
@@ -151,6 +166,23 @@ public record HookConfig(String startHook, String stopHook, List<String> emperor
             steps.add(HookStep.of("eexec", 0, "running \"" + c + "\"" + who, "", c, name, Integer.toString(pid),
                     Integer.toString(uid), Integer.toString(gid)));
         }
+        return steps;
+    }
+
+    /**
+     * Master's {@code hook-as-on-demand-vassal} (an on-demand vassal goes to sleep on its socket) or
+     * {@code hook-as-on-config-vassal} (a sleeping one had its config changed), as master's
+     * {@code uwsgi_hooks_run_and_return(list, phase, NAME, 0)}: {@code UWSGI_HOOK_CONTEXT} = the
+     * vassal's name, every line runs, the list fails when any line failed. Empty without lines.
+     */
+    public List<HookStep> onDemandSteps(String name, boolean configChanged) {
+        List<String> values = configChanged ? onConfigVassal : onDemandVassal;
+        if (values.isEmpty()) {
+            return List.of();
+        }
+        List<HookStep> steps = new ArrayList<>(values.size() + 1);
+        steps.add(HookStep.of("putenv", 0, "", "", "UWSGI_HOOK_CONTEXT=" + name));
+        steps.addAll(lines(values, configChanged ? "as-on-config-vassal" : "as-on-demand-vassal", 3));
         return steps;
     }
 

@@ -84,10 +84,23 @@ class HookOptionsTest {
     }
 
     @Test
-    void mastersOnDemandAndSetnsHooksSayWhyTheyAreRefused() {
-        for (String key : List.of("hook-as-on-demand-vassal", "hook-as-on-config-vassal", "hook-as-emperor-setns")) {
-            ConfigException e = assertThrows(ConfigException.class, () -> ini(key + " = print:x"), key);
-            assertTrue(e.getMessage().startsWith(file() + ":2: option '" + key + "': not supported: "), e.getMessage());
+    void mastersSetnsHookSaysWhyItIsRefused() {
+        String key = "hook-as-emperor-setns";
+        ConfigException e = assertThrows(ConfigException.class, () -> ini(key + " = print:x"), key);
+        assertTrue(e.getMessage().startsWith(file() + ":2: option '" + key + "': not supported: "), e.getMessage());
+    }
+
+    @Test
+    void mastersOnDemandHooksAreReadAndTheirLinesChecked() throws Exception {
+        HookConfig h = ini("emperor = /v", "hook-as-on-demand-vassal = print:asleep", "hook-as-on-demand-vassal = exec:true",
+                "hook-as-on-config-vassal = !exec:echo changed").config().hooks();
+        assertEquals(List.of("print:asleep", "exec:true"), h.onDemandVassal());
+        assertEquals(List.of("!exec:echo changed"), h.onConfigVassal());
+        for (String key : List.of("hook-as-on-demand-vassal", "hook-as-on-config-vassal")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ini(key + " = nosuchaction:x"), key);
+            assertTrue(e.getMessage().startsWith(file() + ":2: option '" + key + "': "), e.getMessage());
+            ConfigException call = assertThrows(ConfigException.class, () -> ini(key + " = call:f"), key);
+            assertTrue(call.getMessage().contains("dlsym"), call.getMessage());
         }
     }
 }

@@ -50,7 +50,7 @@ class OptionStatusTest {
     @Test
     void everyNotYetOptionOfTheBriefIsRefused() throws Exception {
         for (String key : List.of("call-as-emperor2", "call-as-vassal3",
-                "fork-server", "fork-socket", "zeus", "hook-as-on-demand-vassal")) {
+                "fork-server", "fork-socket", "zeus", "hook-as-emperor-setns")) {
             ConfigException e = assertThrows(ConfigException.class, () -> ini(key + " = 7"), key);
             String why = RefusalReasons.of(OptionTable.lookup(key));
             assertTrue(e.getMessage().endsWith("option '" + key + "': " + (why == null ? "not supported yet"

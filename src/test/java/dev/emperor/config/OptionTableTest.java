@@ -46,7 +46,7 @@ class OptionTableTest {
                 "call-as-emperor", "call-as-emperor1", "call-as-emperor2", "call-as-emperor4", "call-as-vassal",
                 "call-as-vassal1", "call-as-vassal3",
 
-                                "fork-server", "fork-socket", "zeus", "hook-as-on-demand-vassal", "xml", "yaml", "json", "config",
+                                "fork-server", "fork-socket", "zeus", "hook-as-emperor-setns", "xml", "yaml", "json", "config",
                 "declare-option", "for-glob", "umask", "abstract-socket")) {
             assertEquals(OptionStatus.NOT_YET, def(name).status(), name);
         }

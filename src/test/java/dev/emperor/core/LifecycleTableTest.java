@@ -85,6 +85,14 @@ class LifecycleTableTest {
         e.put("fileGone", List.of(Lifecycle::fileGone));
         e.put("onDemandConnection", List.of(Lifecycle::onDemandConnection));
         e.put("onDemandStartFailed", List.of(Lifecycle::onDemandStartFailed));
+        List<Fire> hookDone = new ArrayList<>();
+        for (boolean config : new boolean[] {false, true}) {
+            for (boolean ok : new boolean[] {false, true}) {
+                hookDone.add((lc, v, now) -> lc.onDemandHookDone(v, v.sleeps, config, ok, now));
+                hookDone.add((lc, v, now) -> lc.onDemandHookDone(v, v.sleeps - 1, config, ok, now)); // an earlier sleep's
+            }
+        }
+        e.put("onDemandHookDone", hookDone);
         List<Fire> bytes = new ArrayList<>();
         for (int b : new int[] {1, 2, 5, 17, 22, 26, 30}) {
             bytes.add((lc, v, now) -> lc.pipeByte(v, b, now));

@@ -95,6 +95,18 @@ final class RecordingEffects implements Effects {
         }
     }
 
+    /** Whether the on-demand hooks exist (onDemandHook queues one and answers true). */
+    boolean onDemandHooks;
+
+    @Override
+    public boolean onDemandHook(Vassal v, boolean configChanged) {
+        if (!onDemandHooks) {
+            return false;
+        }
+        calls.add((configChanged ? "onConfigHook " : "onDemandHook ") + v.name() + " sleep " + v.sleeps);
+        return true;
+    }
+
     String last() {
         return calls.isEmpty() ? null : calls.get(calls.size() - 1);
     }

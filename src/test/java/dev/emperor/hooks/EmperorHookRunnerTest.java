@@ -104,4 +104,35 @@ class EmperorHookRunnerTest {
             assertTrue(none.emperorStart());
         }
     }
+
+    static HookConfig onDemandConfig(List<String> onDemand, List<String> onConfig) {
+        return new HookConfig(null, null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(), List.of(), List.of(), onDemand, onConfig);
+    }
+
+    @Test
+    void onDemandHooksRunEveryLineWithTheHookContextAndReportTheirOutcome() throws Exception {
+        Path out = dir.resolve("out");
+        Path vassals = Files.createDirectory(dir.resolve("vassals"));
+        List<Boolean> outcomes = new CopyOnWriteArrayList<>();
+        try (EmperorHookRunner r = runner(onDemandConfig(
+                List.of("exec:echo \"demand $UWSGI_HOOK_CONTEXT $PWD\" >> " + out, "exec:false", "appendn:" + out + " after"),
+                List.of("exec:echo \"config $UWSGI_HOOK_CONTEXT\" >> " + out)), 10_000)) {
+            assertTrue(r.onDemand("a.ini", vassals, false, outcomes::add));
+            assertTrue(r.onDemand("b.ini", vassals, true, outcomes::add));
+            Await.until("both lists ran", () -> outcomes.size() == 2);
+        }
+        assertEquals(List.of(false, true), outcomes, "a failed line fails the list, the other succeeded");
+        assertEquals(List.of("demand a.ini " + vassals, "after", "config b.ini"), Files.readAllLines(out),
+                "every line runs after a failure (master's uwsgi_hooks_run_and_return with fatal 0)");
+        assertTrue(logged.isEmpty() || logged.stream().noneMatch(l -> l.contains("killed")), logged.toString());
+    }
+
+    @Test
+    void withoutOnDemandLinesNothingIsQueued() {
+        try (EmperorHookRunner r = runner(onDemandConfig(List.of(), List.of("print:x")), 10_000)) {
+            assertFalse(r.onDemand("a.ini", dir, false, ok -> { }));
+            assertFalse(r.busy());
+        }
+    }
 }
