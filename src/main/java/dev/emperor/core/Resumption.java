@@ -153,6 +153,13 @@ final class Resumption {
         }
         if (v.listenFd >= 0) {
             v.listenFileKey = v.socketName == null ? null : OnDemandSockets.fileKey(v.socketName, v.file.cwd());
+            if (!v.listenWatched && v.state == VassalState.ON_DEMAND) {
+                // asleep, its socket unwatched: an on-demand hook of the old process was running at the exec
+                // and its result went with it (docs/hooks.md); the vassal wakes on its next client again
+                log.warn("[emperor] " + v.name + ": an on-demand hook was running at the in-place upgrade; its result"
+                        + " is lost, the socket is watched again");
+                v.listenWatched = true;
+            }
             if (v.listenWatched) {
                 fds.add(v.listenFd, FdHandlers.Kind.ON_DEMAND_SOCKET, v);
             }

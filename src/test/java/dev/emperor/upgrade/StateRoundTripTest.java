@@ -205,4 +205,16 @@ class StateRoundTripTest {
     static List<LoopImage.VassalImage> sorted(List<LoopImage.VassalImage> l) {
         return l.stream().sorted(java.util.Comparator.comparing(LoopImage.VassalImage::name)).toList();
     }
+
+    /** An on-demand hook running at the exec (its socket unwatched meanwhile): its result is lost, the socket is watched. */
+    @Test
+    void aSleepingVassalWhoseHookWasRunningIsWatchedAgain() {
+        int listen = 77;
+        LoopImage.VassalImage asleep = new LoopImage.VassalImage("od.ini", "/v", "ON_DEMAND", Map.of("listen", listen),
+                Map.of("pid", -1L), Map.of("listen_watched", false), Map.of("socket_name", "127.0.0.1:9999",
+                "source_path", "/v/od.ini", "source_cwd", "/v"));
+        EmperorLoop resumed = loop();
+        assertEquals(1, resumed.resume(new LoopImage(List.of(asleep), List.of(), Map.of())));
+        assertTrue(nat.isPolled(listen), "the sleeping vassal's socket is watched again");
+    }
 }
