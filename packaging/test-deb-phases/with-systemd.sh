@@ -74,6 +74,23 @@ until_ok 60 "the second upgrade done" bash -c "journalctl -u emperor --since '$s
 kill -0 "$vassal" || fail "the vassal's master $vassal is gone after the trigger's upgrade"
 answers 8080 'hello from a vassal' || fail "the vassal does not answer after the second upgrade"
 
+check "package upgrade under a daemon that predates in-place upgrades: the usual restart, no signal sent"
+# a launcher that does not block the upgrade signal stands for an older build (its JVM would die of it)
+mkdir -p /run/systemd/system/emperor.service.d
+printf '[Service]\nEnvironment=EMPEROR_SIGNALFD=0\n' > /run/systemd/system/emperor.service.d/older.conf
+systemctl daemon-reload
+systemctl restart emperor
+until_ok 60 "the vassal under the older-style daemon" answers 8080 'hello from a vassal'
+older=$(show emperor MainPID)
+dpkg -i /root/emperor.deb 2>&1 | tee /root/dpkg-older.log
+grep -q "(pid $older) predates in-place upgrades; restarting it once" /root/dpkg-older.log || fail "no fallback restart"
+until_ok 60 "the unit active after the restart" bash -c '[[ $(systemctl show -p ActiveState --value emperor) == active ]]'
+[[ $(show emperor MainPID) != "$older" ]] || fail "the older-style daemon was not restarted"
+rm /run/systemd/system/emperor.service.d/older.conf
+systemctl daemon-reload
+systemctl restart emperor
+until_ok 60 "the vassal after the restart" answers 8080 'hello from a vassal'
+
 check "systemctl stop: every vassal stopped by the Emperor, nothing left in the cgroup"
 cg=/sys/fs/cgroup$(show emperor ControlGroup)
 t0=$SECONDS
