@@ -117,6 +117,9 @@ class ConfigPatternsIT {
                     e.launch();
                     e.awaitAnswer(port, "app", START);
                     e.await(START, "the vassal master and its 2 workers", () -> ProcTree.descendants(e.pid()).size() >= 3);
+                    // as a unit is stopped in practice: the vassal up, not still starting its workers (a QUIT that
+                    // overtakes a worker's start leaves that worker to reload-mercy, in both daemons)
+                    e.awaitLog("\\[emperor\\] vassal app\\.ini is ready to accept requests", START);
                     List<ProcTree.Proc> vassals = new ArrayList<>(ProcTree.descendants(e.pid()));
                     e.signal("QUIT");
                     assertEquals(0, e.awaitExit(Duration.ofSeconds(30)), "exit status after SIGQUIT\n" + e.diagnostics());
