@@ -29,7 +29,7 @@ systemctl is-active emperor
 systemctl is-active uwsgi-emperor && fail "uwsgi-emperor still running"
 [[ $(show emperor Type) == notify ]] || fail "Type"
 [[ $(show emperor WatchdogUSec) == 1min ]] || fail "WatchdogUSec $(show emperor WatchdogUSec)"
-journalctl -u emperor -o cat | grep -q 'systemd watchdog: pinging every 30000 ms' || fail "the daemon does not ping the watchdog"
+journalctl -u emperor -o cat | grep -c 'systemd watchdog: pinging every 30000 ms' >/dev/null || fail "the daemon does not ping the watchdog"
 until_ok 60 "STATUS=The Emperor is governing 1 vassals" \
     bash -c '[[ $(systemctl show -p StatusText --value emperor) == "The Emperor is governing 1 vassals" ]]'
 until_ok 60 "the vassal under emperor" answers 8080 'hello from a vassal'
@@ -97,9 +97,9 @@ t0=$SECONDS
 systemctl stop emperor
 ((SECONDS - t0 < 40)) || fail "stop took $((SECONDS - t0)) s"
 [[ $(show emperor Result) == success ]] || fail "Result=$(show emperor Result)"
-journalctl -u emperor -o cat | grep -q 'The Emperor is buried' || fail "no burial"
-journalctl -u emperor -o cat | grep -q 'timed out' && fail "systemd had to time the stop out"
-journalctl -u emperor -o cat | grep -qi 'killing process' && fail "systemd killed left-over processes"
+journalctl -u emperor -o cat | grep -c 'The Emperor is buried' >/dev/null || fail "no burial"
+journalctl -u emperor -o cat | grep -c 'timed out' >/dev/null && fail "systemd had to time the stop out"
+journalctl -u emperor -o cat | grep -ci 'killing process' >/dev/null && fail "systemd killed left-over processes"
 [[ ! -d $cg ]] || [[ -z $(cat "$cg/cgroup.procs" 2>/dev/null) ]] || fail "left in $cg: $(cat "$cg/cgroup.procs")"
 pgrep -x uwsgi && fail "uwsgi processes left"
 
