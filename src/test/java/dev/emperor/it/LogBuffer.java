@@ -14,6 +14,23 @@ public final class LogBuffer {
     synchronized void add(String line) {
         lines.add(line);
         arrivals.add(System.nanoTime());
+        notifyAll();
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for a line at or after {@code from} in which {@code p} is found (woken by
+     * each new line, not polling); true when there is one.
+     */
+    public synchronized boolean awaitLine(int from, Pattern p, long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMs * 1_000_000L;
+        for (int i = Math.max(0, from); ; ) {
+            for (; i < lines.size(); i++) {
+                if (p.matcher(lines.get(i)).find()) return true;
+            }
+            long left = end - System.nanoTime();
+            if (left <= 0) return false;
+            wait(Math.max(1, left / 1_000_000L));
+        }
     }
 
     /** System.nanoTime() when the harness read the first line at or after {@code from} matching {@code p}, or empty. */

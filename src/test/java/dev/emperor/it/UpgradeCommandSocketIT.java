@@ -72,13 +72,14 @@ class UpgradeCommandSocketIT {
                         e.awaitLog(mark, "\\*\\*\\* in-place upgrade: exec ", Duration.ofSeconds(90));
                         send(transport, udpPort, sock, datagram("cmd", "respawn", "vassal", "app1.ini"));
                         // until the new process says it resumed: every one of these is sent during the gap
-                        for (int i = 0; i < 1000 && !e.logHas("\\*\\*\\* in-place upgrade from .+ done"); i++) {
+                        java.util.regex.Pattern done = java.util.regex.Pattern.compile("\\*\\*\\* in-place upgrade from .+ done");
+                        // about 50 a second, until the new process says it resumed
+                        for (int i = 0; i < 1000 && !e.log().awaitLine(mark, done, i == 0 ? 0 : 20); i++) {
                             String note = "note during the upgrade " + transport + " #" + i;
                             send(transport, udpPort, sock, datagram("cmd", "log", "msg", note));
                             synchronized (sent) {
                                 sent.add(note);
                             }
-                            Thread.sleep(20); // pacing the stream (about 50 a second), not waiting for a state
                         }
                     } catch (Throwable t) {
                         sendFailures.add(t);
