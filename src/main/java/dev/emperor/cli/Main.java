@@ -9,9 +9,10 @@ import dev.emperor.core.EmperorLog;
 import dev.emperor.daemon.Daemon;
 import dev.emperor.daemon.PidFileWriter;
 import dev.emperor.daemon.ProcessSetup;
-import dev.emperor.internal.JnrNative;
+import dev.emperor.internal.NativeWarmUp;
 import dev.emperor.internal.Native;
 import dev.emperor.log.LogOutput;
+import dev.emperor.log.LogSetup;
 import dev.emperor.log.StartupTrace;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -30,6 +31,12 @@ public final class Main {
 
     public static void main(String[] args) {
         StartupTrace.mark("main");
+        // the second core binds libc and sets logback up while this thread reads the command line and
+        // the ini files; each is awaited where it is first needed (docs/operations.md, "Start-up trace")
+        if (daemonRun(args)) {
+            NativeWarmUp.start();
+            LogSetup.startInBackground();
+        }
         System.exit(run(args, System.out, System.err));
     }
 
@@ -39,6 +46,7 @@ public final class Main {
         try {
             parsed = QuickArgs.parse(args);
             if (parsed == null) {
+                LogSetup.await(); // picocli's path and ctl may log: slf4j must be ready first
                 CommandLineOptions cli = new CommandLineOptions();
                 cli.commandLine().addSubcommand("ctl", new CommandLine(new Ctl()));
                 parsed = cli.parseArgs(args);
@@ -60,6 +68,7 @@ public final class Main {
             try {
                 result = ConfigLoader.load(parsed.options(), System.getenv(), Path.of("").toAbsolutePath());
             } finally {
+                LogSetup.await(); // the loader's lines, kept meanwhile, now join the held ones in order
                 LogOutput.release(result != null && result.config().jsonLogs());
             }
             loaded = result;
@@ -86,7 +95,7 @@ public final class Main {
             err.println("emperor: " + refusal);
             return 1;
         }
-        Native nat = JnrNative.load();
+        Native nat = NativeWarmUp.get();
         StartupTrace.mark("native layer loaded");
         PidFileWriter pidFiles;
         if (resumingAnUpgrade(System.getenv())) {
@@ -138,6 +147,20 @@ public final class Main {
         } finally {
             pidFiles.vacuum();
         }
+    }
+
+    /** Not ctl, --help or --version (as the launcher tells them apart): those need no natives and little logging. */
+    static boolean daemonRun(String[] args) {
+        for (String arg : args) {
+            switch (arg) {
+                case "ctl", "--help", "-h", "--version", "-V", "--imperial-monitor-list", "--imperial-monitors-list" -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return true;
     }
 
     /** The environment an in-place upgrade execs its successor with (docs/upgrade.md). */

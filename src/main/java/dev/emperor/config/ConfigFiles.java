@@ -3,8 +3,7 @@ package dev.emperor.config;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.emperor.log.EarlyLog;
 
 /**
  * Loading config files into the option list: {@code ini = FILE[:SECTION]} ({@code
@@ -22,7 +21,7 @@ final class ConfigFiles {
     /** uWSGI recurses until the stack or memory runs out on an include loop; this stops first. */
     static final int MAX_NESTING = 64;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConfigFiles.class);
+    private static final EarlyLog LOG = EarlyLog.forClass(ConfigFiles.class); // logback may still be starting
     private static final List<String> OTHER_LOADERS = List.of(".xml", ".yaml", ".yml", ".json", ".js");
 
     private final Path cwd;
@@ -93,7 +92,7 @@ final class ConfigFiles {
         try {
             file = cwd.resolve(path);
             magic.fill(spec);
-            LOG.info("[emperor] getting INI configuration from {}", path);
+            LOG.info("[emperor] getting INI configuration from " + path);
             result = IniReader.read(file, section, magic);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(cause.origin, cause.key, "cannot read " + path + ": " + Schemes.reason(e));

@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.emperor.log.EarlyLog;
 
 /** Collects (and logs at WARN) what the loader tolerated, once per distinct option key. */
 final class Warnings {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+    private static final EarlyLog LOG = EarlyLog.forClass(ConfigLoader.class); // logback may still be starting
 
     private final List<String> messages = new ArrayList<>();
     private final Set<String> warnedKeys = new HashSet<>();

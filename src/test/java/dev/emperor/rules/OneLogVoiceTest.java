@@ -13,15 +13,17 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Log lines go through core/EmperorLog (so log-date dates them all), not through slf4j directly
  * (docs/architecture.md, "Logging"). The exceptions and why:
- * config/ConfigFiles and config/Warnings write while the configuration, log-date included, is
- * still being read; cli/Ctl only turns the config loader's INFO lines off for a ctl command.
+ * log/EarlyLog writes the lines of config/ConfigFiles and config/Warnings, said while the
+ * configuration, log-date included, is still being read (and logback maybe still being set up);
+ * log/LogSetup sets slf4j up on its own thread at start-up; cli/Ctl only turns the config
+ * loader's INFO lines off for a ctl command.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OneLogVoiceTest {
     static final Set<String> ALLOWED = Set.of(
             "dev/emperor/core/EmperorLog.java",
-            "dev/emperor/config/ConfigFiles.java",
-            "dev/emperor/config/Warnings.java",
+            "dev/emperor/log/EarlyLog.java",
+            "dev/emperor/log/LogSetup.java",
             "dev/emperor/cli/Ctl.java");
 
     @Test
