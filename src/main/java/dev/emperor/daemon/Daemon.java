@@ -178,12 +178,17 @@ public final class Daemon {
         if (onDemand != null) {
             onDemand.underTyrant(config.tyrant());
         }
+        AtomicReference<DeferredStats> deferredStats = new AtomicReference<>();
         Scanner scanner = new Scanner(monitors, Duration.ofSeconds(config.freq()), results -> {
             List<dev.emperor.source.ScanResult> annotated = onDemand == null ? results : onDemand.annotate(results);
             StartupTrace.scanned();
             loop.execute(() -> {
                 loop.applyScan(annotated);
                 scannerLink.loopSettled(loop.settled());
+                DeferredStats stats = deferredStats.get();
+                if (stats != null) {
+                    stats.firstScanApplied(); // its spawns are issued: now the stats server's routes (docs/operations.md)
+                }
             });
         }, log);
 
@@ -201,7 +206,7 @@ public final class Daemon {
         log.plain("*** starting uWSGI Emperor ***");
         StatsServer stats;
         try {
-            stats = startStats(loop, commands, upgrades); // before the scanner runs: nothing has been spawned yet
+            stats = bindStats(loop, upgrades); // before the scanner runs: nothing has been spawned yet
             statsRef.set(stats);
         } catch (StatsBindFailed e) {
             return 1;
@@ -246,6 +251,9 @@ public final class Daemon {
             return 1;
         }
         Signals.Reader signals = Signals.install(loop, scanner::requestScan, commands::upgrade, log, nat);
+        if (stats != null) {
+            deferredStats.set(new DeferredStats(stats, () -> statsRoutes(stats, loop, commands), nat, log));
+        }
         scanner.start();
         StartupTrace.mark("scanner started");
         // everything long-lived is open now (the JDK's listener, selector and inotify fds included)
@@ -254,6 +262,9 @@ public final class Daemon {
         try {
             status = loop.run();
         } finally {
+            if (deferredStats.get() != null) {
+                deferredStats.get().firstScanApplied(); // lets its thread go: the closed server refuses to start
+            }
             signals.close(); // no thread left blocked in a native call: HotSpot's exit waits 300 ms for those
             hookRunner.close();
             scanner.close();
@@ -287,7 +298,8 @@ public final class Daemon {
         return ControlRoutes.addressRefusal(config.statsAddress(), config.statsControl(), config.statsControlAnyAddress());
     }
 
-    private StatsServer startStats(EmperorLoop loop, EmperorCommands commands, Upgrades upgrades) {
+    /** The stats server, bound (or adopted from an in-place upgrade) but not serving yet: {@link DeferredStats}. */
+    private StatsServer bindStats(EmperorLoop loop, Upgrades upgrades) {
         if (config.statsAddress() == null) {
             if (config.statsControl()) {
                 log.warn("[emperor] emperor-stats-control has no effect without emperor-stats");
@@ -299,16 +311,12 @@ public final class Daemon {
                 loop::snapshot, statsMinified,
                 statsHttpOnly ? timeout.plusDays(1) : StatsServer.DEFAULT_SNIFF_WINDOW, StatsServer.DEFAULT_MAX_CONNECTIONS, log);
         server.onResourceError(loop::countResourceError);
-        UiRoute.register(server.router(), config.statsControl());
-        server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
-        EmperorCommands controller = config.statsControl() ? commands : null;
-        ControlRoutes.install(server.router(), loop::snapshot, controller, config.statsControlAnyAddress());
         upgrades.adoptStats(server);
         try {
-            server.start();
+            server.bind();
             log.plain("*** Emperor stats server enabled on " + config.statsAddress() + " fd: "
                     + server.fd().orElse(-1) + " ***");
-            if (controller != null) {
+            if (config.statsControl()) {
                 log.plain("*** Emperor HTTP control enabled on " + config.statsAddress() + " ***");
             }
             return server;
@@ -318,6 +326,14 @@ public final class Daemon {
                     + ": cannot bind the stats server: " + e.getMessage() + "; refusing to start");
             throw new StatsBindFailed();
         }
+    }
+
+    /** The routes beyond {@code GET /stats}; on DeferredStats' thread, before the server serves. */
+    private void statsRoutes(StatsServer server, EmperorLoop loop, EmperorCommands commands) {
+        UiRoute.register(server.router(), config.statsControl());
+        server.router().get("/metrics", new MetricsEndpoint(loop::snapshot, loop::execute, System::currentTimeMillis));
+        EmperorCommands controller = config.statsControl() ? commands : null;
+        ControlRoutes.install(server.router(), loop::snapshot, controller, config.statsControlAnyAddress());
     }
 
     /** The stats address could not be bound: already logged, the start is refused. */

@@ -116,7 +116,7 @@ public final class StatsServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts the {@code stats} thread.
+     * Binds (unless {@link #bind()} did) and starts the {@code stats} thread.
      *
      * @throws IOException when the address or the chmod mode is invalid, or the address cannot be
      *                     bound (the message names the address); uWSGI then logs {@code fd: -1} and
@@ -126,22 +126,16 @@ public final class StatsServer implements AutoCloseable {
         if (thread != null || closing) {
             throw new IllegalStateException("already started or closed");
         }
+        if (listener == null) {
+            bind();
+        }
         try {
-            SocketAddress where = StatsAddress.parse(address);
-            Set<PosixFilePermission> mode = StatsAddress.mode(chmodSocket);
-            if (inherited != null) {
-                inherited.configureBlocking(false);
-            }
-            listener = inherited != null ? inherited : StatsAddress.bind(where, backlog, mode);
             selector = Selector.open();
             listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
-            bound = listener.getLocalAddress();
             reserve = takeReserve();
         } catch (IOException | RuntimeException e) {
             closeQuietly();
-            String reason = e.getMessage() != null && e.getMessage().contains(address) ? e.getMessage()
-                    : "cannot bind stats server on " + address + ": " + e;
-            throw new IOException(reason, e);
+            throw new IOException("cannot serve stats on " + address + ": " + e, e);
         }
         thread = new Thread(this::run, "stats");
         thread.setDaemon(true);
@@ -149,8 +143,36 @@ public final class StatsServer implements AutoCloseable {
     }
 
     /**
+     * Binds (or takes the socket handed over by {@link #adopt}) and listens, without serving yet:
+     * clients that connect wait in the backlog until {@link #start()}. The daemon binds before its
+     * first spawn, so that an address in use stops it before anything is spawned, and serves after
+     * (docs/operations.md, "Start-up trace").
+     *
+     * @throws IOException as {@link #start()}
+     */
+    public synchronized void bind() throws IOException {
+        if (listener != null || closing) {
+            throw new IllegalStateException("already bound or closed");
+        }
+        try {
+            SocketAddress where = StatsAddress.parse(address);
+            Set<PosixFilePermission> mode = StatsAddress.mode(chmodSocket);
+            if (inherited != null) {
+                inherited.configureBlocking(false);
+            }
+            listener = inherited != null ? inherited : StatsAddress.bind(where, backlog, mode);
+            bound = listener.getLocalAddress();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            String reason = e.getMessage() != null && e.getMessage().contains(address) ? e.getMessage()
+                    : "cannot bind stats server on " + address + ": " + e;
+            throw new IOException(reason, e);
+        }
+    }
+
+    /**
      * Serves on a listening socket handed over by the previous process (docs/upgrade.md) instead of
-     * binding: its backlog, with the clients that connected during the exec, is kept. Before {@link #start()}.
+     * binding: its backlog, with the clients that connected during the exec, is kept. Before {@link #bind()}.
      */
     public synchronized void adopt(ServerSocketChannel listening) {
         this.inherited = Objects.requireNonNull(listening);
