@@ -9,7 +9,7 @@ import dev.emperor.core.EmperorLog;
 import dev.emperor.daemon.Daemon;
 import dev.emperor.daemon.PidFileWriter;
 import dev.emperor.daemon.ProcessSetup;
-import dev.emperor.internal.NativeWarmUp;
+import dev.emperor.internal.JnrNative;
 import dev.emperor.internal.Native;
 import dev.emperor.log.LogOutput;
 import dev.emperor.log.LogSetup;
@@ -31,10 +31,9 @@ public final class Main {
 
     public static void main(String[] args) {
         StartupTrace.mark("main");
-        // the second core binds libc and sets logback up while this thread reads the command line and
-        // the ini files; each is awaited where it is first needed (docs/operations.md, "Start-up trace")
+        // the second core sets logback up while this thread reads the command line and the ini files and
+        // binds libc (docs/operations.md, "Start-up trace": a third thread for libc only made both slower)
         if (daemonRun(args)) {
-            NativeWarmUp.start();
             LogSetup.startInBackground();
         }
         System.exit(run(args, System.out, System.err));
@@ -43,6 +42,7 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         ParsedArgs parsed;
         LoadResult loaded;
+        Native nat = null;
         try {
             parsed = QuickArgs.parse(args);
             if (parsed == null) {
@@ -67,6 +67,11 @@ public final class Main {
             LoadResult result = null;
             try {
                 result = ConfigLoader.load(parsed.options(), System.getenv(), Path.of("").toAbsolutePath());
+                StartupTrace.mark("ini files read");
+                if (!result.imperialMonitorList() && !result.config().monitors().isEmpty()) {
+                    nat = JnrNative.load(); // while logback may still be setting up on its thread
+                    StartupTrace.mark("native layer loaded");
+                }
             } finally {
                 LogSetup.await(); // the loader's lines, kept meanwhile, now join the held ones in order
                 LogOutput.release(result != null && result.config().jsonLogs());
@@ -95,8 +100,9 @@ public final class Main {
             err.println("emperor: " + refusal);
             return 1;
         }
-        Native nat = NativeWarmUp.get();
-        StartupTrace.mark("native layer loaded");
+        if (nat == null) {
+            nat = JnrNative.load();
+        }
         PidFileWriter pidFiles;
         if (resumingAnUpgrade(System.getenv())) {
             // an in-place upgrade exec'd this process (docs/upgrade.md, "Order of events"): it is already
