@@ -252,7 +252,7 @@ public final class Daemon {
         }
         Signals.Reader signals = Signals.install(loop, scanner::requestScan, commands::upgrade, log, nat);
         if (stats != null) {
-            deferredStats.set(new DeferredStats(stats, () -> statsRoutes(stats, loop, commands), nat, log));
+            deferredStats.set(new DeferredStats(stats, () -> statsRoutes(stats, loop, commands), nat, loop::execute, log));
         }
         scanner.start();
         StartupTrace.mark("scanner started");

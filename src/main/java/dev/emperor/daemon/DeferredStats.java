@@ -5,6 +5,7 @@ import dev.emperor.log.Log;
 import dev.emperor.stats.StatsServer;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +27,7 @@ final class DeferredStats {
      * serves; a failure there is logged and leaves the daemon running without stats (the address
      * stays bound: uWSGI, too, runs on when its stats server fails).
      */
-    DeferredStats(StatsServer server, Runnable routes, Native nat, Log log) {
+    DeferredStats(StatsServer server, Runnable routes, Native nat, Executor loop, Log log) {
         Thread t = new Thread(() -> {
             try {
                 firstScan.await(MAX_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -36,7 +37,9 @@ final class DeferredStats {
             try {
                 routes.run();
                 server.start();
-                nat.markAllCloseOnExec(); // the selector's fds, as Daemon does for everything opened before the loop
+                // the selector's fds, as Daemon does for everything opened before the loop; on the loop, between
+                // two spawns: never while a spawn has an fd it hands down without close-on-exec
+                loop.execute(nat::markAllCloseOnExec);
             } catch (IllegalStateException e) {
                 // closed before it served: the daemon is stopping
             } catch (IOException | RuntimeException e) {

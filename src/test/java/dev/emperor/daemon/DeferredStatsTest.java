@@ -37,7 +37,7 @@ class DeferredStatsTest {
             DeferredStats deferred = new DeferredStats(server, () -> {
                 server.router().get("/late", request -> HttpResponse.text(200, "late route"));
                 routed.set(true);
-            }, new FakeNative(), EmperorLog.standard());
+            }, new FakeNative(), Runnable::run, EmperorLog.standard());
             try (Socket early = new Socket()) {
                 early.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
                 early.setSoTimeout(10_000);
@@ -61,7 +61,7 @@ class DeferredStatsTest {
         server.bind();
         int port = server.port();
         AtomicBoolean routed = new AtomicBoolean();
-        DeferredStats deferred = new DeferredStats(server, () -> routed.set(true), new FakeNative(), EmperorLog.standard());
+        DeferredStats deferred = new DeferredStats(server, () -> routed.set(true), new FakeNative(), Runnable::run, EmperorLog.standard());
         server.close();
         deferred.firstScanApplied();
         Await.until(Duration.ofSeconds(5), "the routes step ran and its start was refused", routed::get);
