@@ -161,7 +161,7 @@ class JnrNativeSpawnTest {
     }
 
     @Test
-    void spawnAndReapOfBinTrueIsCheap() throws Exception {
+    void fiveHundredSpawnsAreEachReapedOnce() throws Exception {
         SpawnRequest req = new SpawnRequest("/bin/true", List.of("true"), List.of(), null, Map.of(), false);
         for (int i = 0; i < 50; i++) awaitExit(NATIVE.spawn(req)); // warm-up
         int n = 500;
@@ -181,6 +181,7 @@ class JnrNativeSpawnTest {
         double ms = (System.nanoTime() - t0) / 1e6 / n;
         System.out.printf("spawn+reap /bin/true: %.3f ms each, %.3f ms of it in spawn() (%d runs)%n",
                 ms, inSpawn / 1e6 / n, n);
-        assertTrue(ms < 20, ms + " ms per spawn");
+        // The time is printed, not asserted: the suite makes no timed assertions (a loaded CI
+        // machine is no measure); bench/core-bench measures spawn cost side by side with uWSGI.
     }
 }
