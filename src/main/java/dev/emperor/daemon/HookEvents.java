@@ -5,6 +5,7 @@ import dev.emperor.core.EmperorLoop;
 import dev.emperor.core.LoopHooks;
 import dev.emperor.hooks.EmperorHookRunner;
 import dev.emperor.source.VassalSource;
+import dev.emperor.spawn.LauncherAdditions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,9 +72,12 @@ final class HookEvents implements LoopHooks, EmperorLoop.VassalStarter {
         return stopping ? BUSY_POLL_MS : -1;
     }
 
-    /** The Emperor's own environment after {@code env}/{@code unenv}, as uWSGI's hooks inherit it. */
+    /**
+     * The Emperor's own environment (without the launcher's additions) after {@code env}/{@code unenv},
+     * as uWSGI's hooks inherit it.
+     */
     static List<String> emperorEnvironment(Map<String, String> environ, List<String> env, List<String> unenv) {
-        Map<String, String> m = new LinkedHashMap<>(environ);
+        Map<String, String> m = new LinkedHashMap<>(LauncherAdditions.strip(environ));
         for (String kv : env) {
             int eq = kv.indexOf('=');
             if (eq > 0) {

@@ -106,6 +106,11 @@ public final class JnrNative implements Native {
         return c.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
     }
 
+    @Override
+    public void releaseFreeMemory() {
+        c.malloc_trim(0);
+    }
+
     /** prctl(PR_GET_CHILD_SUBREAPER); not part of {@link Native}, used by tests and diagnostics. */
     public boolean isChildSubreaper() {
         Pointer flag = Memory.allocateDirect(rt, 4, true); // prctl stores an int through arg2

@@ -107,6 +107,8 @@ public interface LibC {
     int kill(int pid, int sig);
     /** Variadic in C; unsigned long arguments. */
     int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    int malloc_trim(@size_t long pad);
     int getpid();
     int getuid();
     int getgid();

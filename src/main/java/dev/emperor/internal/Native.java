@@ -31,6 +31,9 @@ public interface Native {
     /** prctl(PR_SET_CHILD_SUBREAPER, 1); false where the kernel refuses it. */
     boolean setChildSubreaper();
 
+    /** malloc_trim(0): hands the C heap's free pages back to the kernel (docs/operations.md, "Footprint flags"). */
+    void releaseFreeMemory();
+
     /** socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC); both ends close-on-exec. */
     int[] socketpair();
 

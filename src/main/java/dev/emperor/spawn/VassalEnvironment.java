@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The environment a vassal gets (docs/wire-formats.md, "Vassal environment"): the
- * Emperor's own (after {@code env}/{@code unenv}), minus {@code UWSGI_RELOADS} and
+ * Emperor's own without what the launcher added for the JVM ({@link LauncherAdditions}), after
+ * {@code env}/{@code unenv}, minus {@code UWSGI_RELOADS} and
  * {@code NOTIFY_SOCKET} (and systemd's {@code WATCHDOG_USEC}/{@code WATCHDOG_PID}), with every {@code UWSGI_VASSAL_X=v} rewritten to {@code UWSGI_X=v} —
  * correctly, unlike uWSGI whose loop loses every other variable (unbit/uwsgi#1612) — plus
  * {@code UWSGI_EMPEROR_FD}.
@@ -19,7 +20,7 @@ public final class VassalEnvironment {
 
     /** @param emperorEnv the Emperor's environment, in order */
     public VassalEnvironment(Map<String, String> emperorEnv, List<String> env, List<String> unenv) {
-        Map<String, String> m = new LinkedHashMap<>(emperorEnv);
+        Map<String, String> m = new LinkedHashMap<>(LauncherAdditions.strip(emperorEnv));
         for (String kv : env) {
             int eq = kv.indexOf('=');
             if (eq > 0) {

@@ -55,6 +55,7 @@ public class FakeNative implements Native {
     @Override public int getuid() { return uid; }
     @Override public int getgid() { return 0; }
     @Override public boolean setChildSubreaper() { return true; }
+    @Override public void releaseFreeMemory() { calls.add("malloc_trim"); }
     @Override public void setProcessName(String value) { calls.add("procname " + value); }
     @Override public int setCommandLine(String value) { calls.add("cmdline " + value); return 0; }
     @Override public void setNonBlocking(int fd) { }

@@ -98,7 +98,7 @@ public final class TempEmperor implements AutoCloseable {
         this.options = new ArrayList<>();
         this.viaLauncher = b.viaLauncher;
         this.wrapper = List.copyOf(b.wrapper);
-        this.extraEnv = Map.copyOf(b.env);
+        this.extraEnv = new java.util.LinkedHashMap<>(b.env); // a null value removes the variable
         this.args = b.args;
         if (b.watchVassalsDir) {
             options.add(new String[] {"emperor", vassalsDir.toString()});
@@ -204,7 +204,7 @@ public final class TempEmperor implements AutoCloseable {
             return this;
         }
 
-        /** Sets an environment variable of the daemon (on top of the test JVM's; UWSGI_*, NOTIFY_SOCKET and JOURNAL_STREAM are otherwise removed). */
+        /** Sets an environment variable of the daemon (on top of the test JVM's; UWSGI_*, NOTIFY_SOCKET and JOURNAL_STREAM are otherwise removed); null removes it. */
         public Builder env(String key, String value) {
             env.put(key, value);
             return this;
@@ -329,7 +329,13 @@ public final class TempEmperor implements AutoCloseable {
             env.put("JAVA_HOME", System.getProperty("java.home"));
             env.put("EMPEROR_CDS", "0"); // no class-data archive written into the build tree by a test
         }
-        env.putAll(extraEnv);
+        extraEnv.forEach((k, v) -> {
+            if (v == null) {
+                env.remove(k);
+            } else {
+                env.put(k, v);
+            }
+        });
         Path logDir = Path.of(Impl.setting("it.logdir", "IT_LOGDIR", "target/it-logs"));
         BufferedWriter fileOut = null;
         try {

@@ -1,0 +1,64 @@
+package dev.emperor.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.emperor.internal.FakeNative;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** malloc_trim once per burst of spawns or stops, after it is over; never at rest. */
+@Timeout(10)
+class MallocTrimTest {
+    private final FakeNative nat = new FakeNative();
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final MallocTrim trim = new MallocTrim(nat, now::get);
+
+    private long trims() {
+        return nat.calls.stream().filter("malloc_trim"::equals).count();
+    }
+
+    @Test
+    void aFleetsStartTrimsOnceWhenItHasHeldStill() {
+        for (int governed = 0; governed <= 200; governed += 20) {
+            trim.iterationDone(governed);
+            now.addAndGet(100);
+        }
+        assertEquals(MallocTrim.QUIET_MS - 100, trim.millisUntilDue());
+        now.addAndGet(MallocTrim.QUIET_MS - 101);
+        trim.iterationDone(200);
+        assertEquals(0, trims());
+        assertEquals(1, trim.millisUntilDue());
+        now.addAndGet(1);
+        trim.iterationDone(200);
+        assertEquals(1, trims());
+        assertEquals(-1, trim.millisUntilDue());
+        now.addAndGet(60_000);
+        trim.iterationDone(200);
+        assertEquals(1, trims(), "at rest: no more trims");
+    }
+
+    @Test
+    void aFewVassalsComingAndGoingNeverTrim() {
+        for (int i = 0; i < 100; i++) {
+            trim.iterationDone(i % 2 == 0 ? 10 : 12);
+            now.addAndGet(MallocTrim.QUIET_MS * 2);
+            trim.iterationDone(i % 2 == 0 ? 10 : 12);
+        }
+        assertEquals(0, trims());
+        assertEquals(-1, trim.millisUntilDue());
+    }
+
+    @Test
+    void aFleetsStopTrimsToo() {
+        trim.iterationDone(100);
+        now.addAndGet(MallocTrim.QUIET_MS);
+        trim.iterationDone(100);
+        assertEquals(1, trims());
+        trim.iterationDone(50);
+        trim.iterationDone(0);
+        now.addAndGet(MallocTrim.QUIET_MS);
+        trim.iterationDone(0);
+        assertEquals(2, trims());
+    }
+}
