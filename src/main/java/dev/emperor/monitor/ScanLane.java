@@ -17,9 +17,11 @@ import java.util.function.Consumer;
  * One monitor's scans, on one thread of its own that both schedules and runs them and hands each
  * answer straight to the sink (docs/operations.md, "Fork-server adoption: the daemon's share"): an
  * inotify event wakes this thread, which looks at once at the entries the event named (a
- * {@link ScanResult#partial} answer, so a new file's vassal does not wait for the whole directory),
- * then scans the whole source. A full scan also runs every {@code emperor-freq} (unless
- * {@link PeriodicScans} leaves it out), on request and on an overflow of the inotify queue.
+ * {@link ScanResult#partial} answer, so a new file's vassal does not wait for the whole directory);
+ * the whole source is scanned right after when that look left a doubt (a named vassal file gone,
+ * refused or unreadable), else at the next period, which the event makes due. A full scan also runs
+ * every {@code emperor-freq} (unless {@link PeriodicScans} leaves it out), on request and on an
+ * overflow of the inotify queue.
  * <p>
  * The bound (docs/reliability-time.md, "Other faults"): this thread may hang in a look (a hung
  * mount); the {@link Scanner}'s watch thread then calls {@link #overdue} and answers a failed look
