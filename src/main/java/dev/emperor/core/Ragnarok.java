@@ -17,13 +17,9 @@ final class Ragnarok {
      * told to stop (byte 0) kills its workers and closes the pipe, then notices their deaths only at
      * the next turn of its own loop, up to a second later; a SIGINT then wakes it, and it exits at once
      * (its kill_them_all has run already, so the signal changes nothing else). Two tries, since one that
-     * arrives before the workers are gone wakes it too early, then one every {@link #NUDGE_EVERY_MS}
-     * while it lives: on a loaded host (a thousand masters stopping on two cores) its workers may take
-     * longer than that to die (docs/lifecycle.md, "Ragnarok").
+     * arrives before the workers are gone wakes it too early (docs/lifecycle.md, "Ragnarok").
      */
     static final long[] NUDGE_AFTER_EOF_MS = {30, 200};
-    /** After the listed nudges, a master still alive is nudged again this often. */
-    static final long NUDGE_EVERY_MS = 250;
 
     private final Native nat;
     private final Native.Poller poller;
@@ -129,7 +125,12 @@ final class Ragnarok {
             }
             Long closed = pipeClosedAt.putIfAbsent(v, now);
             long since = closed == null ? 0 : now - closed;
-            nextNudge = Math.min(nextNudge, now + (nudgeAfter(since) - since));
+            for (long after : NUDGE_AFTER_EOF_MS) {
+                if (since < after) {
+                    nextNudge = Math.min(nextNudge, now + (after - since));
+                    break;
+                }
+            }
             if (closed != null && crossed(now - closed, lastNudgeLook(v, closed, now))) {
                 nat.kill(v.pid, Native.SIGINT);
             }
@@ -146,18 +147,12 @@ final class Ragnarok {
 
     /** A nudge time lies in (before, since]. */
     private static boolean crossed(long since, long before) {
-        return since >= 0 && nudgeAfter(before) <= since;
-    }
-
-    /** The first nudge time (ms after the EOF) later than {@code since}. */
-    static long nudgeAfter(long since) {
         for (long after : NUDGE_AFTER_EOF_MS) {
-            if (since < after) {
-                return after;
+            if (before < after && since >= after) {
+                return true;
             }
         }
-        long last = NUDGE_AFTER_EOF_MS[NUDGE_AFTER_EOF_MS.length - 1];
-        return last + ((since - last) / NUDGE_EVERY_MS + 1) * NUDGE_EVERY_MS;
+        return false;
     }
 
     private void bury() {
