@@ -27,9 +27,6 @@ public final class EmperorLog implements dev.emperor.log.Log {
     private final LongSupplier clock;
     private final boolean dateAll;
     private final DateTimeFormatter format;
-    /** The thread whose lines wait in {@link #held} (see {@link #holdingLines}), null when none. */
-    private volatile Thread holder;
-    private final java.util.List<Runnable> held = new java.util.ArrayList<>();
 
     /** @param logDate null = off, "" or "true"/"1"/"on"/"yes" = ctime format, else a strftime format */
     public EmperorLog(String logDate, LongSupplier clockMillis) {
@@ -56,57 +53,21 @@ public final class EmperorLog implements dev.emperor.log.Log {
                 .format(format) + " - ";
     }
 
-    /**
-     * Runs {@code pass} with this thread's lines held back and writes them, in order, once it is over:
-     * Ragnarok writes every stop byte in one pass, and each line written in between (a date, a
-     * formatting, a write to the log) would let the first vassals woken take the CPU the last ones'
-     * stop bytes wait for (docs/lifecycle.md, "Ragnarok"). Loop thread; not nested.
-     */
-    void holdingLines(Runnable pass) {
-        holder = Thread.currentThread();
-        try {
-            pass.run();
-        } finally {
-            holder = null;
-            for (Runnable r : held) {
-                r.run();
-            }
-            held.clear();
-        }
-    }
-
-    /** True when the line was held back for later ({@link #holdingLines}). */
-    private boolean held(Runnable line) {
-        if (holder != Thread.currentThread()) {
-            return false;
-        }
-        held.add(line);
-        return true;
-    }
-
     public void plain(String line) {
-        if (!held(() -> plain(line))) {
-            logger.info(dateAll ? date() + line : line);
-        }
+        logger.info(dateAll ? date() + line : line);
     }
 
     public void verbose(String line) {
-        if (!held(() -> verbose(line))) {
-            logger.info(date() + line);
-        }
+        logger.info(date() + line);
     }
 
     /** Our own diagnostics (not uWSGI lines): warnings an operator should act on. */
     public void warn(String line) {
-        if (!held(() -> warn(line))) {
-            logger.warn(dateAll ? date() + line : line);
-        }
+        logger.warn(dateAll ? date() + line : line);
     }
 
     public void error(String line) {
-        if (!held(() -> error(line))) {
-            logger.error(dateAll ? date() + line : line);
-        }
+        logger.error(dateAll ? date() + line : line);
     }
 
     public void debug(String line) {
@@ -143,27 +104,19 @@ public final class EmperorLog implements dev.emperor.log.Log {
         }
 
         public void plain(String line) {
-            if (!held(() -> plain(line))) {
-                log(Level.INFO, dateAll ? date() + line : line);
-            }
+            log(Level.INFO, dateAll ? date() + line : line);
         }
 
         public void verbose(String line) {
-            if (!held(() -> verbose(line))) {
-                log(Level.INFO, date() + line);
-            }
+            log(Level.INFO, date() + line);
         }
 
         public void warn(String line) {
-            if (!held(() -> warn(line))) {
-                log(Level.WARN, dateAll ? date() + line : line);
-            }
+            log(Level.WARN, dateAll ? date() + line : line);
         }
 
         public void error(String line) {
-            if (!held(() -> error(line))) {
-                log(Level.ERROR, dateAll ? date() + line : line);
-            }
+            log(Level.ERROR, dateAll ? date() + line : line);
         }
 
         public void debug(String line) {

@@ -72,12 +72,9 @@ final class Ragnarok {
         log.plain("[emperor] *** RAGNAROK EVOKED ***");
         hooks.stopping();
         mercyDeadline = now + reloadMercyMs;
-        // every stop byte first, the "stop the uwsgi instance" lines after them
-        log.holdingLines(() -> {
-            for (Vassal v : new ArrayList<>(vassals)) {
-                lifecycle.ragnarok(v, now);
-            }
-        });
+        for (Vassal v : new ArrayList<>(vassals)) {
+            lifecycle.ragnarok(v, now);
+        }
     }
 
     /** The nearest of its deadlines, Long.MAX_VALUE before Ragnarok. */
