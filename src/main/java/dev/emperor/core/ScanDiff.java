@@ -43,7 +43,7 @@ final class ScanDiff {
 
     void apply(List<ScanResult> results, Map<String, Vassal> table, long now) {
         // what the scans saw predates the spawns this round triggers: fds found again clear the condition first
-        if (results.stream().allMatch(r -> Errno.resource(r.errno()) == null
+        if (results.stream().allMatch(r -> !r.partial() && Errno.resource(r.errno()) == null
                 && r.lookFailed().stream().allMatch(f -> Errno.resource(f.errno()) == null))) {
             trouble.scanClean();
         }
@@ -58,6 +58,10 @@ final class ScanDiff {
                 if (!r.error().equals(monitorErrors.put(r.monitor(), r.error()))) {
                     log.error("[emperor] monitor " + r.monitor() + ": " + r.error() + " (vassals kept as they are)");
                 }
+                continue;
+            }
+            if (r.partial()) {
+                applyFound(r, table, now); // a targeted look: what it does not list is not gone
                 continue;
             }
             if (monitorErrors.remove(r.monitor()) != null) {
@@ -78,26 +82,7 @@ final class ScanDiff {
                             + "): its vassal is kept as it is, looked at again at the next scan");
                 }
             }
-            for (VassalSource f : r.vassals()) {
-                present.add(f.name());
-                Vassal v = table.get(f.name());
-                if (v == null) {
-                    guard.run("starting the new vassal", null, now, () -> {
-                        Vassal created = lifecycle.fileAppeared(f, now, suspends.test(f.name()));
-                        table.put(created.name, created);
-                    });
-                } else if (RecordImages.unknownSource(v)) {
-                    // resumed by pid and pipe alone (docs/upgrade.md): the first monitor to list it owns it
-                    v.file = f;
-                    v.lastModNanos = f.mtimeNanos();
-                    v.born = f.mtimeSeconds() * 1000;
-                } else if (v.file.monitor().equals(f.monitor())) {
-                    guard.run("applying the scan", v, now, () -> lifecycle.fileSeen(v, f, now));
-                } else if (reportedSkips.add(r.monitor() + "\0dup\0" + f.name())) {
-                    log.about(f.name(), -1, "skipped").warn("[emperor] skipping " + f.describe() + ": vassal name " + f.name()
-                            + " is already provided by monitor " + v.file.monitor());
-                }
-            }
+            present.addAll(applyFound(r, table, now));
             for (Vassal v : new ArrayList<>(table.values())) {
                 // a zerg has no file of its own: it goes when its vassal's file does (uWSGI stats NAME before ':')
                 String listedAs = v.zergOf != null ? v.zergOf : v.name;
@@ -110,6 +95,32 @@ final class ScanDiff {
             reportedLookFailures.removeIf(k -> k.startsWith(r.monitor() + "\0") && !stillFailing.contains(k));
         }
         trouble.notLookedAt(notLookedAt);
+    }
+
+    /** New names appear, known ones are seen again; returns the names listed. */
+    private Set<String> applyFound(ScanResult r, Map<String, Vassal> table, long now) {
+        Set<String> listed = new HashSet<>();
+        for (VassalSource f : r.vassals()) {
+            listed.add(f.name());
+            Vassal v = table.get(f.name());
+            if (v == null) {
+                guard.run("starting the new vassal", null, now, () -> {
+                    Vassal created = lifecycle.fileAppeared(f, now, suspends.test(f.name()));
+                    table.put(created.name, created);
+                });
+            } else if (RecordImages.unknownSource(v)) {
+                // resumed by pid and pipe alone (docs/upgrade.md): the first monitor to list it owns it
+                v.file = f;
+                v.lastModNanos = f.mtimeNanos();
+                v.born = f.mtimeSeconds() * 1000;
+            } else if (v.file.monitor().equals(f.monitor())) {
+                guard.run("applying the scan", v, now, () -> lifecycle.fileSeen(v, f, now));
+            } else if (reportedSkips.add(r.monitor() + "\0dup\0" + f.name())) {
+                log.about(f.name(), -1, "skipped").warn("[emperor] skipping " + f.describe() + ": vassal name " + f.name()
+                        + " is already provided by monitor " + v.file.monitor());
+            }
+        }
+        return listed;
     }
 
     private void reportSkips(ScanResult r) {

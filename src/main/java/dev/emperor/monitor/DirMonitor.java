@@ -26,6 +26,7 @@ public final class DirMonitor implements Monitor {
     private final Path dir;
     private final String argument;
     private final EntryInspector inspector;
+    private final VassalNames names;
     private final boolean tyrant;
     private final java.util.function.Predicate<Path> localFilesystem;
     /** The last complete scan saw only plain files, on a filesystem whose changes inotify reports. */
@@ -50,6 +51,7 @@ public final class DirMonitor implements Monitor {
         this.dir = realOrAbsolute(dir);
         this.argument = this.dir.toString();
         this.inspector = new EntryInspector(names, nofollow, attributeKeys, tyrant, reader);
+        this.names = names;
         this.tyrant = tyrant != null;
         this.localFilesystem = localFilesystem;
     }
@@ -100,6 +102,32 @@ public final class DirMonitor implements Monitor {
         inspector.endScan();
         watchable = inspector.lastScanAllPlain() && lookFailed.isEmpty() && localFilesystem.test(dir);
         return new ScanResult(argument, true, null, found, skipped, lookFailed, 0);
+    }
+
+    /**
+     * Each named entry through the same checks as a scan ({@link EntryInspector#inspect}), without touching
+     * what the last complete scan saw. A vassal-named entry that vanished, could not be looked at or was
+     * refused is not listed but named in {@code lookFailed}: a full scan is to judge it (docs/operations.md,
+     * "Fork-server adoption: the daemon's share").
+     */
+    @Override
+    public ScanResult lookAt(Path in, java.util.Collection<String> entries) {
+        if (!dir.equals(in)) {
+            return null;
+        }
+        List<VassalSource> found = new ArrayList<>(entries.size());
+        List<LookFailed> open = new ArrayList<>();
+        for (String name : entries) {
+            if (name.indexOf('/') >= 0 || !names.hasVassalExtension(name)) {
+                continue; // not a vassal of this directory, now or at any scan
+            }
+            if (inspector.inspect(name, dir.resolve(name), dir, argument) instanceof VassalSource v) {
+                found.add(v);
+            } else {
+                open.add(new LookFailed(name, "left to the full scan", 0));
+            }
+        }
+        return ScanResult.partial(argument, found, open);
     }
 
     /**

@@ -128,6 +128,16 @@ final class DirWatches {
         return true; // a key we no longer track: one scan too many is harmless
     }
 
+    /** The monitored directory whose own watch {@code key} is, or null (a parent's watch, a key no longer tracked). */
+    Path ownDirectory(WatchKey key) {
+        for (Map.Entry<Path, Watch> e : dirs.entrySet()) {
+            if (e.getValue().key().equals(key)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     /** The JDK hands out one key per watched inode: keep it while another entry still uses it. */
     private void cancelUnlessShared(WatchKey key) {
         for (Watch w : dirs.values()) {

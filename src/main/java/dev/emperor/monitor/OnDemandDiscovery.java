@@ -142,6 +142,10 @@ public final class OnDemandDiscovery {
                 log.warn("[emperor] emperor-on-demand-exec: " + execBudgetMs + " ms of lookups used up in " + r.monitor()
                         + "; " + deferred + " new vassal(s) wait for the next scan");
             }
+            if (r.partial()) {
+                out.add(ScanResult.partial(r.monitor(), files)); // names it does not list are not gone
+                continue;
+            }
             execCache.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
             warned.keySet().removeIf(k -> k.startsWith(r.monitor() + "\0") && !seen.contains(k));
             out.add(new ScanResult(r.monitor(), true, null, files, r.skipped(), lookFailed, 0));

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
@@ -14,19 +15,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 import dev.emperor.log.Log;
 
 /**
- * Runs the monitors off the event loop, each on a runner thread of its own (docs/architecture.md,
+ * Runs the monitors off the event loop, each on a thread of its own, a {@link ScanLane} (docs/architecture.md,
  * "Vassal sources"): a full scan every {@code emperor-freq} seconds (uWSGI's safety net), at once
- * whenever inotify (the JDK WatchService) reports a change in a directory a monitor watches, whenever
- * someone calls {@link #requestScan()}, and whenever a monitor's own wake-up ({@link Monitor#wakeUps})
- * fires. Each answer goes to the sink alone, as soon as it is there: a slow query of one monitor never
- * holds the directory scans of another. The scanner itself decides nothing.
+ * whenever inotify (the JDK WatchService) reports a change in a directory a monitor watches (after a
+ * look at the entries the event named), whenever someone calls {@link #requestScan()}, and whenever a
+ * monitor's own wake-up ({@link Monitor#wakeUps}) fires. Each answer goes to the sink alone, as soon as
+ * it is there: a slow query of one monitor never holds the directory scans of another. The scanner
+ * itself decides nothing.
  */
 public final class Scanner implements AutoCloseable {
-    private final List<Runner> runners = new ArrayList<>();
+    private final List<ScanLane> lanes = new ArrayList<>();
+    private final List<Thread> laneThreads = new ArrayList<>();
     private final List<Monitor> monitors;
     private final long freqMillis;
     private final Consumer<List<ScanResult>> sink;
@@ -47,7 +52,9 @@ public final class Scanner implements AutoCloseable {
     /** How long a runner waits for its monitor's scan before taking it as a failed look. */
     public static final Duration SCAN_BOUND = Duration.ofSeconds(10);
 
-    private final BoundedScans scans;
+    private final long boundMillis;
+    /** Wakes the watch thread when there is no inotify to poll (it still polices the scan bound). */
+    private final Object idle = new Object();
 
     public Scanner(List<Monitor> monitors, Duration freq, Consumer<List<ScanResult>> sink, Log log) {
         this(monitors, freq, sink, log, SCAN_BOUND);
@@ -59,8 +66,29 @@ public final class Scanner implements AutoCloseable {
         this.freqMillis = Math.max(1, freq.toMillis());
         this.sink = sink;
         this.log = log;
-        this.scans = new BoundedScans(Math.max(1, scanBound.toMillis()));
-        this.monitors.forEach(m -> runners.add(new Runner(m)));
+        this.boundMillis = Math.max(1, scanBound.toMillis());
+        ScanLane.Host host = new ScanLane.Host() {
+            @Override
+            public boolean closed() {
+                return closed;
+            }
+
+            @Override
+            public boolean loopSettled() {
+                return loopSettled;
+            }
+
+            @Override
+            public boolean watched(Monitor m) {
+                return Scanner.this.watched(m);
+            }
+
+            @Override
+            public ScanResult look(Monitor m, Supplier<ScanResult> what) {
+                return Scanner.this.look(what);
+            }
+        };
+        this.monitors.forEach(m -> lanes.add(new ScanLane(m, host, sink, log, freqMillis, boundMillis)));
     }
 
     public void start() {
@@ -75,26 +103,26 @@ public final class Scanner implements AutoCloseable {
         } catch (IOException e) {
             log.warn("[emperor] inotify unavailable (" + e.getMessage() + "), relying on the " + freqMillis + " ms rescan");
         }
-        for (Runner r : runners) {
+        for (ScanLane r : lanes) {
             try {
                 r.monitor.wakeUps(r::request);
             } catch (RuntimeException e) {
                 log.error("[emperor] monitor " + r.monitor.argument() + ": " + e + " (relying on the " + freqMillis + " ms rescan)");
             }
-            Thread t = new Thread(r, "scanner " + r.monitor.argument());
+            Thread t = new Thread(r, "scan " + r.monitor.argument());
             t.setDaemon(true);
+            laneThreads.add(t);
             t.start();
         }
-        if (watchService != null) {
-            watchThread = new Thread(this::watchLoop, "inotify");
-            watchThread.setDaemon(true);
-            watchThread.start();
-        }
+        // also the scan bound's keeper: a thread even without inotify
+        watchThread = new Thread(this::watchLoop, "inotify");
+        watchThread.setDaemon(true);
+        watchThread.start();
     }
 
     /** Thread-safe: scan every monitor again as soon as possible (SIGWINCH, a vassal died). */
     public void requestScan() {
-        runners.forEach(Runner::request);
+        lanes.forEach(ScanLane::request);
     }
 
     /**
@@ -113,79 +141,17 @@ public final class Scanner implements AutoCloseable {
         return usingReserve;
     }
 
-    /** One monitor's schedule: its own request flag, its own emperor-freq deadline. */
-    private final class Runner implements Runnable {
-        final Monitor monitor;
-        private boolean requested = true; // first scan at once
-        private final PeriodicScans periodic = new PeriodicScans();
-
-        Runner(Monitor monitor) {
-            this.monitor = monitor;
-        }
-
-        synchronized void request() {
-            requested = true;
-            notifyAll();
-        }
-
-        @Override
-        public void run() {
-            while (!closed) {
-                boolean asked;
-                synchronized (this) {
-                    // monotonic: a wall-clock step back must not hold the next scan for as long as the step
-                    long deadline = System.nanoTime() + freqMillis * 1_000_000L;
-                    while (!requested && !closed) {
-                        long left = (deadline - System.nanoTime()) / 1_000_000L;
-                        if (left <= 0) {
-                            break;
-                        }
-                        try {
-                            wait(left);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                    asked = requested;
-                    requested = false;
-                }
-                if (closed) {
-                    return;
-                }
-                if (!periodic.scanNow(asked, loopSettled, watched(monitor), monitor.watchesSeeEverything())) {
-                    continue;
-                }
-                try {
-                    if (!scanOnce(monitor)) {
-                        return;
-                    }
-                } catch (RuntimeException | Error e) {
-                    // out of memory or a bug must not end the scans for good: the next round tries again
-                    log.error("[emperor] scan of " + monitor.argument() + " failed: " + e + " (nothing concluded, scanning again in "
-                            + freqMillis + " ms)");
-                }
-            }
-        }
-    }
-
-    /** One scan of one monitor under its time bound, handed to the sink; false when interrupted (closing). */
-    private boolean scanOnce(Monitor m) {
-        watchNewDirectories(); // before the scan, so that nothing created during it goes unseen
-        ScanResult result;
+    /** Around each look of a lane: the watch refresh and the reserve fds (see {@link ScanLane.Host#look}). */
+    private ScanResult look(Supplier<ScanResult> what) {
+        watchNewDirectories(); // before the look, so that nothing created during it goes unseen
         // out of fds, the Emperor could otherwise never look again, nor see the removals that free fds
         useReserve(true);
         try {
-            result = scans.scan(m);
-        } catch (InterruptedException e) {
-            return false;
+            return what.get();
         } finally {
             useReserve(false);
+            watchNewDirectories();
         }
-        watchNewDirectories();
-        if (!closed) {
-            sink.accept(List.of(result));
-        }
-        return true;
     }
 
     /** The first scan in releases the reserve fds, the last one out takes them back. */
@@ -205,7 +171,7 @@ public final class Scanner implements AutoCloseable {
 
     /** How many periodic rescans were left out, over all monitors (see {@link PeriodicScans}). */
     long periodsLeftOut() {
-        return runners.stream().mapToLong(r -> r.periodic.leftOutTotal()).sum();
+        return lanes.stream().mapToLong(ScanLane::periodsLeftOut).sum();
     }
 
     private boolean watched(Monitor m) {
@@ -231,22 +197,75 @@ public final class Scanner implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands each inotify event straight to the lanes of the monitors it concerns, with the entries it
+     * named, and answers a failed look for a lane whose look ran past the bound (checked at least once
+     * per bound, so a hung look is reported between one and two bounds after it began).
+     */
     private void watchLoop() {
         while (!closed) {
+            long now = System.nanoTime();
+            long waitNanos = boundMillis * 1_000_000L;
+            for (ScanLane lane : lanes) {
+                ScanResult failed = lane.overdue(now);
+                if (failed != null && !closed) {
+                    sink.accept(List.of(failed));
+                }
+                waitNanos = Math.min(waitNanos, lane.nanosUntilDue(now));
+            }
+            long waitMs = Math.max(1, (waitNanos + 999_999L) / 1_000_000L);
             WatchKey key;
             try {
-                key = watchService.take();
+                if (watchService == null) {
+                    synchronized (idle) {
+                        idle.wait(waitMs);
+                    }
+                    continue;
+                }
+                key = watchService.poll(waitMs, TimeUnit.MILLISECONDS);
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
+            }
+            if (key == null) {
+                continue;
             }
             List<WatchEvent<?>> events = key.pollEvents();
             key.reset();
             // an inotify queue overflow arrives as OVERFLOW: a full scan is exactly the answer; only the
             // monitors that watch directories are asked (a database is not queried for a file event)
-            if (watches.wantsScan(key, events)) {
-                runners.stream().filter(r -> !r.monitor.watchDirectories().isEmpty()).forEach(Runner::request);
+            if (!watches.wantsScan(key, events)) {
+                continue;
+            }
+            Path dir = watches.ownDirectory(key);
+            List<String> named = dir == null ? List.of() : namedEntries(events);
+            for (ScanLane lane : lanes) {
+                Set<Path> dirs = lane.monitor.watchDirectories();
+                if (dir != null && dirs.contains(dir)) {
+                    lane.request(dir, named);
+                } else if (!dirs.isEmpty()) {
+                    lane.request();
+                }
             }
         }
+    }
+
+    /**
+     * The entries created, changed, deleted or renamed; none when the queue overflowed (the full scan says
+     * it all). A deleted vassal file is not a vassal at its look, which leaves it to the full scan.
+     */
+    static List<String> namedEntries(List<WatchEvent<?>> events) {
+        List<String> names = new ArrayList<>(events.size());
+        for (WatchEvent<?> e : events) {
+            if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
+                return List.of();
+            }
+            if (e.context() instanceof Path p) {
+                names.add(p.toString());
+            } else {
+                return List.of();
+            }
+        }
+        return names;
     }
 
     @Override
@@ -254,7 +273,10 @@ public final class Scanner implements AutoCloseable {
         closed = true;
         // the reserve stays with the process (not thread-safe to close under a running scan)
         requestScan();
-        scans.close();
+        laneThreads.forEach(Thread::interrupt);
+        synchronized (idle) {
+            idle.notifyAll();
+        }
         for (Monitor m : monitors) {
             try {
                 m.close();

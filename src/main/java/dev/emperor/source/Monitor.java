@@ -45,6 +45,17 @@ public interface Monitor {
     /** A full scan; called from this monitor's scan thread only. */
     ScanResult scan();
 
+    /**
+     * A targeted look at the entries an inotify event on {@code dir} named, before the full scan that
+     * follows it: a {@link ScanResult#partial} listing those of them that are vassals now, so that a new
+     * file's vassal does not wait for a scan of the whole source. An entry that is gone, unreadable or
+     * not a vassal is simply not listed: only a full scan concludes an absence. Null when this monitor
+     * has no such look (the full scan then does it all). Called from this monitor's scan thread only.
+     */
+    default ScanResult lookAt(Path dir, java.util.Collection<String> names) {
+        return null;
+    }
+
     /** Directories whose changes should trigger a scan at once (inotify); none for a source that is not files. */
     default Set<Path> watchDirectories() {
         return Set.of();
