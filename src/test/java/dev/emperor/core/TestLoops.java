@@ -2,6 +2,7 @@ package dev.emperor.core;
 
 import dev.emperor.internal.Native;
 import dev.emperor.spawn.HelperChildren;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /** Loops for tests: the settings and parts of {@link EmperorLoop} with the daemon's defaults for the rest. */
@@ -31,5 +32,16 @@ public final class TestLoops {
                                   Blacklist blacklist, SnapshotFactory snapshots, Runnable rescan) {
         return new LoopParts(nat, starter, log, clocks, blacklist, snapshots, rescan, () -> false,
                 new HelperChildren(nat), LoopHooks.NONE);
+    }
+
+    /**
+     * The loop most loop tests run: uWSGI's throttle (1 s, at most 180 s), reload-mercy 2 s, a parent check
+     * every 4 s, plain fake spawns, the standard log, no rescan.
+     */
+    public static EmperorLoop plain(dev.emperor.internal.FakeNative nat, LongSupplier clock) {
+        EmperorLog log = EmperorLog.standard();
+        return new EmperorLoop(settings(new Lifecycle.Settings(1000, 30_000, false, false), 2000, 4000),
+                parts(nat, FakeStarters.plain(nat), log, clock, new Blacklist(1000, 180_000, log),
+                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), () -> { }));
     }
 }

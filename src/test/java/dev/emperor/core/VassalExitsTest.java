@@ -33,10 +33,7 @@ class VassalExitsTest {
     @BeforeEach
     void start() {
         nat = new FakeNative();
-        EmperorLog log = EmperorLog.standard();
-        loop = new EmperorLoop(TestLoops.settings(new Lifecycle.Settings(1000, 30_000, false, false), 2000, 4000),
-                TestLoops.parts(nat, FakeStarters.plain(nat), log, clock::get, new Blacklist(1000, 180_000, log),
-                        new SnapshotFactory("test", 4242, 0, 0, "/v", List.of("/v"), false), () -> { }));
+        loop = TestLoops.plain(nat, clock::get);
         thread = new Thread(loop::run, "test-loop");
         thread.start();
     }
