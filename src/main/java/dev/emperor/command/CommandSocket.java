@@ -110,9 +110,9 @@ public final class CommandSocket implements AutoCloseable {
         return SocketFds.listeningFd(java.net.UnixDomainSocketAddress.of(base.resolve(address))).orElse(-1) == fd;
     }
 
-    private static CommandSocket adopt(String address, Path unixPath, int fd, CommandDispatcher dispatcher, EmperorLog log) {
-        UnixDatagramSocket s = UnixDatagramSocket.inherited(fd);
-        Receiver r = new Receiver() {
+    /** A bound or inherited UNIX datagram socket as the receiving thread reads it. */
+    private static Receiver unixReceiver(UnixDatagramSocket s) {
+        return new Receiver() {
             @Override
             public int receive(byte[] buf) throws IOException {
                 return s.receive(buf);
@@ -123,6 +123,11 @@ public final class CommandSocket implements AutoCloseable {
                 s.close();
             }
         };
+    }
+
+    private static CommandSocket adopt(String address, Path unixPath, int fd, CommandDispatcher dispatcher, EmperorLog log) {
+        UnixDatagramSocket s = UnixDatagramSocket.inherited(fd);
+        Receiver r = unixReceiver(s);
         CommandSocket socket = new CommandSocket(address, r, unixPath, fd, dispatcher, log);
         log.plain("*** Emperor command socket enabled on " + address + " fd: " + fd + " ***");
         socket.thread.start();
@@ -313,17 +318,7 @@ public final class CommandSocket implements AutoCloseable {
             Files.deleteIfExists(path);
             throw e;
         }
-        Receiver r = new Receiver() {
-            @Override
-            public int receive(byte[] buf) throws IOException {
-                return s.receive(buf);
-            }
-
-            @Override
-            public void close() {
-                s.close();
-            }
-        };
+        Receiver r = unixReceiver(s);
         return new CommandSocket(address, r, path, s.fd(), dispatcher, log);
     }
 
