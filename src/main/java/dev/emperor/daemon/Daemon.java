@@ -170,7 +170,7 @@ public final class Daemon {
                         new SnapshotFactory(Version.STATS_VERSION, nat.getpid(), nat.getuid(), nat.getgid(), base.toString(),
                                 arguments, config.tyrant()),
                         scannerLink::requestScan, scannerLink::usingReserve, helpers,
-                        LoopHooks.both(hooks, LoopHooks.both(hookEvents, new MallocTrim(nat, clocks::monotonicMs)))));
+                        LoopHooks.both(hooks, LoopHooks.both(hookEvents, new ReleaseAfterBurst(new MemoryRelease(nat, log), clocks::monotonicMs)))));
         upgrades.resume(loop);
         // socket names are looked up on the scanner thread: an exec helper may take seconds, the loop never waits
         OnDemandDiscovery onDemand = OnDemandDiscovery.of(config.onDemandExtension(), config.onDemandDirectory(),

@@ -111,6 +111,11 @@ public final class JnrNative implements Native {
         c.malloc_trim(0);
     }
 
+    @Override
+    public int pageOut(long address, long length) {
+        return c.madvise(address, length, LibC.MADV_PAGEOUT) == 0 ? 0 : -errno();
+    }
+
     /** prctl(PR_GET_CHILD_SUBREAPER); not part of {@link Native}, used by tests and diagnostics. */
     public boolean isChildSubreaper() {
         Pointer flag = Memory.allocateDirect(rt, 4, true); // prctl stores an int through arg2

@@ -28,6 +28,7 @@ public interface LibC {
     int F_GETFL = 3;
     int F_SETFL = 4;
     int FD_CLOEXEC = 1;
+    int MADV_PAGEOUT = 21; // Linux 5.4+
     int AF_UNIX = 1;
     int SOCK_STREAM = 1;
     int SOCK_CLOEXEC = O_CLOEXEC;
@@ -109,6 +110,8 @@ public interface LibC {
     int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
     int malloc_trim(@size_t long pad);
+    /** The address as an integer: the ranges come from /proc/self/maps, not from a jnr Pointer. */
+    int madvise(@size_t long addr, @size_t long length, int advice);
     int getpid();
     int getuid();
     int getgid();

@@ -34,6 +34,13 @@ public interface Native {
     /** malloc_trim(0): hands the C heap's free pages back to the kernel (docs/operations.md, "Footprint flags"). */
     void releaseFreeMemory();
 
+    /**
+     * madvise(address, length, MADV_PAGEOUT): the kernel reclaims the range's pages that only this
+     * process maps (docs/operations.md, "Start-up pages"). 0, or a negative errno ({@code -EINVAL}
+     * before Linux 5.4).
+     */
+    int pageOut(long address, long length);
+
     /** socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC); both ends close-on-exec. */
     int[] socketpair();
 

@@ -56,6 +56,12 @@ public class FakeNative implements Native {
     @Override public int getgid() { return 0; }
     @Override public boolean setChildSubreaper() { return true; }
     @Override public void releaseFreeMemory() { calls.add("malloc_trim"); }
+    /** What pageOut answers: 0, or a negative errno. */
+    public volatile int pageOutResult = 0;
+    @Override public int pageOut(long address, long length) {
+        calls.add("page_out " + Long.toHexString(address) + " " + length);
+        return pageOutResult;
+    }
     @Override public void setProcessName(String value) { calls.add("procname " + value); }
     @Override public int setCommandLine(String value) { calls.add("cmdline " + value); return 0; }
     @Override public void setNonBlocking(int fd) { }

@@ -2,20 +2,20 @@ package dev.emperor.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.emperor.internal.FakeNative;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** malloc_trim once per burst of spawns or stops, after it is over; never at rest. */
+/** Memory released once per burst of spawns or stops, after it is over; never at rest. */
 @Timeout(10)
-class MallocTrimTest {
-    private final FakeNative nat = new FakeNative();
+class ReleaseAfterBurstTest {
     private final AtomicLong now = new AtomicLong(1_000);
-    private final MallocTrim trim = new MallocTrim(nat, now::get);
+    private final AtomicInteger releases = new AtomicInteger();
+    private final ReleaseAfterBurst trim = new ReleaseAfterBurst(releases::incrementAndGet, now::get);
 
     private long trims() {
-        return nat.calls.stream().filter("malloc_trim"::equals).count();
+        return releases.get();
     }
 
     @Test
@@ -24,8 +24,8 @@ class MallocTrimTest {
             trim.iterationDone(governed);
             now.addAndGet(100);
         }
-        assertEquals(MallocTrim.QUIET_MS - 100, trim.millisUntilDue());
-        now.addAndGet(MallocTrim.QUIET_MS - 101);
+        assertEquals(ReleaseAfterBurst.QUIET_MS - 100, trim.millisUntilDue());
+        now.addAndGet(ReleaseAfterBurst.QUIET_MS - 101);
         trim.iterationDone(200);
         assertEquals(0, trims());
         assertEquals(1, trim.millisUntilDue());
@@ -42,7 +42,7 @@ class MallocTrimTest {
     void aFewVassalsComingAndGoingNeverTrim() {
         for (int i = 0; i < 100; i++) {
             trim.iterationDone(i % 2 == 0 ? 10 : 12);
-            now.addAndGet(MallocTrim.QUIET_MS * 2);
+            now.addAndGet(ReleaseAfterBurst.QUIET_MS * 2);
             trim.iterationDone(i % 2 == 0 ? 10 : 12);
         }
         assertEquals(0, trims());
@@ -52,12 +52,12 @@ class MallocTrimTest {
     @Test
     void aFleetsStopTrimsToo() {
         trim.iterationDone(100);
-        now.addAndGet(MallocTrim.QUIET_MS);
+        now.addAndGet(ReleaseAfterBurst.QUIET_MS);
         trim.iterationDone(100);
         assertEquals(1, trims());
         trim.iterationDone(50);
         trim.iterationDone(0);
-        now.addAndGet(MallocTrim.QUIET_MS);
+        now.addAndGet(ReleaseAfterBurst.QUIET_MS);
         trim.iterationDone(0);
         assertEquals(2, trims());
     }
