@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
  * ran code and read class metadata that the daemon at rest never touches again: both stay resident
  * unless given back. {@code release} runs when the count of live vassals has moved by {@link #BURST}
  * since the last release and then held still for {@link #QUIET_MS}: a daemon at rest never
- * releases, a fleet's start or stop releases once. It is handed off at once ({@link MemoryRelease}
+ * releases, a fleet's start or stop releases once. The daemon's own start counts as a burst
+ * whatever the fleet's size: its start-up pages are as many with 5 vassals as with 500. It is handed off at once ({@link MemoryRelease}
  * works on a thread of its own), so the loop does not wait for it.
  */
 final class ReleaseAfterBurst implements LoopHooks {
@@ -18,8 +19,8 @@ final class ReleaseAfterBurst implements LoopHooks {
 
     private final Runnable release;
     private final LongSupplier monotonicMs;
-    private int governedAtRelease;
-    private int lastGoverned;
+    private int governedAtRelease = -BURST; // never released: the start is a burst
+    private int lastGoverned = -1;
     private long dueAt = -1;
 
     ReleaseAfterBurst(Runnable release, LongSupplier monotonicMs) {

@@ -39,14 +39,25 @@ class ReleaseAfterBurstTest {
     }
 
     @Test
-    void aFewVassalsComingAndGoingNeverTrim() {
+    void aFewVassalsComingAndGoingReleaseOnlyOnceTheStartIsOver() {
         for (int i = 0; i < 100; i++) {
             trim.iterationDone(i % 2 == 0 ? 10 : 12);
             now.addAndGet(ReleaseAfterBurst.QUIET_MS * 2);
             trim.iterationDone(i % 2 == 0 ? 10 : 12);
         }
-        assertEquals(0, trims());
+        assertEquals(1, trims(), "the start's release, then none");
         assertEquals(-1, trim.millisUntilDue());
+    }
+
+    @Test
+    void anEmptyDaemonReleasesItsStartOnce() {
+        trim.iterationDone(0);
+        assertEquals(ReleaseAfterBurst.QUIET_MS, trim.millisUntilDue());
+        now.addAndGet(ReleaseAfterBurst.QUIET_MS);
+        trim.iterationDone(0);
+        now.addAndGet(600_000);
+        trim.iterationDone(0);
+        assertEquals(1, trims());
     }
 
     @Test
