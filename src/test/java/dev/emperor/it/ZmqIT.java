@@ -3,14 +3,13 @@ package dev.emperor.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.emperor.testing.ZmqPush;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -33,12 +32,6 @@ class ZmqIT {
         return Vassals.python(label, port).render(e.appsDir());
     }
 
-    private static void send(ZMQ.Socket push, String... parts) {
-        for (int i = 0; i < parts.length; i++) {
-            push.send(parts[i].getBytes(StandardCharsets.UTF_8), i < parts.length - 1 ? ZMQ.SNDMORE : 0);
-        }
-    }
-
     @Test
     void touchReloadDestroy() throws Exception {
         int zmqPort = Ports.free();
@@ -47,11 +40,9 @@ class ZmqIT {
                 .withoutVassalsDir().add("emperor", "zmq://tcp://127.0.0.1:" + zmqPort).build();
              ZContext context = new ZContext(1)) {
             e.start();
-            ZMQ.Socket push = context.createSocket(SocketType.PUSH);
-            push.setLinger(0);
-            push.connect("tcp://127.0.0.1:" + zmqPort);
+            ZMQ.Socket push = ZmqPush.connect(context, "tcp://127.0.0.1:" + zmqPort);
 
-            send(push, "touch", "app1.ini", config(e, "app1", port));
+            ZmqPush.send(push, "touch", "app1.ini", config(e, "app1", port));
             e.awaitAnswer(port, "app1", UP);
             long pid = e.awaitVassal("app1.ini", UP, "accepting", Stats.Vassal::accepting).pid();
             assertFalse(Files.exists(e.vassalsDir().resolve("app1.ini")), "no file: the config came in the message");
@@ -60,17 +51,17 @@ class ZmqIT {
             // ours reloads on every touch
             long second = java.time.Instant.now().getEpochSecond();
             e.await(Duration.ofSeconds(2), "the next wall-clock second", () -> java.time.Instant.now().getEpochSecond() > second);
-            send(push, "touch", "app1.ini", config(e, "app1b", port));
+            ZmqPush.send(push, "touch", "app1.ini", config(e, "app1b", port));
             e.awaitAnswer(port, "app1b", UP);
             assertEquals(pid, e.stats().vassal("app1.ini").orElseThrow().pid(), "a reload keeps the master");
 
-            send(push, "destroy", "app1.ini");
+            ZmqPush.send(push, "destroy", "app1.ini");
             e.awaitStats(UP, "app1.ini gone from the stats", s -> s.vassal("app1.ini").isEmpty());
             e.await(UP, "app1's master to exit", () -> !ProcTree.running(pid));
 
-            send(push, "destroy", "never.ini");
+            ZmqPush.send(push, "destroy", "never.ini");
             e.awaitLog("\\[emperor-zeromq\\] unknown instance \"never\\.ini\"", UP);
-            send(push, "touch");
+            ZmqPush.send(push, "touch");
             e.awaitLog("\\[emperor-zeromq\\] bad message received \\(command and instance name required\\)", UP);
         }
     }
@@ -84,10 +75,8 @@ class ZmqIT {
              ZContext context = new ZContext(1)) {
             Vassals.writeAtomically(e.root().resolve("site.ini"), config(e, "site", port));
             e.start();
-            ZMQ.Socket push = context.createSocket(SocketType.PUSH);
-            push.setLinger(0);
-            push.connect("tcp://127.0.0.1:" + zmqPort);
-            send(push, "touch", "site.ini");
+            ZMQ.Socket push = ZmqPush.connect(context, "tcp://127.0.0.1:" + zmqPort);
+            ZmqPush.send(push, "touch", "site.ini");
             e.awaitAnswer(port, "site", UP);
         }
     }

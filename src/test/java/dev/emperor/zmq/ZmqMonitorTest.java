@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emperor.log.Log;
 import dev.emperor.testing.Await;
+import dev.emperor.testing.ZmqPush;
 import java.time.Duration;
 import dev.emperor.source.ScanResult;
 import dev.emperor.source.VassalNames;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -55,8 +55,7 @@ class ZmqMonitorTest {
         monitor = new ZmqMonitor("zmq://" + endpoint, new VassalNames(List.of()), null, Path.of("/srv/emperor"), log);
         monitor.wakeUps(scans::release);
         context = new ZContext(1);
-        push = context.createSocket(SocketType.PUSH);
-        push.connect(endpoint);
+        push = ZmqPush.connect(context, endpoint);
     }
 
     @AfterEach
@@ -65,10 +64,8 @@ class ZmqMonitorTest {
         context.close();
     }
 
-    private void send(String... parts) throws InterruptedException {
-        for (int i = 0; i < parts.length; i++) {
-            push.send(parts[i].getBytes(StandardCharsets.UTF_8), i < parts.length - 1 ? ZMQ.SNDMORE : 0);
-        }
+    private void send(String... parts) {
+        ZmqPush.send(push, parts);
     }
 
     private void awaitScanRequest() throws InterruptedException {
