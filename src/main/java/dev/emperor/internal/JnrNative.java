@@ -113,6 +113,9 @@ public final class JnrNative implements Native {
 
     @Override
     public int pageOut(long address, long length) {
+        // MADV_RANDOM first: a page touched again is read alone, without the readahead and fault-around
+        // that would map its neighbours back too (docs/operations.md, "Start-up pages")
+        c.madvise(address, length, LibC.MADV_RANDOM);
         return c.madvise(address, length, LibC.MADV_PAGEOUT) == 0 ? 0 : -errno();
     }
 

@@ -28,6 +28,7 @@ public interface LibC {
     int F_GETFL = 3;
     int F_SETFL = 4;
     int FD_CLOEXEC = 1;
+    int MADV_RANDOM = 1;
     int MADV_PAGEOUT = 21; // Linux 5.4+
     int AF_UNIX = 1;
     int SOCK_STREAM = 1;

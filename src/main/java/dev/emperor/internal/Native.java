@@ -35,8 +35,9 @@ public interface Native {
     void releaseFreeMemory();
 
     /**
-     * madvise(address, length, MADV_PAGEOUT): the kernel reclaims the range's pages that only this
-     * process maps (docs/operations.md, "Start-up pages"). 0, or a negative errno ({@code -EINVAL}
+     * madvise(address, length, MADV_RANDOM), then MADV_PAGEOUT: the kernel reclaims the range's pages
+     * that only this process maps, and a page touched later comes back alone, without readahead
+     * (docs/operations.md, "Start-up pages"). 0, or MADV_PAGEOUT's negative errno ({@code -EINVAL}
      * before Linux 5.4).
      */
     int pageOut(long address, long length);
