@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** madvise(MADV_PAGEOUT) through the facade, on a real file mapping of this JVM (docs/operations.md, "Start-up pages"). */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -23,8 +22,13 @@ class JnrNativePageOutTest {
     private static final int ENOMEM = 12;
 
     @Test
-    void theTouchedPagesOfAFileMappingLeaveTheResidentSet(@TempDir Path tmp) throws Exception {
+    void theTouchedPagesOfAFileMappingLeaveTheResidentSet() throws Exception {
+        // in the build directory, not /tmp: a tmpfs file's pages are swap-backed, and with no swap the
+        // kernel cannot reclaim them (the daemon's own mappings are the JDK's and the jar's, on disk)
+        Path tmp = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "page-out-");
+        tmp.toFile().deleteOnExit();
         Path file = tmp.resolve("mapped");
+        file.toFile().deleteOnExit();
         Files.write(file, new byte[SIZE]);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, SIZE);
