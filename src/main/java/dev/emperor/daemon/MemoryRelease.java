@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -20,22 +21,22 @@ import java.util.function.Supplier;
  * malloc_trim is done. Nothing here can stop a vassal or the daemon: a failure is logged at debug.
  */
 final class MemoryRelease implements Runnable {
-    private static final int EINVAL = 22;
-
     private final Native nat;
     private final Supplier<List<String>> maps;
     private final Log log;
+    private final ThreadFactory threads;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean pageOutWorks = true;
 
     MemoryRelease(Native nat, Log log) {
-        this(nat, MemoryRelease::ownMaps, log);
+        this(nat, MemoryRelease::ownMaps, log, work -> new Thread(work, "memory-release"));
     }
 
-    MemoryRelease(Native nat, Supplier<List<String>> maps, Log log) {
+    MemoryRelease(Native nat, Supplier<List<String>> maps, Log log, ThreadFactory threads) {
         this.nat = nat;
         this.maps = maps;
         this.log = log;
+        this.threads = threads;
     }
 
     private static List<String> ownMaps() {
@@ -52,15 +53,21 @@ final class MemoryRelease implements Runnable {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(() -> {
-            try {
-                releaseNow();
-            } finally {
-                running.set(false);
-            }
-        }, "memory-release");
-        t.setDaemon(true);
-        t.start();
+        try {
+            Thread t = threads.newThread(() -> {
+                try {
+                    releaseNow();
+                } finally {
+                    running.set(false);
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // no thread to be had (a thread or memory limit): skip this release, try after the next burst
+            running.set(false);
+            log.debug("[emperor] memory release skipped: " + e);
+        }
     }
 
     /** The work itself, on the calling thread. */
@@ -77,7 +84,7 @@ final class MemoryRelease implements Runnable {
                 if (rc == 0) {
                     advised += r.length();
                 } else {
-                    refused |= rc == -EINVAL;
+                    refused |= rc == -Native.EINVAL;
                 }
             }
             if (advised == 0 && refused) {

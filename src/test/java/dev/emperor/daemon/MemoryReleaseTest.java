@@ -40,7 +40,7 @@ class MemoryReleaseTest {
 
     @Test
     void onlyPrivateReadOnlyFileMappingsArePagedOutAfterTheTrim() {
-        new MemoryRelease(nat, () -> MAPS, log).releaseNow();
+        new MemoryRelease(nat, () -> MAPS, log, Thread::new).releaseNow();
         assertEquals(List.of("malloc_trim",
                 "page_out 55d0c0000000 4096",
                 "page_out 7f0c2a000000 20971520",
@@ -52,7 +52,7 @@ class MemoryReleaseTest {
     @Test
     void aKernelWithoutPageOutIsAskedOnceThenOnlyTrimmed() {
         nat.pageOutResult = -22;
-        MemoryRelease release = new MemoryRelease(nat, () -> MAPS, log);
+        MemoryRelease release = new MemoryRelease(nat, () -> MAPS, log, Thread::new);
         release.releaseNow();
         assertEquals(5, nat.calls.size());
         nat.calls.clear();
@@ -64,9 +64,34 @@ class MemoryReleaseTest {
     void anUnreadableMapsFileStillTrimsAndIsOnlyLogged() {
         new MemoryRelease(nat, () -> {
             throw new IllegalStateException("/proc/self/maps: EMFILE");
-        }, log).releaseNow();
+        }, log, Thread::new).releaseNow();
         assertEquals(List.of("malloc_trim"), nat.calls);
         assertTrue(debug.get(0).contains("EMFILE"), debug.toString());
+    }
+
+    @Test
+    void aThreadThatCannotStartSkipsThisReleaseButNotTheNext() throws Exception {
+        boolean[] refuse = {true};
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        MemoryRelease release = new MemoryRelease(nat, () -> MAPS, log, work -> new Thread(() -> {
+            work.run();
+            done.countDown();
+        }) {
+            @Override
+            public synchronized void start() {
+                if (refuse[0]) {
+                    throw new OutOfMemoryError("unable to create native thread");
+                }
+                super.start();
+            }
+        });
+        release.run();
+        assertTrue(debug.get(0).contains("skipped"), debug.toString());
+        assertEquals(List.of(), nat.calls);
+        refuse[0] = false;
+        release.run();
+        assertTrue(done.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("malloc_trim", nat.calls.get(0));
     }
 
     @Test

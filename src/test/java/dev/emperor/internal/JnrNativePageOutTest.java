@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class JnrNativePageOutTest {
     private static final int SIZE = 4 << 20;
-    private static final int ENOMEM = 12;
 
     @Test
     void theTouchedPagesOfAFileMappingLeaveTheResidentSet() throws Exception {
@@ -59,7 +58,7 @@ class JnrNativePageOutTest {
     @Test
     void aRangeWithNothingMappedIsRefusedWithEnomem() {
         // the top of the lowest 64 KB, never mapped (vm.mmap_min_addr)
-        assertEquals(-ENOMEM, NATIVE.pageOut(0x1000, 0x1000));
+        assertEquals(-Errno.ENOMEM, NATIVE.pageOut(0x1000, 0x1000));
     }
 
     private static long[] rangeOf(String path) throws Exception {
